@@ -1,0 +1,43 @@
+// swift-tools-version:6.1
+// DeviceShim: CUDA / MPS requests redirected to the compute a machine really has.
+// Layers (see ../shared/DESIGN.md), each importing only those below it:
+//   Shim -> Mocks -> Tensor -> Devices -> Logging
+// Module names carry a `DeviceShim` prefix so that none clashes with swift-log's `Logging`.
+// Keep each target's `dependencies:` on one line: tooling reads `path:` from these calls.
+import PackageDescription
+
+let swiftSettings: [SwiftSetting] = [.swiftLanguageMode(.v6)]
+
+let package = Package(
+    name: "DeviceShim",
+    products: [
+        // `libdeviceshim.so`: the preloadable product (LD_PRELOAD / drop-in sonames).
+        .library(name: "deviceshim", type: .dynamic, targets: ["DeviceShim"]),
+        // The Swift library, for programs that link DeviceShim with an explicit policy.
+        .library(name: "DeviceShimKit", targets: ["DeviceShim"]),
+        // SwiftPM refuses two products of one name, so the command is `deviceshim-cli`.
+        .executable(name: "deviceshim-cli", targets: ["DeviceShimCLI"]),
+        .executable(name: "deviceshim-benchmarks", targets: ["DeviceShimBenchmarks"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", exact: "1.16.2"),
+    ],
+    targets: [
+        // C: native caller capture (libunwind) and symbolisation (dladdr, libdw), loaded with
+        // dlopen(RTLD_LOCAL) so their symbols never leak into the host program.
+        .target(name: "CNativeCaller", path: "Sources/CNativeCaller", linkerSettings: [.linkedLibrary("dl")]),
+
+        .target(name: "DeviceShimLogging", dependencies: ["CNativeCaller", .product(name: "Logging", package: "swift-log")], path: "Sources/Logging", swiftSettings: swiftSettings),
+        .target(name: "DeviceShimDevices", dependencies: ["DeviceShimLogging"], path: "Sources/Devices", swiftSettings: swiftSettings),
+        .target(name: "DeviceShimTensor", dependencies: ["DeviceShimDevices"], path: "Sources/Tensor", swiftSettings: swiftSettings),
+        .target(name: "DeviceShimMocks", dependencies: ["DeviceShimTensor"], path: "Sources/Mocks", swiftSettings: swiftSettings),
+        .target(name: "DeviceShim", dependencies: ["DeviceShimMocks"], path: "Sources/Shim", swiftSettings: swiftSettings),
+
+        .executableTarget(name: "DeviceShimCLI", dependencies: ["DeviceShim", .product(name: "ArgumentParser", package: "swift-argument-parser")], path: "Sources/CLI", swiftSettings: swiftSettings),
+        .executableTarget(name: "DeviceShimBenchmarks", dependencies: ["DeviceShim", .product(name: "Logging", package: "swift-log")], path: "Benchmarks", swiftSettings: swiftSettings),
+
+        .testTarget(name: "DeviceShimLoggingTests", dependencies: ["DeviceShimLogging", .product(name: "Logging", package: "swift-log")], path: "Tests/Logging", swiftSettings: swiftSettings),
+        .testTarget(name: "DeviceShimTests", dependencies: ["DeviceShim"], path: "Tests/Shim", swiftSettings: swiftSettings),
+    ]
+)

@@ -1,0 +1,10 @@
+import ArgumentParser
+import DeviceShim
+
+@main
+struct DeviceShimCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "deviceshim-cli",
+        abstract: "DeviceShim: CUDA and MPS requests redirected to the compute this machine has.",
+        subcommands: [Demo.self])
+}

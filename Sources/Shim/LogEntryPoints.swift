@@ -1,0 +1,80 @@
+@_exported import DeviceShimMocks
+
+// C entry points of `include/deviceshim.h` that concern DeviceShim itself: its version and
+// its log. Each call is a `debug` record naming its native caller (`trace` adds arguments).
+
+/// Status codes of DeviceShim's own C API (`deviceshim_status` in deviceshim.h).
+public enum DeviceShimStatus: Int32, Sendable {
+    case ok = 0
+    case invalidArgument = 1
+
+    var name: String {
+        switch self {
+        case .ok: "DEVICESHIM_OK"
+        case .invalidArgument: "DEVICESHIM_INVALID_ARGUMENT"
+        }
+    }
+
+    var message: StaticString {
+        switch self {
+        case .ok: "no error"
+        case .invalidArgument: "an argument is missing or not one of the accepted values"
+        }
+    }
+}
+
+/// DeviceShim's version, as `deviceshim_version()` reports it.
+public let deviceShimVersion: StaticString = "0.1.0"
+
+@_cdecl("deviceshim_version")
+public func deviceshim_version() -> UnsafePointer<CChar> {
+    RedirectionLog.shared.recordNativeCall(.debug, RedirectionRecord(api: "deviceshim_version", status: "\(deviceShimVersion)"))
+    return cString(deviceShimVersion)
+}
+
+@_cdecl("deviceshim_set_log_level")
+public func deviceshim_set_log_level(_ name: UnsafePointer<CChar>?) -> Int32 {
+    let text = name.map { String(cString: $0) }
+    let log = RedirectionLog.shared
+    guard let text, let level = LogLevel(name: text) else {
+        log.recordNativeCall(.warn, RedirectionRecord(
+            api: "deviceshim_set_log_level", status: DeviceShimStatus.invalidArgument.name,
+            message: "\(text.map { "\"\($0)\"" } ?? "NULL") is not one of off, error, warn, info, debug, trace; level stays \(log.level)"))
+        return DeviceShimStatus.invalidArgument.rawValue
+    }
+    log.level = level
+    log.recordNativeCall(.debug, RedirectionRecord(api: "deviceshim_set_log_level", status: DeviceShimStatus.ok.name),
+                         arguments: "level=\"\(text)\"")
+    return DeviceShimStatus.ok.rawValue
+}
+
+@_cdecl("deviceshim_log_level")
+public func deviceshim_log_level() -> UnsafePointer<CChar> {
+    let level = RedirectionLog.shared.level
+    RedirectionLog.shared.recordNativeCall(.debug, RedirectionRecord(api: "deviceshim_log_level", status: level.description))
+    return cString(level.staticName)
+}
+
+@_cdecl("deviceshim_status_string")
+public func deviceshim_status_string(_ status: Int32) -> UnsafePointer<CChar> {
+    guard let known = DeviceShimStatus(rawValue: status) else { return cString("unknown deviceshim_status") }
+    return cString(known.message)
+}
+
+/// A string literal as `const char *` for C: literals are NUL-terminated and live forever.
+func cString(_ text: StaticString) -> UnsafePointer<CChar> {
+    UnsafeRawPointer(text.utf8Start).assumingMemoryBound(to: CChar.self)
+}
+
+extension LogLevel {
+    var staticName: StaticString {
+        switch self {
+        case .off: "off"
+        case .error: "error"
+        case .warn: "warn"
+        case .info: "info"
+        case .debug: "debug"
+        case .trace: "trace"
+        }
+    }
+}
