@@ -3,6 +3,7 @@
 #include "native_caller.h"
 
 #include <dlfcn.h>
+#include <elfutils/libdw.h>
 #include <elfutils/libdwfl.h>
 #include <pthread.h>
 #include <limits.h>
@@ -21,6 +22,11 @@ static struct {
     Dwfl_Line *(*module_getsrc)(Dwfl_Module *, Dwarf_Addr);
     const char *(*lineinfo)(Dwfl_Line *, Dwarf_Addr *, int *, int *, Dwarf_Word *, Dwarf_Word *);
     const char *(*module_addrinfo)(Dwfl_Module *, GElf_Addr, GElf_Off *, GElf_Sym *, GElf_Word *, Elf **, Dwarf_Addr *);
+    Dwarf_Die *(*module_nextcu)(Dwfl_Module *, Dwarf_Die *, Dwarf_Addr *);
+    int (*haspc)(Dwarf_Die *, Dwarf_Addr);
+    Dwarf_Line *(*getsrc_die)(Dwarf_Die *, Dwarf_Addr);
+    int (*lineno)(Dwarf_Line *, int *);
+    const char *(*linesrc)(Dwarf_Line *, Dwarf_Word *, Dwarf_Word *);
 } dw;
 
 static pthread_once_t dwarf_once = PTHREAD_ONCE_INIT;
@@ -40,7 +46,10 @@ static void load_dwarf(void) {
         && LOOK_UP(handle, report_end, "dwfl_report_end")
         && LOOK_UP(handle, linux_proc_report, "dwfl_linux_proc_report")
         && LOOK_UP(handle, addrmodule, "dwfl_addrmodule") && LOOK_UP(handle, module_getsrc, "dwfl_module_getsrc")
-        && LOOK_UP(handle, lineinfo, "dwfl_lineinfo") && LOOK_UP(handle, module_addrinfo, "dwfl_module_addrinfo");
+        && LOOK_UP(handle, lineinfo, "dwfl_lineinfo") && LOOK_UP(handle, module_addrinfo, "dwfl_module_addrinfo")
+        && LOOK_UP(handle, module_nextcu, "dwfl_module_nextcu") && LOOK_UP(handle, haspc, "dwarf_haspc")
+        && LOOK_UP(handle, getsrc_die, "dwarf_getsrc_die") && LOOK_UP(handle, lineno, "dwarf_lineno")
+        && LOOK_UP(handle, linesrc, "dwarf_linesrc");
     if (!complete) return;
     *(void **)&dwarf_callbacks.find_elf = find_elf;
     *(void **)&dwarf_callbacks.find_debuginfo = find_debuginfo;
@@ -90,6 +99,18 @@ static char *demangled(const char *name) {
     return strdup(name);
 }
 
+// libdw before 0.191 finds a compile unit by address only through .debug_aranges, which
+// gcc emits and clang does not: for clang-built code, ask each unit whether it has the pc.
+static const char *line_by_scanning_units(Dwfl_Module *module, uintptr_t address, int *line_number) {
+    Dwarf_Addr bias = 0;
+    for (Dwarf_Die *unit = dw.module_nextcu(module, NULL, &bias); unit; unit = dw.module_nextcu(module, unit, &bias)) {
+        if (dw.haspc(unit, address - bias) != 1) continue;
+        Dwarf_Line *line = dw.getsrc_die(unit, address - bias);
+        if (line && dw.lineno(line, line_number) == 0) return dw.linesrc(line, NULL, NULL);
+    }
+    return NULL;
+}
+
 static void symbolize_with_dwarf(uintptr_t call_site, uintptr_t return_address, ds_symbol_info *info) {
     Dwfl_Module *module = module_for(call_site);
     if (!module) return;
@@ -103,13 +124,12 @@ static void symbolize_with_dwarf(uintptr_t call_site, uintptr_t return_address, 
         }
     }
     Dwfl_Line *line = dw.module_getsrc(module, call_site);
-    if (line) {
-        int line_number = 0;
-        const char *file = dw.lineinfo(line, NULL, &line_number, NULL, NULL, NULL);
-        if (file) {
-            info->file = strdup(file);
-            info->line = line_number;
-        }
+    int line_number = 0;
+    const char *file = line ? dw.lineinfo(line, NULL, &line_number, NULL, NULL, NULL) : NULL;
+    if (!file) file = line_by_scanning_units(module, call_site, &line_number);
+    if (file) {
+        info->file = strdup(file);
+        info->line = line_number;
     }
 }
 
