@@ -38,6 +38,6 @@ let package = Package(
         .executableTarget(name: "DeviceShimBenchmarks", dependencies: ["DeviceShim", .product(name: "Logging", package: "swift-log")], path: "Benchmarks", swiftSettings: swiftSettings),
 
         .testTarget(name: "DeviceShimLoggingTests", dependencies: ["DeviceShimLogging", .product(name: "Logging", package: "swift-log")], path: "Tests/Logging", swiftSettings: swiftSettings),
-        .testTarget(name: "DeviceShimTests", dependencies: ["DeviceShim"], path: "Tests/Shim", swiftSettings: swiftSettings),
+        .testTarget(name: "DeviceShimTests", dependencies: ["DeviceShim"], path: "Tests/Shim", exclude: ["Programs"], swiftSettings: swiftSettings),
     ]
 )

@@ -57,8 +57,10 @@ public func deviceshim_log_level() -> UnsafePointer<CChar> {
 
 @_cdecl("deviceshim_status_string")
 public func deviceshim_status_string(_ status: Int32) -> UnsafePointer<CChar> {
-    guard let known = DeviceShimStatus(rawValue: status) else { return cString("unknown deviceshim_status") }
-    return cString(known.message)
+    let known = DeviceShimStatus(rawValue: status)
+    RedirectionLog.shared.recordNativeCall(.debug, RedirectionRecord(api: "deviceshim_status_string", status: known?.name),
+                                           arguments: "status=\(status)")
+    return known.map { cString($0.message) } ?? cString("unknown deviceshim_status")
 }
 
 /// A string literal as `const char *` for C: literals are NUL-terminated and live forever.

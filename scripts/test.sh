@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Runs every test on a fresh machine: installs what is missing (scripts/setup.sh), checks
+# that a release build has no warnings, builds every product (the tests compile C programs
+# against libdeviceshim.so), then runs the whole suite.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+
+"$root/scripts/setup.sh"
+
+echo "== release build (warnings fail the run)"
+release_log="$(mktemp)"
+swift build -c release 2>&1 | tee "$release_log" | grep -E "error|warning:|Compiling|Build complete" || true
+if grep -q "warning:" "$release_log"; then
+  echo "test.sh: the release build has warnings (see above)" >&2
+  exit 1
+fi
+rm -f "$release_log"
+
+echo "== debug build with tests"
+swift build --build-tests
+echo "== tests"
+swift test --skip-build
