@@ -55,7 +55,8 @@ public final class ChromeTraceSink: RedirectionSink {
     public func finish() {
         state.withLock { state in
             guard state.descriptor >= 0 else { return }
-            _ = "\n]\n".utf8CString.withUnsafeBufferPointer { Glibc.write(state.descriptor, $0.baseAddress, 3) }
+            var closing = "\n]\n"
+            _ = closing.withUTF8 { FileDescriptorSink.writeAll(state.descriptor, $0) }
             close(state.descriptor)
             state.descriptor = -1
         }
@@ -75,42 +76,34 @@ public final class ChromeTraceSink: RedirectionSink {
         json.field("cat", string: record.level.description)
         if let duration = record.durationNanoseconds {
             json.field("ph", string: "X")
-            json.field("dur", raw: ChromeTraceSink.microseconds(duration))
+            json.field("dur", microsecondsFromNanoseconds: duration)
         } else {
             json.field("ph", string: "i")
             json.field("s", string: "t")
         }
-        json.field("ts", raw: ChromeTraceSink.microseconds(record.timeNanoseconds))
+        json.field("ts", microsecondsFromNanoseconds: record.timeNanoseconds)
         json.field("pid", number: processID)
         json.field("tid", number: track)
-        var arguments = JSONObjectWriter()
-        for (name, value) in [("requested", record.requested), ("resolved", record.resolved), ("reason", record.reason),
-                              ("status", record.status), ("message", record.message), ("arguments", record.arguments),
-                              ("caller", record.caller.flatMap(RecordText.callerText))] {
-            if let value { arguments.field(name, string: value) }
+        json.object("args") { arguments in
+            for (name, value) in [("requested", record.requested), ("resolved", record.resolved), ("reason", record.reason),
+                                  ("status", record.status), ("message", record.message), ("arguments", record.arguments),
+                                  ("caller", record.caller.flatMap(RecordText.callerText))] {
+                if let value { arguments.field(name, string: value) }
+            }
+            if let bytes = record.bytes { arguments.field("bytes", number: bytes) }
+            arguments.field("thread", number: record.thread)
         }
-        if let bytes = record.bytes { arguments.field("bytes", number: bytes) }
-        arguments.field("thread", number: record.thread)
-        json.field("args", raw: arguments.finished())
-        return json.finished()
+        return json.finished().string
     }
 
     private func metadataEvent(kind: String, track: UInt64, name: String) -> String {
-        var arguments = JSONObjectWriter()
-        arguments.field("name", string: name)
         var json = JSONObjectWriter()
         json.field("name", string: kind)
         json.field("ph", string: "M")
         json.field("pid", number: processID)
         json.field("tid", number: track)
-        json.field("args", raw: arguments.finished())
-        return json.finished()
-    }
-
-    /// Microseconds with three decimals, as the trace format wants: 1234567 ns -> `1234.567`.
-    static func microseconds(_ nanoseconds: UInt64) -> String {
-        let fraction = String(nanoseconds % 1000)
-        return "\(nanoseconds / 1000)." + String(repeating: "0", count: 3 - fraction.count) + fraction
+        json.object("args") { $0.field("name", string: name) }
+        return json.finished().string
     }
 
     /// `thread 1234 (worker)`: the name comes from the calling thread, which is the record's.

@@ -50,9 +50,10 @@ public final class FileDescriptorSink: RedirectionSink {
     public var failedWrites: Int { failedWriteCount.load(ordering: .relaxed) }
 
     public func write(_ record: RedirectionRecord) {
-        var line = format.line(record)
-        line += "\n"
-        let written = line.withUTF8 { bytes in
+        var line = LineBuffer()
+        format.write(record, into: &line)
+        line.append(byte: UInt8(ascii: "\n"))
+        let written = line.withBytes { bytes in
             isPipe ? FileDescriptorSink.writeWithoutSigpipe(descriptor, bytes) : FileDescriptorSink.writeAll(descriptor, bytes)
         }
         if !written { failedWriteCount.add(1, ordering: .relaxed) }

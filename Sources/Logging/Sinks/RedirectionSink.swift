@@ -19,10 +19,10 @@ public enum LogFormat: String, Sendable, CaseIterable {
     /// One JSON object per line (`RecordJSON`).
     case json
 
-    func line(_ record: RedirectionRecord) -> String {
+    func write(_ record: RedirectionRecord, into line: inout LineBuffer) {
         switch self {
-        case .text: RecordText.line(record)
-        case .json: RecordJSON.line(record)
+        case .text: RecordText.write(record, into: &line)
+        case .json: RecordJSON.write(record, into: &line)
         }
     }
 }
