@@ -27,9 +27,14 @@ let package = Package(
         // C: native caller capture (libunwind) and symbolisation (dladdr, libdw), loaded with
         // dlopen(RTLD_LOCAL) so their symbols never leak into the host program.
         .target(name: "CNativeCaller", path: "Sources/CNativeCaller", linkerSettings: [.linkedLibrary("dl")]),
+        // C: OpenBLAS, the OpenCL ICD loader and the Vulkan loader, each opened with dlopen at
+        // first use (a missing library means that backend has no devices, not a failure).
+        .target(name: "COpenBLAS", path: "Sources/COpenBLAS", linkerSettings: [.linkedLibrary("dl")]),
+        .target(name: "COpenCL", path: "Sources/COpenCL", linkerSettings: [.linkedLibrary("dl")]),
+        .target(name: "CVulkan", path: "Sources/CVulkan", linkerSettings: [.linkedLibrary("dl")]),
 
         .target(name: "DeviceShimLogging", dependencies: ["CNativeCaller", .product(name: "Logging", package: "swift-log")], path: "Sources/Logging", swiftSettings: swiftSettings),
-        .target(name: "DeviceShimDevices", dependencies: ["DeviceShimLogging"], path: "Sources/Devices", swiftSettings: swiftSettings),
+        .target(name: "DeviceShimDevices", dependencies: ["DeviceShimLogging", "COpenBLAS", "COpenCL", "CVulkan"], path: "Sources/Devices", swiftSettings: swiftSettings),
         .target(name: "DeviceShimTensor", dependencies: ["DeviceShimDevices"], path: "Sources/Tensor", swiftSettings: swiftSettings),
         .target(name: "DeviceShimMocks", dependencies: ["DeviceShimTensor"], path: "Sources/Mocks", swiftSettings: swiftSettings),
         .target(name: "DeviceShim", dependencies: ["DeviceShimMocks"], path: "Sources/Shim", swiftSettings: swiftSettings),
@@ -38,6 +43,7 @@ let package = Package(
         .executableTarget(name: "DeviceShimBenchmarks", dependencies: ["DeviceShim", .product(name: "Logging", package: "swift-log")], path: "Benchmarks", swiftSettings: swiftSettings),
 
         .testTarget(name: "DeviceShimLoggingTests", dependencies: ["DeviceShimLogging", .product(name: "Logging", package: "swift-log")], path: "Tests/Logging", swiftSettings: swiftSettings),
+        .testTarget(name: "DeviceShimDevicesTests", dependencies: ["DeviceShimDevices"], path: "Tests/Devices", swiftSettings: swiftSettings),
         .testTarget(name: "DeviceShimTests", dependencies: ["DeviceShim"], path: "Tests/Shim", exclude: ["Programs"], swiftSettings: swiftSettings),
     ]
 )

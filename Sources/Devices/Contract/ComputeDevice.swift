@@ -1,0 +1,79 @@
+/// One real device of one backend: what every backend implements (DESIGN.md, Backends).
+///
+/// A device allocates buffers and makes queues; all work (copies, fills, kernels) goes
+/// through a queue. The tensor engine composes everything else from these primitives, and
+/// the redirector uses `supports` to fall back op by op.
+public protocol ComputeDevice: AnyObject, Sendable {
+    var id: DeviceID { get }
+    var properties: DeviceProperties { get }
+
+    /// Whether this device has a kernel for `op` on `dtype` (for `convert`, the destination).
+    func supports(_ op: KernelOp, _ dtype: DType) -> Bool
+
+    /// A buffer of `byteCount` bytes (contents undefined). Released when the last reference
+    /// goes. Throws `outOfMemory` when the device cannot hold it.
+    func allocate(byteCount: Int) throws(DeviceError) -> any DeviceBuffer
+
+    /// A new in-order queue.
+    func makeQueue() throws(DeviceError) -> any DeviceQueue
+
+    /// Bytes of device memory currently free, as the driver reports it (nil if it cannot say).
+    var freeMemoryBytes: UInt64? { get }
+}
+
+/// Device memory. The memory is freed when the last reference to the buffer goes.
+public protocol DeviceBuffer: AnyObject, Sendable {
+    var device: any ComputeDevice { get }
+    var byteCount: Int { get }
+}
+
+/// An in-order queue of work on one device (a CUDA stream maps onto one).
+///
+/// Enqueue calls validate their arguments and return at once (throwing `invalidArgument` or
+/// `unsupported` for bad input); the work runs later, in order. Host memory named by a copy
+/// must stay valid until the copy completes (a marker, `synchronize`). An error while work
+/// runs (device lost) is kept and thrown by `synchronize`, and later work is not run.
+public protocol DeviceQueue: AnyObject, Sendable {
+    var device: any ComputeDevice { get }
+
+    func copy(from source: UnsafeRawPointer, to destination: BufferRegion) throws(DeviceError)
+    func copy(from source: BufferRegion, to destination: UnsafeMutableRawPointer) throws(DeviceError)
+    /// Device to device; the buffers may be on different devices of the same backend or, for
+    /// backends that say so, any backend (the queue's device does the work).
+    func copy(from source: BufferRegion, to destination: BufferRegion) throws(DeviceError)
+    func fill(_ destination: BufferRegion, with pattern: FillPattern) throws(DeviceError)
+
+    /// `output = op(input)` element-wise; `output.shape == input.shape`.
+    func unary(_ op: UnaryOp, input: StridedOperand, output: StridedOperand) throws(DeviceError)
+    /// `output = op(lhs, rhs)` element-wise; all three have one shape (broadcast with stride 0).
+    func binary(_ op: BinaryOp, lhs: StridedOperand, rhs: StridedOperand, output: StridedOperand) throws(DeviceError)
+    /// Reduces `input` along `axis` into `output`, whose shape is the input's with that axis 1.
+    func reduce(_ op: ReductionOp, input: StridedOperand, axis: Int, output: StridedOperand) throws(DeviceError)
+    /// Converts each element of `input` to `output.dtype` (floats to integers truncate toward
+    /// zero, saturating; to bool: nonzero is true).
+    func convert(input: StridedOperand, output: StridedOperand) throws(DeviceError)
+    func gemm(_ operation: GemmOperation) throws(DeviceError)
+
+    /// Runs `body` on a host thread once all earlier work is done; later work waits for it.
+    func enqueueHostCallback(_ body: @escaping @Sendable () -> Void) throws(DeviceError)
+    /// A marker that completes when all work enqueued before it has; it carries the device
+    /// time at which it completed (events are timed with these).
+    func enqueueMarker() throws(DeviceError) -> any QueueMarker
+    /// Work enqueued after this call waits until `marker` (of any queue) completes.
+    func wait(for marker: any QueueMarker) throws(DeviceError)
+
+    /// True when every enqueued piece of work has completed.
+    var isIdle: Bool { get }
+    /// Waits for all enqueued work; throws the first error any of it raised.
+    func synchronize() throws(DeviceError)
+}
+
+/// A point in a queue's work, for events and cross-queue waits.
+public protocol QueueMarker: AnyObject, Sendable {
+    var isComplete: Bool { get }
+    /// Blocks until complete; throws if the queue failed before reaching it.
+    func wait() throws(DeviceError)
+    /// The device's clock when the marker completed, in nanoseconds (comparable between
+    /// markers of one device only); nil until complete.
+    var completionTimeNanoseconds: UInt64? { get }
+}

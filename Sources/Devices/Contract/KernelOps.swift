@@ -1,0 +1,65 @@
+/// Element-wise functions of one operand. The output has the input's dtype, except
+/// `logicalNot` (bool output). Integer dtypes support `neg`, `abs`, `sign`, `square`,
+/// `relu` and `logicalNot`; the rest are for floating-point dtypes.
+public enum UnaryOp: String, Sendable, Hashable, CaseIterable {
+    case neg, abs, sign, square, relu, logicalNot
+    case exp, log, sqrt, rsqrt, reciprocal, sin, cos, tanh, sigmoid, gelu, erf, floor, ceil, round
+
+    /// The ops defined on integer (and uint8) dtypes.
+    public static let integerOps: Set<UnaryOp> = [.neg, .abs, .sign, .square, .relu, .logicalNot]
+
+    /// Whether the output dtype is bool rather than the input's.
+    public var producesBool: Bool { self == .logicalNot }
+}
+
+/// Element-wise functions of two operands of one dtype. Comparisons and logical ops write
+/// bool; the others write the operands' dtype. Integer arithmetic wraps on overflow and
+/// integer `div`/`remainder` truncate toward zero, giving 0 for a zero divisor (never a trap).
+public enum BinaryOp: String, Sendable, Hashable, CaseIterable {
+    case add, sub, mul, div, remainder, pow, maximum, minimum
+    case equal, notEqual, less, lessEqual, greater, greaterEqual
+    case logicalAnd, logicalOr, logicalXor
+
+    public var producesBool: Bool {
+        switch self {
+        case .equal, .notEqual, .less, .lessEqual, .greater, .greaterEqual, .logicalAnd, .logicalOr, .logicalXor: true
+        default: false
+        }
+    }
+}
+
+/// Reductions along one axis. `argmax`/`argmin` write int64 indices (the first on ties),
+/// `any`/`all` write bool, the others the input's dtype. Floating-point sums accumulate in
+/// at least float32 (float64 for float64) with blocked summation.
+public enum ReductionOp: String, Sendable, Hashable, CaseIterable {
+    case sum, prod, max, min, argmax, argmin, any, all
+
+    /// The dtype a reduction of `input` writes.
+    public func outputType(for input: DType) -> DType {
+        switch self {
+        case .argmax, .argmin: .int64
+        case .any, .all: .bool
+        default: input
+        }
+    }
+}
+
+/// Every kernel a backend may or may not have, for `supports(_:_:)` and fallback records.
+public enum KernelOp: Sendable, Hashable, CustomStringConvertible {
+    case unary(UnaryOp)
+    case binary(BinaryOp)
+    case reduce(ReductionOp)
+    /// Conversion to another dtype (`dtype` in `supports` is the destination).
+    case convert(from: DType)
+    case gemm
+
+    public var description: String {
+        switch self {
+        case let .unary(op): op.rawValue
+        case let .binary(op): op.rawValue
+        case let .reduce(op): "reduce.\(op.rawValue)"
+        case let .convert(from): "convert from \(from)"
+        case .gemm: "gemm"
+        }
+    }
+}
