@@ -70,8 +70,10 @@ public enum LogConfigurationError: Error, Hashable, CustomStringConvertible {
     }
 }
 
-extension String {
-    func trimmingWhitespace() -> String {
+extension StringProtocol {
+    /// Without leading and trailing spaces, tabs and line breaks (Foundation-free, for the
+    /// environment and config parsing of every layer).
+    package func trimmingWhitespace() -> String {
         let isSpace: (Character) -> Bool = { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" }
         guard let first = firstIndex(where: { !isSpace($0) }), let last = lastIndex(where: { !isSpace($0) }) else { return "" }
         return String(self[first...last])

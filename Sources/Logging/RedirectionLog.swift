@@ -128,10 +128,7 @@ public final class RedirectionLog: Sendable {
         fileID: String = #fileID, line: Int = #line, function: String = #function
     ) {
         guard isEnabled(level) else { return }
-        var made = record()
-        made.caller = Caller(symbol: function, file: fileID, line: line)
-        if isEnabled(.trace) { made.arguments = arguments() }
-        emit(made, level: level)
+        emit(record(), level: level, site: .swift(fileID: fileID, line: line, function: function), arguments: arguments())
     }
 
     /// Logs a record for a C entry point of DeviceShim. The caller is found by unwinding past
@@ -141,14 +138,32 @@ public final class RedirectionLog: Sendable {
         _ level: LogLevel, _ record: @autoclosure () -> RedirectionRecord, arguments: @autoclosure () -> String? = nil
     ) {
         guard isEnabled(level) else { return }
-        var made = record()
-        made.caller = NativeCallers.shared.caller()
-        if isEnabled(.trace) { made.arguments = arguments() }
-        emit(made, level: level)
+        emit(record(), level: level, site: .native, arguments: arguments())
+    }
+
+    /// Logs a record whose caller is `site`, for code that passes its own caller through
+    /// (e.g. the redirector, called from Swift faces and C entry points alike).
+    @inlinable
+    public func record(
+        _ level: LogLevel, _ record: @autoclosure () -> RedirectionRecord, from site: CallSite,
+        arguments: @autoclosure () -> String? = nil
+    ) {
+        guard isEnabled(level) else { return }
+        emit(record(), level: level, site: site, arguments: arguments())
+    }
+
+    @usableFromInline
+    func emit(_ record: RedirectionRecord, level: LogLevel, site: CallSite, arguments: @autoclosure () -> String?) {
+        var record = record
+        switch site {
+        case let .swift(fileID, line, function): record.caller = Caller(symbol: function, file: fileID, line: line)
+        case .native: record.caller = NativeCallers.shared.caller()
+        }
+        if isEnabled(.trace) { record.arguments = arguments() }
+        emit(record, level: level)
     }
 
     /// Stamps `record` with the level, thread and time (unless set) and hands it to the sinks.
-    @usableFromInline
     func emit(_ record: RedirectionRecord, level: LogLevel) {
         var record = record
         record.level = level
@@ -170,6 +185,13 @@ public final class RedirectionLog: Sendable {
         if let traceFile = configuration.traceFile { sinks.append(try ChromeTraceSink(path: traceFile)) }
         return sinks
     }
+}
+
+/// Who called: a Swift call site (exact, from default arguments) or native code (found by
+/// unwinding when a record is made).
+public enum CallSite: Sendable, Hashable {
+    case swift(fileID: String, line: Int, function: String)
+    case native
 }
 
 /// Monotonic time for timing redirected work, the clock records are stamped with.

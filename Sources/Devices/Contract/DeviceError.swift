@@ -12,6 +12,10 @@ public enum DeviceError: Error, Sendable, Hashable, CustomStringConvertible {
     case compileFailed(device: DeviceID, log: String)
     /// A driver call failed with `code`.
     case driver(device: DeviceID, call: String, code: Int)
+    /// No target of the policy has a device that can serve `request`.
+    case noDevice(request: String, reason: String)
+    /// `request` names an index past the devices its kind has (`cuda:3` with 2 devices).
+    case invalidDeviceIndex(request: String, available: Int)
 
     public var description: String {
         switch self {
@@ -22,6 +26,8 @@ public enum DeviceError: Error, Sendable, Hashable, CustomStringConvertible {
         case let .deviceLost(device, reason): "\(device) was lost: \(reason)"
         case let .compileFailed(device, log): "a kernel failed to compile for \(device): \(log)"
         case let .driver(device, call, code): "\(call) failed on \(device) with code \(code)"
+        case let .noDevice(request, reason): "no device can serve \(request): \(reason)"
+        case let .invalidDeviceIndex(request, available): "\(request) does not exist: \(available) device(s) of its kind"
         }
     }
 }
