@@ -71,8 +71,8 @@ public final class RedirectionLog: Sendable {
         }
         threshold = Atomic(configuration.level.rawValue)
         state = Mutex(State(configuration: configuration, configuredSinks: sinks))
-        for problem in problems where isEnabled(.warn) {
-            emit(RedirectionRecord(api: "deviceshim.configuration", message: problem), level: .warn)
+        for problem in problems {
+            recordEvent(.warn, RedirectionRecord(api: "deviceshim.configuration", message: problem))
         }
     }
 
@@ -152,6 +152,14 @@ public final class RedirectionLog: Sendable {
         emit(record(), level: level, site: site, arguments: arguments())
     }
 
+    /// Logs an event no caller asked for directly (a configuration warning, device discovery):
+    /// the record has no caller.
+    @inlinable
+    public func recordEvent(_ level: LogLevel, _ record: @autoclosure () -> RedirectionRecord) {
+        guard isEnabled(level) else { return }
+        emit(record(), level: level)
+    }
+
     @usableFromInline
     func emit(_ record: RedirectionRecord, level: LogLevel, site: CallSite, arguments: @autoclosure () -> String?) {
         var record = record
@@ -164,6 +172,7 @@ public final class RedirectionLog: Sendable {
     }
 
     /// Stamps `record` with the level, thread and time (unless set) and hands it to the sinks.
+    @usableFromInline
     func emit(_ record: RedirectionRecord, level: LogLevel) {
         var record = record
         record.level = level

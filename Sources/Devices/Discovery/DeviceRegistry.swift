@@ -1,3 +1,4 @@
+import Dispatch
 import Synchronization
 
 /// A discovered device: what its driver says, and the object that computes on it (nil where
@@ -44,14 +45,20 @@ public final class DeviceRegistry: Sendable {
         self.log = log
     }
 
-    /// Each backend's inventory, in provider order (enumerated on first access).
+    /// Each backend's inventory, in provider order, enumerated on first access. Backends are
+    /// enumerated concurrently (driver start-up dominates), so first use costs the slowest.
     public var backends: [BackendInventory] {
         inventory.withLock { cached in
             if let cached { return cached }
-            let found = providers.map { $0() }
-            for backend in found { record(backend.discovery) }
-            cached = found
-            return found
+            let found = Mutex<[Int: BackendInventory]>([:])
+            DispatchQueue.concurrentPerform(iterations: providers.count) { index in
+                let inventory = providers[index]()
+                found.withLock { $0[index] = inventory }
+            }
+            let ordered = found.withLock { all in providers.indices.map { all[$0]! } }
+            for backend in ordered { record(backend.discovery) }
+            cached = ordered
+            return ordered
         }
     }
 
@@ -69,7 +76,7 @@ public final class DeviceRegistry: Sendable {
     private func record(_ discovery: BackendDiscovery) {
         let names = discovery.devices.enumerated().map { "\(discovery.backend):\($0.offset) \($0.element.name)" }
         let message = names.isEmpty ? "no devices" : names.joined(separator: ", ")
-        log.record(.debug, RedirectionRecord(
+        log.recordEvent(.debug, RedirectionRecord(
             api: "discover", resolved: discovery.backend.rawValue, durationNanoseconds: discovery.elapsedNanoseconds,
             message: message + (discovery.note.map { " (\($0))" } ?? "")))
     }

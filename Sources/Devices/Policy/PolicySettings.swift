@@ -94,7 +94,7 @@ extension Redirector {
     public static let shared: Redirector = {
         let (settings, problems) = PolicySettings.reading(environment: { getenv($0).map { String(cString: $0) } })
         for problem in problems {
-            RedirectionLog.shared.record(.warn, RedirectionRecord(api: "deviceshim.configuration", message: problem))
+            RedirectionLog.shared.recordEvent(.warn, RedirectionRecord(api: "deviceshim.configuration", message: problem))
         }
         return Redirector(policy: settings.policy, visibleCudaDevices: settings.visibleCudaDevices)
     }()
