@@ -32,9 +32,12 @@ let package = Package(
         .target(name: "COpenBLAS", path: "Sources/COpenBLAS", linkerSettings: [.linkedLibrary("dl")]),
         .target(name: "COpenCL", path: "Sources/COpenCL", linkerSettings: [.linkedLibrary("dl")]),
         .target(name: "CVulkan", path: "Sources/CVulkan", linkerSettings: [.linkedLibrary("dl")]),
+        // C: float32 streams (element-wise, sum) cloned for AVX-512, AVX2 and baseline x86-64 and
+        // picked at run time: Swift code is compiled for baseline x86-64 only.
+        .target(name: "CCPUKernels", path: "Sources/CCPUKernels"),
 
         .target(name: "DeviceShimLogging", dependencies: ["CNativeCaller", .product(name: "Logging", package: "swift-log")], path: "Sources/Logging", swiftSettings: swiftSettings),
-        .target(name: "DeviceShimDevices", dependencies: ["DeviceShimLogging", "COpenBLAS", "COpenCL", "CVulkan"], path: "Sources/Devices", swiftSettings: swiftSettings),
+        .target(name: "DeviceShimDevices", dependencies: ["DeviceShimLogging", "COpenBLAS", "CCPUKernels", "COpenCL", "CVulkan"], path: "Sources/Devices", swiftSettings: swiftSettings),
         .target(name: "DeviceShimTensor", dependencies: ["DeviceShimDevices"], path: "Sources/Tensor", swiftSettings: swiftSettings),
         .target(name: "DeviceShimMocks", dependencies: ["DeviceShimTensor"], path: "Sources/Mocks", swiftSettings: swiftSettings),
         .target(name: "DeviceShim", dependencies: ["DeviceShimMocks"], path: "Sources/Shim", swiftSettings: swiftSettings),

@@ -53,7 +53,7 @@ import Testing
     /// Random valid policies print and parse back to themselves; random edits of them either
     /// parse or fail with a position inside the text. Seeded, so failures reproduce.
     @Test func propertyRandomPoliciesRoundTripAndEditsNeverCrash() throws {
-        var random = SeededRandom(seed: 0x5EED)
+        var random = SeededGenerator(seed: 0x5EED)
         let requestKinds = DeviceRequest.Kind.allCases
         let targets: [PolicyTarget] = [.gpu] + BackendKind.allCases.flatMap { [.backend($0, index: nil), .backend($0, index: 0), .backend($0, index: 3)] }
         for _ in 0..<500 {
@@ -118,18 +118,5 @@ import Testing
     @Test(arguments: [("1,0", [1, 0]), ("0,abc,1", [0]), ("", []), (" 2 , 1", [2, 1]), ("-1,0", []), ("GPU-1234", [])])
     func cudaVisibleDevicesParsesAsCudaDoes(text: String, indices: [Int]) {
         #expect(PolicySettings.parseVisibleDevices(text) == indices)
-    }
-}
-
-/// A small deterministic generator (SplitMix64) for reproducible property tests.
-struct SeededRandom: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

@@ -1,0 +1,44 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Host memory of the CPU device: 64-byte aligned (a cache line, and the widest SIMD
+/// load), freed when the last reference goes.
+public final class CPUBuffer: DeviceBuffer, @unchecked Sendable {
+    // Sendable: the address and size never change; what is stored there is synchronised by
+    // the queues that read and write it, as for any device memory.
+    public static let alignment = 64
+
+    public let byteCount: Int
+    /// The first byte. Host code may read and write it directly once the queues that use the
+    /// buffer are synchronised.
+    public let baseAddress: UnsafeMutableRawPointer
+    private let cpu: CPUDevice
+
+    public var device: any ComputeDevice { cpu }
+
+    /// Allocates `byteCount` bytes (a zero-byte buffer is allowed). Throws `outOfMemory`
+    /// for more than the machine's memory — Linux overcommits, so such a request could
+    /// otherwise succeed and fail later on first touch — or when the allocation fails.
+    init(device: CPUDevice, byteCount: Int) throws(DeviceError) {
+        guard byteCount >= 0 else {
+            throw .invalidArgument("a buffer cannot have \(byteCount) bytes")
+        }
+        let memory = device.properties.memoryBytes  // 0 when /proc/meminfo could not be read
+        guard memory == 0 || UInt64(byteCount) <= memory else {
+            throw .outOfMemory(device: device.id, requestedBytes: byteCount, availableBytes: device.freeMemoryBytes)
+        }
+        var address: UnsafeMutableRawPointer?
+        // posix_memalign may return NULL for zero bytes; one cache line keeps the address valid.
+        guard posix_memalign(&address, Self.alignment, max(byteCount, Self.alignment)) == 0, let address else {
+            throw .outOfMemory(device: device.id, requestedBytes: byteCount, availableBytes: device.freeMemoryBytes)
+        }
+        self.byteCount = byteCount
+        self.baseAddress = address
+        self.cpu = device
+    }
+
+    deinit {
+        free(baseAddress)
+    }
+}

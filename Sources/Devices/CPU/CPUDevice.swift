@@ -1,0 +1,87 @@
+import COpenBLAS
+
+/// The machine's processor as a compute device (`cpu:0`): buffers are host memory, queues
+/// run their work in order on a worker thread, kernels are Swift loops that LLVM vectorises
+/// (split across cores when large), and GEMM is OpenBLAS's.
+///
+/// Every property is read from the OS: name and vendor from /proc/cpuinfo (`model name`,
+/// `vendor_id`), memory from /proc/meminfo (`MemTotal`; free memory is `MemAvailable`),
+/// compute units are the online cores, the clock is `cpu MHz`, subgroup sizes the widest
+/// SIMD the CPU flags announce (in float32 lanes). `driverVersion` is OpenBLAS's build
+/// configuration (e.g. "OpenBLAS 0.3.21 DYNAMIC_ARCH NO_AFFINITY SkylakeX MAX_THREADS=64"),
+/// or the kernel's version when OpenBLAS cannot be loaded.
+public final class CPUDevice: ComputeDevice {
+    /// The CPU device, created at first use; OpenBLAS is loaded then (its build configuration
+    /// is the driver version).
+    public static let shared = CPUDevice()
+
+    public let id = DeviceID(.cpu, 0)
+    public let properties: DeviceProperties
+    /// Why GEMM is unsupported (OpenBLAS could not be loaded), or nil when it is available.
+    public let blasUnavailableReason: String?
+
+    private init() {
+        let info = HostSystem.cpuInfo()
+        let cores = HostSystem.onlineCores
+        let blasProblem = CPUGemm.unavailableReason
+        blasUnavailableReason = blasProblem
+        let driverVersion: String
+        if blasProblem == nil, let configuration = ds_openblas_config() {
+            driverVersion = String(cString: configuration).trimmingTrailingSpaces
+        } else {
+            driverVersion = HostSystem.kernelVersion
+        }
+        properties = DeviceProperties(
+            name: info["model name"] ?? info["Processor"] ?? "unknown CPU",
+            vendor: info["vendor_id"] ?? info["CPU implementer"] ?? "unknown",
+            type: .cpu,
+            isSoftware: false,
+            memoryBytes: HostSystem.memoryField("MemTotal") ?? 0,
+            computeUnits: cores,
+            // A kernel runs on at most one thread per core.
+            maxWorkGroupSize: cores,
+            subgroupSizes: HostSystem.simdFloat32Lanes(flags: info["flags"] ?? info["Features"] ?? "").map { [$0] } ?? [],
+            supportsFloat16: true,
+            supportsFloat64: true,
+            clockMHz: info["cpu MHz"].flatMap(Double.init).map { Int($0.rounded()) },
+            driverVersion: driverVersion)
+        if let blasProblem {
+            RedirectionLog.shared.recordEvent(.debug, RedirectionRecord(
+                api: "openblas", resolved: "cpu:0", message: "\(blasProblem); the CPU device has no gemm"))
+        } else if let note = ds_openblas_core_note() {
+            RedirectionLog.shared.recordEvent(.debug, RedirectionRecord(
+                api: "openblas", resolved: "cpu:0", message: String(cString: note)))
+        }
+    }
+
+    public var freeMemoryBytes: UInt64? { HostSystem.memoryField("MemAvailable") }
+
+    /// The threads OpenBLAS runs GEMM on (nil without OpenBLAS).
+    public var blasThreadCount: Int? {
+        blasUnavailableReason == nil ? Int(ds_openblas_threads()) : nil
+    }
+
+    public func supports(_ op: KernelOp, _ dtype: DType) -> Bool {
+        switch op {
+        case let .unary(op): UnaryFunctions.supports(op, dtype)
+        case let .binary(op): BinaryFunctions.supports(op, dtype)
+        case let .reduce(op): ReductionFunctions.supports(op, dtype)
+        case .convert: true
+        case .gemm: dtype.isFloatingPoint && blasUnavailableReason == nil
+        }
+    }
+
+    public func allocate(byteCount: Int) throws(DeviceError) -> any DeviceBuffer {
+        try CPUBuffer(device: self, byteCount: byteCount)
+    }
+
+    public func makeQueue() throws(DeviceError) -> any DeviceQueue {
+        CPUQueue(device: self)
+    }
+}
+
+private extension String {
+    var trimmingTrailingSpaces: String {
+        String(reversed().drop { $0 == " " }.reversed())
+    }
+}

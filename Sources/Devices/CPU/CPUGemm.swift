@@ -1,0 +1,136 @@
+import COpenBLAS
+
+/// GEMM on the CPU through OpenBLAS (`cblas_sgemm` / `cblas_dgemm`, column-major, one call
+/// per batch). float16 and bfloat16 are widened to float32 per batch, multiplied with
+/// `cblas_sgemm` (float32 accumulation) and rounded back once.
+enum CPUGemm {
+    /// Why OpenBLAS cannot be used, or nil when it can. Loads it on first use.
+    static var unavailableReason: String? {
+        ds_openblas_load().map { String(cString: $0) }
+    }
+
+    /// Checks dimensions, leading dimensions and the elements every batch touches, as BLAS
+    /// would (so OpenBLAS never rejects, or prints about, a call that passed).
+    static func validated(_ operation: GemmOperation) throws(DeviceError) -> GemmPlan {
+        let (m, n, k, batchCount) = (operation.m, operation.n, operation.k, operation.batchCount)
+        guard m >= 0, n >= 0, k >= 0, batchCount >= 0 else {
+            throw .invalidArgument("gemm sizes must not be negative: m \(m), n \(n), k \(k), batchCount \(batchCount)")
+        }
+        guard max(m, n, k) <= Int(Int32.max) else {
+            throw .invalidArgument("gemm sizes above \(Int32.max) are not supported: m \(m), n \(n), k \(k)")
+        }
+        let size = operation.dtype.byteSize
+        // A matrix is read only if it contributes: A and B not when k == 0; nothing when C is empty.
+        let touched = m > 0 && n > 0 && batchCount > 0
+        let a = try checked("A", operation.a, rows: operation.transposeA ? k : m, columns: operation.transposeA ? m : k,
+                            batchCount: batchCount, elementSize: size, touched: touched && k > 0)
+        let b = try checked("B", operation.b, rows: operation.transposeB ? n : k, columns: operation.transposeB ? k : n,
+                            batchCount: batchCount, elementSize: size, touched: touched && k > 0)
+        let c = try checked("C", operation.c, rows: m, columns: n, batchCount: batchCount, elementSize: size, touched: touched)
+        return GemmPlan(operation: operation, a: a, b: b, c: c)
+    }
+
+    private static func checked(
+        _ name: String, _ matrix: MatrixOperand, rows: Int, columns: Int, batchCount: Int, elementSize: Int, touched: Bool
+    ) throws(DeviceError) -> UnsafeMutableRawPointer {
+        guard let buffer = matrix.buffer as? CPUBuffer else {
+            throw .invalidArgument("gemm matrix \(name) is not in a CPU buffer")
+        }
+        let leading = matrix.leadingDimension
+        guard leading >= max(1, rows), leading <= Int(Int32.max) else {
+            throw .invalidArgument("gemm leading dimension of \(name) is \(leading), it must be at least \(max(1, rows))")
+        }
+        guard touched else { return buffer.baseAddress }
+        let (lastBatch, overflow1) = (batchCount - 1).multipliedReportingOverflow(by: matrix.batchStride)
+        let (lastColumn, overflow2) = (columns - 1).multipliedReportingOverflow(by: leading)
+        let lowest = matrix.offset &+ min(0, lastBatch)
+        let highest = matrix.offset &+ max(0, lastBatch) &+ (rows - 1) &+ lastColumn
+        let (endByte, overflow3) = (highest &+ 1).multipliedReportingOverflow(by: elementSize)
+        guard !overflow1, !overflow2, !overflow3, lowest >= 0, endByte <= buffer.byteCount else {
+            throw .invalidArgument("gemm matrix \(name) (\(rows)×\(columns), leading dimension \(leading), offset "
+                + "\(matrix.offset), batch stride \(matrix.batchStride) × \(batchCount)) lies outside its "
+                + "\(buffer.byteCount)-byte buffer")
+        }
+        return buffer.baseAddress
+    }
+
+    static func run(_ plan: GemmPlan) {
+        let operation = plan.operation
+        guard operation.m > 0, operation.n > 0 else { return }
+        switch operation.dtype {
+        case .float32:
+            let (a, b, c) = (plan.a.assumingMemoryBound(to: Float.self), plan.b.assumingMemoryBound(to: Float.self),
+                             plan.c.assumingMemoryBound(to: Float.self))
+            for batch in 0..<operation.batchCount {
+                let (aOffset, bOffset, cOffset) = plan.offsets(batch)
+                ds_openblas_sgemm(operation.transposeA ? 1 : 0, operation.transposeB ? 1 : 0, Int32(operation.m),
+                                  Int32(operation.n), Int32(operation.k), Float(operation.alpha), a + aOffset,
+                                  Int32(operation.a.leadingDimension), b + bOffset, Int32(operation.b.leadingDimension),
+                                  Float(operation.beta), c + cOffset, Int32(operation.c.leadingDimension))
+            }
+        case .float64:
+            let (a, b, c) = (plan.a.assumingMemoryBound(to: Double.self), plan.b.assumingMemoryBound(to: Double.self),
+                             plan.c.assumingMemoryBound(to: Double.self))
+            for batch in 0..<operation.batchCount {
+                let (aOffset, bOffset, cOffset) = plan.offsets(batch)
+                ds_openblas_dgemm(operation.transposeA ? 1 : 0, operation.transposeB ? 1 : 0, Int32(operation.m),
+                                  Int32(operation.n), Int32(operation.k), operation.alpha, a + aOffset,
+                                  Int32(operation.a.leadingDimension), b + bOffset, Int32(operation.b.leadingDimension),
+                                  operation.beta, c + cOffset, Int32(operation.c.leadingDimension))
+            }
+        case .float16: runWidened(plan, Float16.self)
+        case .bfloat16: runWidened(plan, BFloat16.self)
+        case .int32, .int64, .uint8, .bool: preconditionFailure("gemm on \(operation.dtype) passed validation")
+        }
+    }
+
+    /// Half-precision GEMM: each batch's matrices are copied to dense float32 scratch.
+    private static func runWidened<E: FloatElement>(_ plan: GemmPlan, _: E.Type) where E.Math == Float {
+        let operation = plan.operation
+        let (m, n, k) = (operation.m, operation.n, operation.k)
+        let (aRows, aColumns) = operation.transposeA ? (k, m) : (m, k)
+        let (bRows, bColumns) = operation.transposeB ? (n, k) : (k, n)
+        let scratch = UnsafeMutablePointer<Float>.allocate(capacity: aRows * aColumns + bRows * bColumns + m * n)
+        defer { scratch.deallocate() }
+        let (wideA, wideB, wideC) = (scratch, scratch + aRows * aColumns, scratch + aRows * aColumns + bRows * bColumns)
+        let (a, b, c) = (plan.a.assumingMemoryBound(to: E.self), plan.b.assumingMemoryBound(to: E.self),
+                         plan.c.assumingMemoryBound(to: E.self))
+        for batch in 0..<operation.batchCount {
+            let (aOffset, bOffset, cOffset) = plan.offsets(batch)
+            widen(a + aOffset, leading: operation.a.leadingDimension, rows: aRows, columns: aColumns, into: wideA)
+            widen(b + bOffset, leading: operation.b.leadingDimension, rows: bRows, columns: bColumns, into: wideB)
+            if operation.beta != 0 { widen(c + cOffset, leading: operation.c.leadingDimension, rows: m, columns: n, into: wideC) }
+            ds_openblas_sgemm(operation.transposeA ? 1 : 0, operation.transposeB ? 1 : 0, Int32(m), Int32(n), Int32(k),
+                              Float(operation.alpha), wideA, Int32(max(1, aRows)), wideB, Int32(max(1, bRows)),
+                              Float(operation.beta), wideC, Int32(m))
+            for column in 0..<n {
+                let target = c + cOffset + column * operation.c.leadingDimension
+                for row in 0..<m { target[row] = E(math: wideC[row + column * m]) }
+            }
+        }
+    }
+
+    private static func widen<E: FloatElement>(
+        _ matrix: UnsafePointer<E>, leading: Int, rows: Int, columns: Int, into wide: UnsafeMutablePointer<Float>
+    ) where E.Math == Float {
+        for column in 0..<columns {
+            let source = matrix + column * leading
+            for row in 0..<rows { wide[row + column * rows] = source[row].math }
+        }
+    }
+}
+
+/// A validated GEMM: the operation and the base address of each matrix's buffer.
+struct GemmPlan: @unchecked Sendable {
+    // The buffers these point into are kept alive by `operation`, held with the queued work.
+    let operation: GemmOperation
+    let a: UnsafeMutableRawPointer
+    let b: UnsafeMutableRawPointer
+    let c: UnsafeMutableRawPointer
+
+    /// The element offsets of batch `batch`'s A, B and C.
+    func offsets(_ batch: Int) -> (Int, Int, Int) {
+        (operation.a.offset + batch * operation.a.batchStride, operation.b.offset + batch * operation.b.batchStride,
+         operation.c.offset + batch * operation.c.batchStride)
+    }
+}

@@ -1,0 +1,207 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Dispatch
+import Synchronization
+
+/// An in-order queue of CPU work, run by a serial worker (a `DispatchQueue`).
+///
+/// Enqueue calls validate everything at once and throw; the work then runs on the worker
+/// in order (large kernels fan out across cores and join before the next item). Work that
+/// fails — waiting for another queue's marker whose queue failed — makes the queue fail:
+/// later work is skipped, later markers resolve with the error, and `synchronize` throws it
+/// from then on. Operands that are outputs may be exactly an input (in place) but must not
+/// otherwise overlap one.
+public final class CPUQueue: DeviceQueue {
+    private let cpu: CPUDevice
+    private let worker: DispatchQueue
+    /// Items enqueued and not yet finished.
+    private let pendingCount = Atomic<Int>(0)
+    /// The first error work raised; sticky.
+    private let failure = Mutex<DeviceError?>(nil)
+    /// The thread running an item, so `synchronize` from a host callback throws, not hangs.
+    private let workerThread = Atomic<UInt>(0)
+
+    init(device: CPUDevice) {
+        cpu = device
+        worker = DispatchQueue(label: "deviceshim.cpu.queue")
+    }
+
+    public var device: any ComputeDevice { cpu }
+
+    // MARK: - Copies and fills
+
+    public func copy(from source: UnsafeRawPointer, to destination: BufferRegion) throws(DeviceError) {
+        let (buffer, target) = try CPUValidation.region(destination, role: "destination")
+        let (host, device, count) = (Address(source), Address(target), destination.byteCount)
+        submit { withExtendedLifetime(buffer) { MemoryKernels.copy(from: host.pointer, to: device.pointer, count: count) } }
+    }
+
+    public func copy(from source: BufferRegion, to destination: UnsafeMutableRawPointer) throws(DeviceError) {
+        let (buffer, start) = try CPUValidation.region(source, role: "source")
+        let (device, host, count) = (Address(start), Address(destination), source.byteCount)
+        submit { withExtendedLifetime(buffer) { MemoryKernels.copy(from: device.pointer, to: host.pointer, count: count) } }
+    }
+
+    public func copy(from source: BufferRegion, to destination: BufferRegion) throws(DeviceError) {
+        let (sourceBuffer, start) = try CPUValidation.region(source, role: "source")
+        let (destinationBuffer, target) = try CPUValidation.region(destination, role: "destination")
+        guard source.byteCount == destination.byteCount else {
+            throw .invalidArgument("the source has \(source.byteCount) bytes but the destination \(destination.byteCount)")
+        }
+        let (from, to, count) = (Address(start), Address(target), source.byteCount)
+        submit {
+            withExtendedLifetime((sourceBuffer, destinationBuffer)) {
+                MemoryKernels.copy(from: from.pointer, to: to.pointer, count: count)
+            }
+        }
+    }
+
+    public func fill(_ destination: BufferRegion, with pattern: FillPattern) throws(DeviceError) {
+        let (buffer, target) = try CPUValidation.region(destination, role: "destination")
+        try CPUValidation.fill(pattern, over: destination)
+        let (address, bytes, count) = (Address(target), pattern.bytes, destination.byteCount)
+        submit { withExtendedLifetime(buffer) { MemoryKernels.fill(address.pointer, count: count, with: bytes) } }
+    }
+
+    // MARK: - Kernels
+
+    public func unary(_ op: UnaryOp, input: StridedOperand, output: StridedOperand) throws(DeviceError) {
+        try requireSupport(.unary(op), input.dtype)
+        let inputBuffer = try CPUValidation.operand(input, role: "input", dtype: input.dtype)
+        let outputBuffer = try CPUValidation.operand(output, role: "output", dtype: op.producesBool ? .bool : input.dtype,
+                                                     isOutput: true)
+        try CPUValidation.sameShape([("input", input), ("output", output)])
+        let operands = elementwise(output: (outputBuffer, output), inputs: [(inputBuffer, input)])
+        let dtype = input.dtype
+        submit { withExtendedLifetime((inputBuffer, outputBuffer)) { UnaryFunctions.run(op, dtype, operands) } }
+    }
+
+    public func binary(_ op: BinaryOp, lhs: StridedOperand, rhs: StridedOperand, output: StridedOperand) throws(DeviceError) {
+        guard lhs.dtype == rhs.dtype else {
+            throw .invalidArgument("\(op) needs operands of one dtype, not \(lhs.dtype) and \(rhs.dtype)")
+        }
+        try requireSupport(.binary(op), lhs.dtype)
+        let lhsBuffer = try CPUValidation.operand(lhs, role: "left operand", dtype: lhs.dtype)
+        let rhsBuffer = try CPUValidation.operand(rhs, role: "right operand", dtype: lhs.dtype)
+        let outputBuffer = try CPUValidation.operand(output, role: "output", dtype: op.producesBool ? .bool : lhs.dtype,
+                                                     isOutput: true)
+        try CPUValidation.sameShape([("left operand", lhs), ("right operand", rhs), ("output", output)])
+        let operands = elementwise(output: (outputBuffer, output), inputs: [(lhsBuffer, lhs), (rhsBuffer, rhs)])
+        let dtype = lhs.dtype
+        submit { withExtendedLifetime((lhsBuffer, rhsBuffer, outputBuffer)) { BinaryFunctions.run(op, dtype, operands) } }
+    }
+
+    public func reduce(_ op: ReductionOp, input: StridedOperand, axis: Int, output: StridedOperand) throws(DeviceError) {
+        try requireSupport(.reduce(op), input.dtype)
+        let inputBuffer = try CPUValidation.operand(input, role: "input", dtype: input.dtype)
+        let outputBuffer = try CPUValidation.operand(output, role: "output", dtype: op.outputType(for: input.dtype),
+                                                     isOutput: true)
+        guard input.shape.indices.contains(axis) else {
+            throw .invalidArgument("axis \(axis) is not an axis of shape \(input.shape)")
+        }
+        var reducedShape = input.shape
+        reducedShape[axis] = 1
+        guard output.shape == reducedShape else {
+            throw .invalidArgument("reducing axis \(axis) of shape \(input.shape) gives shape \(reducedShape), "
+                + "not the output's \(output.shape)")
+        }
+        guard input.shape[axis] > 0 || ReductionFunctions.allowsEmptyAxis(op) || output.elementCount == 0 else {
+            throw .invalidArgument("\(op) of an empty axis has no value")
+        }
+        // The walk over outputs: the reduced axis has length 1 there, so it drops out.
+        let operands = ReductionOperands(
+            output: outputBuffer.baseAddress, input: inputBuffer.baseAddress,
+            outer: IterationSpace(shape: reducedShape, operands: [(output.offset, output.strides), (input.offset, input.strides)]),
+            axisLength: input.shape[axis], axisStride: input.strides[axis])
+        let dtype = input.dtype
+        submit { withExtendedLifetime((inputBuffer, outputBuffer)) { ReductionFunctions.run(op, dtype, operands) } }
+    }
+
+    public func convert(input: StridedOperand, output: StridedOperand) throws(DeviceError) {
+        try requireSupport(.convert(from: input.dtype), output.dtype)
+        let inputBuffer = try CPUValidation.operand(input, role: "input", dtype: input.dtype)
+        let outputBuffer = try CPUValidation.operand(output, role: "output", dtype: output.dtype, isOutput: true)
+        try CPUValidation.sameShape([("input", input), ("output", output)])
+        let operands = elementwise(output: (outputBuffer, output), inputs: [(inputBuffer, input)])
+        let (source, destination) = (input.dtype, output.dtype)
+        submit {
+            withExtendedLifetime((inputBuffer, outputBuffer)) { ConvertKernels.run(from: source, to: destination, operands) }
+        }
+    }
+
+    public func gemm(_ operation: GemmOperation) throws(DeviceError) {
+        try requireSupport(.gemm, operation.dtype)
+        let plan = try CPUGemm.validated(operation)
+        submit { CPUGemm.run(plan) }
+    }
+
+    // MARK: - Ordering
+
+    public func enqueueHostCallback(_ body: @escaping @Sendable () -> Void) throws(DeviceError) {
+        submit(body)
+    }
+
+    public func enqueueMarker() throws(DeviceError) -> any QueueMarker {
+        let marker = CPUMarker()
+        submitResolving { [self] in
+            if let error = failure.withLock({ $0 }) { marker.fail(error) } else { marker.complete() }
+        }
+        return marker
+    }
+
+    public func wait(for marker: any QueueMarker) throws(DeviceError) {
+        submit { () throws(DeviceError) in try marker.wait() }
+    }
+
+    public var isIdle: Bool { pendingCount.load(ordering: .acquiring) == 0 }
+
+    public func synchronize() throws(DeviceError) {
+        guard workerThread.load(ordering: .relaxed) != UInt(pthread_self()) else {
+            throw .invalidArgument("synchronize was called from work of the same queue (a host callback), which would wait forever")
+        }
+        worker.sync {}
+        if let error = failure.withLock({ $0 }) { throw error }
+    }
+
+    // MARK: - Internals
+
+    private func requireSupport(_ op: KernelOp, _ dtype: DType) throws(DeviceError) {
+        guard cpu.supports(op, dtype) else { throw .unsupported(device: cpu.id, op: op, dtype: dtype) }
+    }
+
+    /// The output (lane 0) and inputs (lanes 1, 2) of an element-wise kernel, all validated.
+    private func elementwise(
+        output: (buffer: CPUBuffer, operand: StridedOperand), inputs: [(buffer: CPUBuffer, operand: StridedOperand)]
+    ) -> ElementwiseOperands {
+        let all = [output] + inputs
+        let space = IterationSpace(shape: output.operand.shape, operands: all.map { ($0.operand.offset, $0.operand.strides) })
+        return ElementwiseOperands(output: output.buffer.baseAddress, first: inputs[0].buffer.baseAddress,
+                                   second: inputs[inputs.count - 1].buffer.baseAddress, space: space)
+    }
+
+    /// Queues `work`, which is skipped once the queue has failed; an error it throws fails
+    /// the queue.
+    private func submit(_ work: @escaping @Sendable () throws(DeviceError) -> Void) {
+        submitResolving { [self] in
+            guard failure.withLock({ $0 == nil }) else { return }
+            do throws(DeviceError) {
+                try work()
+            } catch {
+                failure.withLock { if $0 == nil { $0 = error } }
+            }
+        }
+    }
+
+    /// Queues `body`, which runs even after the queue failed (markers resolve either way).
+    private func submitResolving(_ body: @escaping @Sendable () -> Void) {
+        pendingCount.add(1, ordering: .relaxed)
+        worker.async { [self] in
+            workerThread.store(UInt(pthread_self()), ordering: .relaxed)
+            body()
+            workerThread.store(0, ordering: .relaxed)
+            pendingCount.subtract(1, ordering: .releasing)
+        }
+    }
+}
+

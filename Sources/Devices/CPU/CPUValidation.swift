@@ -1,0 +1,51 @@
+/// The checks a `CPUQueue` makes before it queues work, each throwing the error a caller
+/// can act on. After them, kernels index memory without further checks.
+enum CPUValidation {
+    static func buffer(_ buffer: any DeviceBuffer, role: String) throws(DeviceError) -> CPUBuffer {
+        guard let buffer = buffer as? CPUBuffer else {
+            throw .invalidArgument("the \(role) is a buffer of \(buffer.device.id), not of cpu:0")
+        }
+        return buffer
+    }
+
+    /// The region's first byte, once it is known to lie inside a CPU buffer.
+    static func region(_ region: BufferRegion, role: String) throws(DeviceError) -> (CPUBuffer, UnsafeMutableRawPointer) {
+        let buffer = try buffer(region.buffer, role: role)
+        _ = try region.validated()
+        return (buffer, buffer.baseAddress + region.offset)
+    }
+
+    /// Checks that `operand` lies inside a CPU buffer and has `dtype`; an output must not
+    /// broadcast (a stride of 0 along a dimension longer than 1 would write one element twice).
+    static func operand(
+        _ operand: StridedOperand, role: String, dtype: DType, isOutput: Bool = false
+    ) throws(DeviceError) -> CPUBuffer {
+        let buffer = try buffer(operand.buffer, role: role)
+        _ = try operand.validated()
+        guard operand.dtype == dtype else {
+            throw .invalidArgument("the \(role) is \(operand.dtype), it must be \(dtype)")
+        }
+        if isOutput, operand.elementCount > 1, zip(operand.shape, operand.strides).contains(where: { $0 > 1 && $1 == 0 }) {
+            throw .invalidArgument("the \(role) has a stride of 0 (shape \(operand.shape), strides \(operand.strides))")
+        }
+        return buffer
+    }
+
+    static func sameShape(_ operands: [(role: String, operand: StridedOperand)]) throws(DeviceError) {
+        guard let first = operands.first else { return }
+        for other in operands.dropFirst() where other.operand.shape != first.operand.shape {
+            throw .invalidArgument("the \(first.role) has shape \(first.operand.shape) but the \(other.role) has "
+                + "\(other.operand.shape)")
+        }
+    }
+
+    /// A fill pattern the CPU can repeat over `region`.
+    static func fill(_ pattern: FillPattern, over region: BufferRegion) throws(DeviceError) {
+        guard [1, 2, 4, 8].contains(pattern.bytes.count) else {
+            throw .invalidArgument("a fill pattern has 1, 2, 4 or 8 bytes, not \(pattern.bytes.count)")
+        }
+        guard region.byteCount % pattern.bytes.count == 0 else {
+            throw .invalidArgument("\(region.byteCount) bytes are not a whole number of \(pattern.bytes.count)-byte patterns")
+        }
+    }
+}

@@ -1,0 +1,69 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// What Linux says about the machine: /proc/cpuinfo, /proc/meminfo, uname and sysconf.
+enum HostSystem {
+    /// The first processor's `key: value` fields of /proc/cpuinfo (empty if unreadable).
+    static func cpuInfo(path: String = "/proc/cpuinfo") -> [String: String] {
+        var fields: [String: String] = [:]
+        for line in lines(of: path) {
+            if line.isEmpty, !fields.isEmpty { break }  // a blank line ends the first processor
+            guard let colon = line.firstIndex(of: ":") else { continue }
+            let key = String(line[..<colon]).trimmingSpaces
+            let value = String(line[line.index(after: colon)...]).trimmingSpaces
+            if fields[key] == nil { fields[key] = value }
+        }
+        return fields
+    }
+
+    /// A field of /proc/meminfo in bytes, e.g. `MemTotal` (the file gives kB).
+    static func memoryField(_ name: String, path: String = "/proc/meminfo") -> UInt64? {
+        for line in lines(of: path) where line.hasPrefix(name + ":") {
+            let number = line.dropFirst(name.count + 1).drop { $0 == " " }.prefix { $0.isNumber }
+            return UInt64(number).map { $0 * 1024 }
+        }
+        return nil
+    }
+
+    static var onlineCores: Int { max(1, sysconf(Int32(_SC_NPROCESSORS_ONLN))) }
+
+    /// The kernel's name and release, e.g. `Linux 6.1.0-18-amd64`.
+    static var kernelVersion: String {
+        var names = utsname()
+        uname(&names)
+        func text<T>(_ field: T) -> String {
+            withUnsafeBytes(of: field) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+        }
+        return "\(text(names.sysname)) \(text(names.release))"
+    }
+
+    /// The widest vector the CPU's flags say it executes, in float32 lanes: 16 with AVX-512F,
+    /// 8 with AVX, 4 with SSE (x86) or ASIMD (Arm); nil when the flags say none of these.
+    static func simdFloat32Lanes(flags: String) -> Int? {
+        let set = Set(flags.split(separator: " "))
+        if set.contains("avx512f") { return 16 }
+        if set.contains("avx") { return 8 }
+        if set.contains("sse") || set.contains("asimd") { return 4 }
+        return nil
+    }
+
+    private static func lines(of path: String) -> [Substring] {
+        guard let file = fopen(path, "r") else { return [] }
+        defer { fclose(file) }
+        var bytes: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 16384)
+        while true {
+            let count = fread(&chunk, 1, chunk.count, file)
+            if count <= 0 { break }
+            bytes.append(contentsOf: chunk[0..<count])
+        }
+        return String(decoding: bytes, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
+    }
+}
+
+private extension String {
+    var trimmingSpaces: String {
+        String(drop { $0 == " " || $0 == "\t" }.reversed().drop { $0 == " " || $0 == "\t" }.reversed())
+    }
+}

@@ -1,0 +1,182 @@
+/// The `ReductionOp`s, one type each, and the dispatch from an op and dtype to its kernel.
+///
+/// Floating-point sums and products accumulate in `Double` (sums of consecutive elements in
+/// blocks, see `Summation`); integer sums and products wrap in the element type. `max` and
+/// `min` propagate NaN; `argmax`/`argmin` give the first index of the extreme value, or of
+/// the first NaN. An empty axis gives 0 (`sum`), 1 (`prod`), false (`any`), true (`all`);
+/// the others reject it when the queue validates them.
+enum ReductionFunctions {
+    /// What the CPU computes: every reduction on numeric dtypes; on bool, those that only
+    /// compare (`max`, `min`, `argmax`, `argmin`, `any`, `all`).
+    static func supports(_ op: ReductionOp, _ dtype: DType) -> Bool {
+        dtype != .bool || (op != .sum && op != .prod)
+    }
+
+    /// Whether `op` has a value for an empty axis.
+    static func allowsEmptyAxis(_ op: ReductionOp) -> Bool {
+        switch op {
+        case .sum, .prod, .any, .all: true
+        case .max, .min, .argmax, .argmin: false
+        }
+    }
+
+    /// Runs `op` on an input of `dtype` (operands validated, op supported).
+    static func run(_ op: ReductionOp, _ dtype: DType, _ operands: ReductionOperands) {
+        switch dtype {
+        case .float32: runFloat(op, Float.self, operands)
+        case .float64: runFloat(op, Double.self, operands)
+        case .float16: runFloat(op, Float16.self, operands)
+        case .bfloat16: runFloat(op, BFloat16.self, operands)
+        case .int32: runInteger(op, Int32.self, operands)
+        case .int64: runInteger(op, Int64.self, operands)
+        case .uint8: runInteger(op, UInt8.self, operands)
+        case .bool: runComparing(op, BoolByte.self, operands)
+        }
+    }
+
+    private static func runFloat<E: FloatElement>(_ op: ReductionOp, _: E.Type, _ operands: ReductionOperands) {
+        switch op {
+        case .sum: ReductionKernels.run(FloatSum<E>.self, operands)
+        case .prod: ReductionKernels.run(FloatProduct<E>.self, operands)
+        default: runComparing(op, E.self, operands)
+        }
+    }
+
+    private static func runInteger<E: IntegerElement>(_ op: ReductionOp, _: E.Type, _ operands: ReductionOperands) {
+        switch op {
+        case .sum: ReductionKernels.run(IntegerSum<E>.self, operands)
+        case .prod: ReductionKernels.run(IntegerProduct<E>.self, operands)
+        default: runComparing(op, E.self, operands)
+        }
+    }
+
+    private static func runComparing<E: CPUElement>(_ op: ReductionOp, _: E.Type, _ operands: ReductionOperands) {
+        switch op {
+        case .max: ReductionKernels.run(Maximum<E>.self, operands)
+        case .min: ReductionKernels.run(Minimum<E>.self, operands)
+        case .argmax: ReductionKernels.run(ArgMaximum<E>.self, operands)
+        case .argmin: ReductionKernels.run(ArgMinimum<E>.self, operands)
+        case .any: ReductionKernels.run(AnyNonzero<E>.self, operands)
+        case .all: ReductionKernels.run(AllNonzero<E>.self, operands)
+        case .sum, .prod: preconditionFailure("\(op) on \(E.dtype) passed validation")
+        }
+    }
+}
+
+// MARK: - Sums and products
+
+enum FloatSum<E: FloatElement>: Reduction {
+    static var identity: Double { 0 }
+    @inline(__always) static func accumulate(_ state: inout Double, _ x: E, at _: Int) { state += Double(x.math) }
+    @inline(__always)
+    static func accumulate(_ state: inout Double, _ elements: UnsafePointer<E>, count: Int, stride: Int, firstIndex _: Int) {
+        if stride == 1 {
+            state += E.contiguousSum(elements, count: count)
+        } else {
+            for i in 0..<count { state += Double(elements[i &* stride].math) }
+        }
+    }
+    @inline(__always) static func combine(_ earlier: Double, _ later: Double) -> Double { earlier + later }
+    @inline(__always) static func result(_ state: Double) -> E { E(converting: .double(state)) }
+}
+
+enum FloatProduct<E: FloatElement>: Reduction {
+    static var identity: Double { 1 }
+    @inline(__always) static func accumulate(_ state: inout Double, _ x: E, at _: Int) { state *= Double(x.math) }
+    @inline(__always) static func combine(_ earlier: Double, _ later: Double) -> Double { earlier * later }
+    @inline(__always) static func result(_ state: Double) -> E { E(converting: .double(state)) }
+}
+
+enum IntegerSum<E: IntegerElement>: Reduction {
+    static var identity: E { 0 }
+    @inline(__always) static func accumulate(_ state: inout E, _ x: E, at _: Int) { state &+= x }
+    @inline(__always) static func combine(_ earlier: E, _ later: E) -> E { earlier &+ later }
+    @inline(__always) static func result(_ state: E) -> E { state }
+}
+
+enum IntegerProduct<E: IntegerElement>: Reduction {
+    static var identity: E { 1 }
+    @inline(__always) static func accumulate(_ state: inout E, _ x: E, at _: Int) { state &*= x }
+    @inline(__always) static func combine(_ earlier: E, _ later: E) -> E { earlier &* later }
+    @inline(__always) static func result(_ state: E) -> E { state }
+}
+
+// MARK: - Extremes
+
+/// The greatest element; the first NaN once one is seen.
+enum Maximum<E: CPUElement>: Reduction {
+    static var identity: E { .lowest }
+    @inline(__always) static func accumulate(_ state: inout E, _ x: E, at _: Int) {
+        if !state.isNaN, x.isNaN || x.ordered > state.ordered { state = x }
+    }
+    @inline(__always) static func combine(_ earlier: E, _ later: E) -> E {
+        earlier.isNaN || !(later.isNaN || later.ordered > earlier.ordered) ? earlier : later
+    }
+    @inline(__always) static func result(_ state: E) -> E { state }
+}
+
+/// The least element; the first NaN once one is seen.
+enum Minimum<E: CPUElement>: Reduction {
+    static var identity: E { .highest }
+    @inline(__always) static func accumulate(_ state: inout E, _ x: E, at _: Int) {
+        if !state.isNaN, x.isNaN || x.ordered < state.ordered { state = x }
+    }
+    @inline(__always) static func combine(_ earlier: E, _ later: E) -> E {
+        earlier.isNaN || !(later.isNaN || later.ordered < earlier.ordered) ? earlier : later
+    }
+    @inline(__always) static func result(_ state: E) -> E { state }
+}
+
+/// A candidate extreme and its index along the axis (-1 before the first element).
+struct IndexedValue<E: CPUElement> {
+    var value: E
+    var index: Int
+}
+
+/// The index of the first greatest element (or of the first NaN).
+enum ArgMaximum<E: CPUElement>: Reduction {
+    static var identity: IndexedValue<E> { IndexedValue(value: .lowest, index: -1) }
+    @inline(__always) static func accumulate(_ state: inout IndexedValue<E>, _ x: E, at index: Int) {
+        if state.index < 0 || (!state.value.isNaN && (x.isNaN || x.ordered > state.value.ordered)) {
+            state = IndexedValue(value: x, index: index)
+        }
+    }
+    @inline(__always) static func combine(_ earlier: IndexedValue<E>, _ later: IndexedValue<E>) -> IndexedValue<E> {
+        var state = earlier
+        if later.index >= 0 { accumulate(&state, later.value, at: later.index) }
+        return state
+    }
+    @inline(__always) static func result(_ state: IndexedValue<E>) -> Int64 { Int64(state.index) }
+}
+
+/// The index of the first least element (or of the first NaN).
+enum ArgMinimum<E: CPUElement>: Reduction {
+    static var identity: IndexedValue<E> { IndexedValue(value: .highest, index: -1) }
+    @inline(__always) static func accumulate(_ state: inout IndexedValue<E>, _ x: E, at index: Int) {
+        if state.index < 0 || (!state.value.isNaN && (x.isNaN || x.ordered < state.value.ordered)) {
+            state = IndexedValue(value: x, index: index)
+        }
+    }
+    @inline(__always) static func combine(_ earlier: IndexedValue<E>, _ later: IndexedValue<E>) -> IndexedValue<E> {
+        var state = earlier
+        if later.index >= 0 { accumulate(&state, later.value, at: later.index) }
+        return state
+    }
+    @inline(__always) static func result(_ state: IndexedValue<E>) -> Int64 { Int64(state.index) }
+}
+
+// MARK: - Logical
+
+enum AnyNonzero<E: CPUElement>: Reduction {
+    static var identity: Bool { false }
+    @inline(__always) static func accumulate(_ state: inout Bool, _ x: E, at _: Int) { state = state || x.isNonzero }
+    @inline(__always) static func combine(_ earlier: Bool, _ later: Bool) -> Bool { earlier || later }
+    @inline(__always) static func result(_ state: Bool) -> BoolByte { BoolByte(state) }
+}
+
+enum AllNonzero<E: CPUElement>: Reduction {
+    static var identity: Bool { true }
+    @inline(__always) static func accumulate(_ state: inout Bool, _ x: E, at _: Int) { state = state && x.isNonzero }
+    @inline(__always) static func combine(_ earlier: Bool, _ later: Bool) -> Bool { earlier && later }
+    @inline(__always) static func result(_ state: Bool) -> BoolByte { BoolByte(state) }
+}
