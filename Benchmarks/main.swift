@@ -13,6 +13,7 @@ import Glibc
 /// The benchmark groups, by the name given on the command line.
 let groups: [(name: String, summary: String, run: () -> Void)] = [
     ("log", "redirection log: disabled sites, file records, native caller capture", LogBenchmarks.run),
+    ("devices", "CPU backend: float32 GEMM, 16M add/mul/sum, against numpy and PyTorch (CPU)", DeviceBenchmarks.run),
 ]
 
 @MainActor

@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# Runs benchmark groups against their peers: scripts/benchmark.sh GROUP... (or `all`).
+#
+# Installs what is missing, idempotently: the system libraries (scripts/setup.sh) and, for
+# the `devices` group's peers, numpy and PyTorch's CPU build (torch==2.13.0+cpu, found in
+# the wheel folder pip is configured with) — only when python3 cannot import them. Then
+# builds the benchmarks in release mode and runs the groups.
+# DEVICESHIM_SCRATCH_PATH picks SwiftPM's build folder (default .build).
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+
+if (($# == 0)); then
+  echo "usage: scripts/benchmark.sh GROUP... | all   (groups: log, devices, software)" >&2
+  exit 2
+fi
+
+"$root/scripts/setup.sh"
+
+if [[ " $* " == *" devices "* || " $* " == *" all "* ]]; then
+  if ! python3 -c "import numpy, torch" 2>/dev/null; then
+    echo "benchmark: installing the devices group's peers (numpy, torch CPU)"
+    python3 -m pip install -q numpy "torch==2.13.0+cpu"
+  fi
+fi
+
+# `software`: SGEMM on the software OpenCL device (PoCL, through CLBlast) against OpenBLAS on
+# the same cores: the measurement behind the default policy passing over software devices.
+groups=()
+for group in "$@"; do
+  if [[ "$group" == software || "$group" == all ]]; then
+    echo "== software: CLBlast on PoCL vs OpenBLAS, GFLOP/s (higher is better)"
+    peer="$root/.build/software_device_gemm"
+    mkdir -p "$root/.build"
+    gcc -O2 "$root/Benchmarks/peers/software_device_gemm.c" -o "$peer" -lclblast -lOpenCL -lopenblas
+    OPENBLAS_CORETYPE="${OPENBLAS_CORETYPE:-$(grep -q avx512f /proc/cpuinfo && echo SkylakeX || echo Haswell)}" "$peer" 256 512 1024
+  fi
+  [[ "$group" == software ]] || groups+=("$group")
+done
+((${#groups[@]})) || exit 0
+set -- "${groups[@]}"
+
+scratch=(--scratch-path "${DEVICESHIM_SCRATCH_PATH:-$root/.build}")
+echo "== release build"
+build_log="$(mktemp)"
+trap 'rm -f "$build_log"' EXIT
+if ! swift build -c release "${scratch[@]}" --product deviceshim-benchmarks >"$build_log" 2>&1; then
+  cat "$build_log" >&2
+  exit 1
+fi
+grep -E "warning:|Build of product" "$build_log" || true
+bin="$(swift build -c release "${scratch[@]}" --show-bin-path)"
+"$bin/deviceshim-benchmarks" "$@"
