@@ -1,39 +1,29 @@
 import ArgumentParser
 import DeviceShim
 import Foundation
+import Synchronization
 
-/// `deviceshim-cli demo`: the redirection log as a Swift program sees it.
-///
-/// Devices and the redirect policy arrive with the Devices issue; until then the records
-/// here are the log's own demonstration records (api `demo.*`), made from real call sites.
+/// `deviceshim-cli demo`: a Swift program asks for `cuda:0` and `mps`; the redirector sends
+/// each to a real device by policy, and the log shows every decision with its caller.
 struct Demo: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Show DeviceShim's redirection log from a Swift program.")
+    static let configuration = CommandConfiguration(abstract: "Show redirection and its log from a Swift program.")
 
     func run() throws {
-        let log = RedirectionLog.shared
-        let configuration = log.configuration
+        let configuration = RedirectionLog.shared.configuration
         say("deviceshim demo: log level \(configuration.level), \(configuration.format.rawValue) to \(configuration.file ?? "stderr")")
         say("deviceshim demo: native callers: \(NativeCallers.capabilities)")
-        loadWeights(log)
+        try vectorAddOnRequestedDevice("cuda:0")
+        // A second thread, so the Chrome trace shows a second track.
+        let failure = Mutex<(any Error)?>(nil)
         let done = DispatchSemaphore(value: 0)
         Thread {
-            Thread.current.name = "loader"
-            loadWeights(log)
+            Thread.current.name = "worker"
+            do { try vectorAddOnRequestedDevice("mps") } catch { failure.withLock { $0 = error } }
             done.signal()
         }.start()
         done.wait()
+        if let error = failure.withLock({ $0 }) { throw error }
     }
-}
-
-/// A call site with a timed record, as a redirected copy will have.
-func loadWeights(_ log: RedirectionLog) {
-    let start = MonotonicClock.now()
-    let weights = [Float](repeating: 1, count: 1 << 20)
-    var record = RedirectionRecord(api: "demo.copy", requested: "cuda:0", bytes: weights.count * MemoryLayout<Float>.size,
-                                   durationNanoseconds: MonotonicClock.now() - start, status: "ok")
-    record.timeNanoseconds = start
-    log.record(.info, record)
-    log.record(.debug, RedirectionRecord(api: "demo.query", status: "ok"), arguments: "device=0")
 }
 
 /// Writes a line to stdout at once (unbuffered), so it stays in order with the log on stderr.

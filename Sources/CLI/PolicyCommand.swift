@@ -36,7 +36,7 @@ struct PolicyCommand: ParsableCommand {
             }
             print("policy: \(redirector.policy)" + (redirector.policy == .default ? " (the default)" : ""))
             if let visible = redirector.visibleCudaDevices {
-                print("CUDA_VISIBLE_DEVICES: \(visible.map(String.init).joined(separator: ","))")
+                print("CUDA_VISIBLE_DEVICES: " + (visible.isEmpty ? "empty, so no cuda device is visible" : visible.map(String.init).joined(separator: ",")))
             }
             var rows: [[String]] = []
             for text in requests.isEmpty ? ["cuda:0", "cuda:1", "mps", "gpu"] : requests {

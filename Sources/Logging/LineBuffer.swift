@@ -48,6 +48,11 @@ struct LineBuffer: ~Copyable {
         if copied == nil { for unit in text.utf8 { append(byte: unit) } }
     }
 
+    /// A string literal's bytes (static text, such as a level's name).
+    mutating func append(_ text: StaticString) {
+        append(bytes: UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
+    }
+
     /// Decimal digits of `value` (with a minus sign when negative).
     mutating func append<Integer: BinaryInteger>(decimal value: Integer) {
         if value < 0 { append(byte: UInt8(ascii: "-")) }
@@ -147,6 +152,14 @@ struct JSONObjectWriter: ~Copyable {
     mutating func field(_ name: String, string value: String?) {
         key(name)
         if let value { buffer.append(jsonString: value) } else { buffer.append("null") }
+    }
+
+    /// A static string needing no escapes, such as a level's name.
+    mutating func field(_ name: String, staticString value: StaticString) {
+        key(name)
+        buffer.append(byte: UInt8(ascii: "\""))
+        buffer.append(value)
+        buffer.append(byte: UInt8(ascii: "\""))
     }
 
     mutating func field<Number: BinaryInteger>(_ name: String, number value: Number?) {

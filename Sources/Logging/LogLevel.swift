@@ -20,7 +20,10 @@ public enum LogLevel: UInt8, Sendable, Comparable, CaseIterable, CustomStringCon
         }
     }
 
-    public var description: String {
+    public var description: String { "\(name)" }
+
+    /// The level's name as a static C-compatible string (`off`, `error`, … `trace`).
+    public var name: StaticString {
         switch self {
         case .off: "off"
         case .error: "error"

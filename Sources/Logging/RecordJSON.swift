@@ -12,7 +12,7 @@ public enum RecordJSON {
 
     static func write(_ record: RedirectionRecord, into line: inout LineBuffer) {
         var json = JSONObjectWriter(into: line)
-        json.field("level", string: record.level.description)
+        json.field("level", staticString: record.level.name)
         json.field("api", string: record.api)
         json.field("requested", string: record.requested)
         json.field("resolved", string: record.resolved)

@@ -52,7 +52,7 @@ public func deviceshim_set_log_level(_ name: UnsafePointer<CChar>?) -> Int32 {
 public func deviceshim_log_level() -> UnsafePointer<CChar> {
     let level = RedirectionLog.shared.level
     RedirectionLog.shared.recordNativeCall(.debug, RedirectionRecord(api: "deviceshim_log_level", status: level.description))
-    return cString(level.staticName)
+    return cString(level.name)
 }
 
 @_cdecl("deviceshim_status_string")
@@ -66,17 +66,4 @@ public func deviceshim_status_string(_ status: Int32) -> UnsafePointer<CChar> {
 /// A string literal as `const char *` for C: literals are NUL-terminated and live forever.
 func cString(_ text: StaticString) -> UnsafePointer<CChar> {
     UnsafeRawPointer(text.utf8Start).assumingMemoryBound(to: CChar.self)
-}
-
-extension LogLevel {
-    var staticName: StaticString {
-        switch self {
-        case .off: "off"
-        case .error: "error"
-        case .warn: "warn"
-        case .info: "info"
-        case .debug: "debug"
-        case .trace: "trace"
-        }
-    }
 }

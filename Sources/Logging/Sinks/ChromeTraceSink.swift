@@ -73,7 +73,7 @@ public final class ChromeTraceSink: RedirectionSink {
     private func event(_ record: RedirectionRecord, track: UInt64) -> String {
         var json = JSONObjectWriter()
         json.field("name", string: record.api)
-        json.field("cat", string: record.level.description)
+        json.field("cat", staticString: record.level.name)
         if let duration = record.durationNanoseconds {
             json.field("ph", string: "X")
             json.field("dur", microsecondsFromNanoseconds: duration)
