@@ -6,8 +6,7 @@ import DeviceShim
 func vectorAddOnRequestedDevice(_ requestText: String) throws {
     let redirector = Redirector.shared
     let request = try DeviceRequest(parsing: requestText)
-    let site = CallSite.swift(fileID: #fileID, line: #line, function: #function)
-    let resolution = try redirector.resolve(request, op: .binary(.add), dtype: .float32, api: "demo.vectorAdd", from: site)
+    let resolution = try redirector.resolve(request, op: .binary(.add), dtype: .float32, api: "demo.vectorAdd")
     let device = resolution.device
     let count = 1 << 20
     let a = (0..<count).map { Float($0) }, b = (0..<count).map { Float(2 * $0) }

@@ -65,6 +65,13 @@ public final class Redirector: Sendable {
         return resolution
     }
 
+    /// The device that runs `op` on `dtype` for `request`, for a Swift caller (named in the
+    /// records by file and line).
+    public func resolve(_ request: DeviceRequest, op: KernelOp, dtype: DType, api: String = "resolve",
+                        fileID: String = #fileID, line: Int = #line, function: String = #function) throws(DeviceError) -> Resolution {
+        try resolve(request, op: op, dtype: dtype, api: api, from: .swift(fileID: fileID, line: line, function: function))
+    }
+
     /// The device that runs `op` on `dtype` for `request`: the resolved device if it has the
     /// kernel, else the first fallback that has it (logged at `info` once per op and dtype).
     public func resolve(_ request: DeviceRequest, op: KernelOp, dtype: DType, api: String,

@@ -117,6 +117,35 @@ import Testing
         #expect(output.untouchedOutsideOperand())
     }
 
+    /// Outputs of 4M+ floats per thread are written with non-temporal stores (vector_kernels.c):
+    /// 9M+5 elements at odd offsets exercise the scalar head, the streamed body and the tail.
+    @Test(arguments: [BinaryOp.add, .sub, .mul, .div])
+    func streamedOutputsOfHugeDenseOpsAreExact(op: BinaryOp) throws {
+        let count = 9 * (1 << 20) + 5, offset = 3
+        let queue = try cpuQueue()
+        let buffers = try (0..<3).map { _ in try #require(try CPUDevice.shared.allocate(byteCount: (count + offset) * 4) as? CPUBuffer) }
+        let lhs = buffers[0].baseAddress.bindMemory(to: Float.self, capacity: count + offset)
+        let rhs = buffers[1].baseAddress.bindMemory(to: Float.self, capacity: count + offset)
+        let output = buffers[2].baseAddress.bindMemory(to: Float.self, capacity: count + offset)
+        for index in 0..<(count + offset) {
+            lhs[index] = Float(index % 1000) + 0.5
+            rhs[index] = Float(index % 7) + 1
+            output[index] = .nan
+        }
+        let operands = buffers.map { StridedOperand($0, dtype: .float32, offset: offset, shape: [count]) }
+        try queue.binary(op, lhs: operands[0], rhs: operands[1], output: operands[2])
+        try queue.synchronize()
+        let function: (Float, Float) -> Float = switch op {
+        case .add: (+)
+        case .sub: (-)
+        case .mul: (*)
+        default: (/)
+        }
+        let wrong = (offset..<(count + offset)).first { output[$0] != function(lhs[$0], rhs[$0]) }
+        #expect(wrong == nil, "\(op): element \(wrong ?? 0) is \(output[wrong ?? 0])")
+        #expect((0..<offset).allSatisfy { output[$0].isNaN })
+    }
+
     @Test func specialValues() throws {
         let queue = try cpuQueue()
         func binary(_ op: BinaryOp, _ dtype: DType, _ lhs: [Double], _ rhs: [Double]) throws -> [Double] {

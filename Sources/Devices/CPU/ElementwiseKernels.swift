@@ -53,6 +53,7 @@ enum ElementwiseKernels {
         let steps = (0...1)
         let vectorKernel = strides[0] == 1 && steps.contains(strides[1]) && steps.contains(strides[2])
             && strides[1] + strides[2] > 0 ? floatVectorKernel : nil
+        let streamOutput: Int32 = space.elementCount >= DS_FLOAT_STREAMING_THRESHOLD ? 1 : 0
         Parallel.forEachRange(count: space.elementCount) { range in
             space.forEachRun(in: range) { offsets, count in
                 if let vectorKernel {
@@ -60,7 +61,7 @@ enum ElementwiseKernels {
                                   lhs: operands.first.assumingMemoryBound(to: Float.self),
                                   rhs: operands.second.assumingMemoryBound(to: Float.self))
                     ds_float_binary(vectorKernel, floats.lhs + offsets[1], strides[1], floats.rhs + offsets[2], strides[2],
-                                    floats.output + offsets[0], count)
+                                    floats.output + offsets[0], count, streamOutput)
                 } else {
                     binaryRun(Function.self, output + offsets[0], lhs + offsets[1], rhs + offsets[2], count: count, strides: strides)
                 }
