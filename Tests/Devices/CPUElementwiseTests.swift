@@ -262,15 +262,23 @@ func floatBinary(_ op: BinaryOp, _ a: Double, _ b: Double) -> Double {
     case .pow: return pow(a, b)
     case .maximum: return a.isNaN || b.isNaN ? .nan : max(a, b)
     case .minimum: return a.isNaN || b.isNaN ? .nan : min(a, b)
-    case .equal: return truth(a == b)
-    case .notEqual: return truth(a != b)
-    case .less: return truth(a < b)
-    case .lessEqual: return truth(a <= b)
-    case .greater: return truth(a > b)
-    case .greaterEqual: return truth(a >= b)
-    case .logicalAnd: return truth(a != 0 && b != 0)
-    case .logicalOr: return truth(a != 0 || b != 0)
-    case .logicalXor: return truth((a != 0) != (b != 0))
+    default: return truth(comparison(op, a, b))
+    }
+}
+
+/// The comparisons and logical ops, alike for floats and integers.
+func comparison<Value: Comparable & AdditiveArithmetic>(_ op: BinaryOp, _ a: Value, _ b: Value) -> Bool {
+    switch op {
+    case .equal: a == b
+    case .notEqual: a != b
+    case .less: a < b
+    case .lessEqual: a <= b
+    case .greater: a > b
+    case .greaterEqual: a >= b
+    case .logicalAnd: a != .zero && b != .zero
+    case .logicalOr: a != .zero || b != .zero
+    case .logicalXor: (a != .zero) != (b != .zero)
+    default: preconditionFailure("\(op) is not a comparison")
     }
 }
 
@@ -290,14 +298,6 @@ func integerBinary(_ op: BinaryOp, _ a: Int64, _ b: Int64, dtype: DType) -> Int6
         return result
     case .maximum: return max(a, b)
     case .minimum: return min(a, b)
-    case .equal: return truth(a == b)
-    case .notEqual: return truth(a != b)
-    case .less: return truth(a < b)
-    case .lessEqual: return truth(a <= b)
-    case .greater: return truth(a > b)
-    case .greaterEqual: return truth(a >= b)
-    case .logicalAnd: return truth(a != 0 && b != 0)
-    case .logicalOr: return truth(a != 0 || b != 0)
-    case .logicalXor: return truth((a != 0) != (b != 0))
+    default: return truth(comparison(op, a, b))
     }
 }
