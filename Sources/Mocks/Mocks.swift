@@ -1,5 +1,5 @@
 @_exported import DeviceShimTensor
 
-// The Mocks layer: CUDA and MPS semantics answered by real devices (properties, memory
-// accounting, streams, events, errors) and the Swift `Cuda` / `Mps` faces. Its contents
-// arrive with the Mocks issue; the module fixes the layer order now.
+// The Mocks layer: CUDA and MPS semantics answered by real devices — errors, device
+// properties, memory accounting, the pointer registry, streams and events — and the Swift
+// `Cuda` / `Mps` faces. The C ABI (Shim) and Swift programs both stand on it.
