@@ -8,6 +8,9 @@ cd "$root"
 
 "$root/scripts/setup.sh"
 
+echo "== generated sources are current"
+python3 "$root/scripts/generate-cuda-errors.py" --check
+
 echo "== release build (warnings fail the run)"
 release_log="$(mktemp)"
 swift build -c release 2>&1 | tee "$release_log" | grep -E "error|warning:|Compiling|Build complete" || true
