@@ -114,7 +114,7 @@ public final class Redirector: Sendable {
         case .cuda, .mps, .gpu:
             let slots = slots(for: request.kind)
             let index = request.index ?? 0
-            guard index < slots.visible.count else {
+            guard index >= 0, index < slots.visible.count else {
                 if slots.visible.isEmpty { throw .noDevice(request: request.description, reason: slots.reason) }
                 throw .invalidDeviceIndex(request: request.description, available: slots.visible.count)
             }
@@ -123,6 +123,9 @@ public final class Redirector: Sendable {
             }
             return slot.resolution(for: request)
         case .cpu, .opencl, .vulkan:
+            if let index = request.index, index < 0 {
+                throw .invalidDeviceIndex(request: request.description, available: registry.entries(of: BackendKind(rawValue: request.kind.rawValue)!).count)
+            }
             let choice = choose(policy.rule(for: request))
             guard let slot = choice.slots.first else { throw .noDevice(request: request.description, reason: choice.reason) }
             return slot.resolution(for: request)

@@ -96,6 +96,16 @@ import Testing
         #expect(redirector.deviceCount(.mps) == 2)
     }
 
+    @Test func negativeIndicesAreInvalidNotACrash() throws {
+        let redirector = try redirector()
+        #expect(throws: DeviceError.invalidDeviceIndex(request: "cuda:-1", available: 2)) {
+            try redirector.resolve(DeviceRequest(.cuda, index: -1))
+        }
+        #expect(throws: DeviceError.invalidDeviceIndex(request: "vulkan:-3", available: 2)) {
+            try redirector.resolve(DeviceRequest(.vulkan, index: -3))
+        }
+    }
+
     @Test func indexedRulesTakeTheirSlot() throws {
         let redirector = try redirector("cuda=vulkan:1;cuda:1=cpu")
         #expect(redirector.deviceCount(.cuda) == 2)
