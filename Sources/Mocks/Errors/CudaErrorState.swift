@@ -1,8 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#endif
 import Synchronization
 
 /// The error state of a CUDA runtime: each thread's last error, and the process-wide sticky
@@ -21,26 +16,15 @@ import Synchronization
 ///
 /// "Thread" means an OS thread, as for the C ABI callers CUDA serves. A Swift task may resume
 /// on another thread after a suspension, so async code reads its error before it awaits.
-/// Each instance uses one POSIX thread-specific key (a process has at least 128) until it is
-/// deinitialized.
+/// Each instance uses one POSIX thread-specific key (`PerThreadInteger`).
 public final class CudaErrorState: Sendable {
-    /// Holds each thread's last error as the pointer-sized bit pattern of its code
-    /// (nil is `.success`), so no thread ever allocates or needs a destructor.
-    private let threadKey: pthread_key_t
+    /// Each thread's last error code (0 is `.success`).
+    private let threadErrors = PerThreadInteger()
     /// The process-wide sticky error's code; 0 (`cudaSuccess`) while there is none.
     private let stickyCode = Atomic<Int32>(0)
 
     /// A state in which every thread's last error is `.success` and nothing is sticky.
-    public init() {
-        var key = pthread_key_t()
-        let status = pthread_key_create(&key, nil)
-        precondition(status == 0, "CudaErrorState: pthread_key_create failed (\(status)): keys exhausted")
-        threadKey = key
-    }
-
-    deinit {
-        pthread_key_delete(threadKey)
-    }
+    public init() {}
 
     /// Records `error` as the calling thread's last error; `.success` changes nothing. A sticky
     /// error also becomes the process-wide `stickyError` unless there already is one.
@@ -63,7 +47,7 @@ public final class CudaErrorState: Sendable {
     /// The calling thread's last error (or the sticky error, if there is one), left as it is:
     /// `cudaPeekAtLastError`.
     public func peek() -> CudaError {
-        stickyError ?? CudaError(rawValue: Int32(truncatingIfNeeded: Int(bitPattern: pthread_getspecific(threadKey))))
+        stickyError ?? CudaError(rawValue: Int32(truncatingIfNeeded: threadErrors.value))
     }
 
     /// The process-wide sticky error, nil until a sticky error is recorded on any thread.
@@ -73,8 +57,6 @@ public final class CudaErrorState: Sendable {
     }
 
     private func storeThreadError(_ error: CudaError) {
-        // Fails only with ENOMEM, and only the first time a thread stores a value for a key
-        // beyond glibc's first 32; the error is then not kept, as a crash would be worse.
-        _ = pthread_setspecific(threadKey, UnsafeRawPointer(bitPattern: Int(error.rawValue)))
+        threadErrors.store(Int(error.rawValue))
     }
 }
