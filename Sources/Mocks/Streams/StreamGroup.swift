@@ -1,0 +1,123 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Synchronization
+
+/// The streams of one device, and the one place CUDA's implicit synchronisation between them
+/// is applied: every enqueue on a `CudaStream` goes through `enqueue(on:_:)`.
+///
+/// CUDA's rules (CUDA driver API, "Stream synchronization behavior"): when work is queued on
+/// the legacy default stream, it first waits for all blocking streams of the device, the work
+/// is queued, and then all blocking streams wait for the legacy stream. Non-blocking streams
+/// (`cudaStreamNonBlocking`) take no part. The per-thread default stream is a blocking stream
+/// as far as the legacy stream is concerned.
+///
+/// Both directions are done with markers at enqueue time: legacy work waits for a marker of
+/// each blocking stream with pending work, and a blocking stream's next work waits for the
+/// marker after the legacy stream's last work (dropped once it completes). Enqueues on the
+/// legacy stream and on blocking streams are serialised by one lock, so the two directions
+/// see one order; non-blocking streams never take it.
+///
+/// The legacy and per-thread default streams are made at first use and live as long as the
+/// group; `shared(for:)` keeps one group per device for the process's lifetime.
+public final class StreamGroup: Sendable {
+    /// The device all the group's streams run on.
+    public let device: any ComputeDevice
+
+    private struct BlockingQueue {
+        let queue: any DeviceQueue
+        /// Its stream is gone; kept while work it queued is pending (the legacy stream still
+        /// waits for that work), then dropped.
+        var isDestroyed = false
+    }
+
+    private struct State {
+        var blockingQueues: [UInt64: BlockingQueue] = [:]
+        /// Completes when the legacy stream's work so far has; nil when there is none pending.
+        var legacyTail: (any QueueMarker)?
+        var legacyStream: CudaStream?
+        /// Per-thread default streams, by `pthread_self()`.
+        var perThreadStreams: [UInt: CudaStream] = [:]
+    }
+
+    private let state = Mutex(State())
+
+    /// A group of its own (tests, or one per device through `shared(for:)`).
+    public init(device: any ComputeDevice) {
+        self.device = device
+    }
+
+    private static let groups = Mutex<[DeviceID: StreamGroup]>([:])
+
+    /// The process's group for `device`: every stream made with `CudaStream(on:)` belongs to it.
+    public static func shared(for device: any ComputeDevice) -> StreamGroup {
+        groups.withLock { groups in
+            if let group = groups[device.id] { return group }
+            let group = StreamGroup(device: device)
+            groups[device.id] = group
+            return group
+        }
+    }
+
+    /// The legacy default stream (stream 0, `cudaStreamLegacy`), made at first use.
+    public func legacyDefaultStream() throws(CudaError) -> CudaStream {
+        if let stream = state.withLock({ $0.legacyStream }) { return stream }
+        let made = try CudaStream(group: self, kind: .legacyDefault, flags: .blocking, priority: 0)
+        return state.withLock { state in
+            if let existing = state.legacyStream { return existing }
+            state.legacyStream = made
+            return made
+        }
+    }
+
+    /// The calling thread's default stream (`cudaStreamPerThread`), made at first use. It is
+    /// kept by thread id, so a thread that reuses an exited thread's id gets its stream.
+    public func perThreadDefaultStream() throws(CudaError) -> CudaStream {
+        let thread = UInt(pthread_self())
+        if let stream = state.withLock({ $0.perThreadStreams[thread] }) { return stream }
+        // Only this thread makes its own stream, so no other can insert one meanwhile.
+        let made = try CudaStream(group: self, kind: .perThreadDefault, flags: .blocking, priority: 0)
+        state.withLock { $0.perThreadStreams[thread] = made }
+        return made
+    }
+
+    // MARK: - Used by CudaStream
+
+    /// Called by a blocking stream as it is made.
+    func register(_ queue: any DeviceQueue, id: UInt64) {
+        state.withLock { $0.blockingQueues[id] = BlockingQueue(queue: queue) }
+    }
+
+    /// Called as a blocking stream goes; its pending work still orders the legacy stream.
+    func unregister(id: UInt64) {
+        state.withLock { state in
+            guard let entry = state.blockingQueues[id] else { return }
+            if entry.queue.isIdle { state.blockingQueues[id] = nil } else { state.blockingQueues[id]?.isDestroyed = true }
+        }
+    }
+
+    /// Queues work on `stream` with CUDA's implicit synchronisation applied. `body` enqueues on
+    /// the queue it is given and must not enqueue on another stream of this group.
+    func enqueue<Result: Sendable>(
+        on stream: CudaStream, _ body: (any DeviceQueue) throws(DeviceError) -> Result
+    ) throws(DeviceError) -> Result {
+        if stream.kind == .legacyDefault {
+            return try state.withLock { state throws(DeviceError) -> Result in
+                state.blockingQueues = state.blockingQueues.filter { !($0.value.isDestroyed && $0.value.queue.isIdle) }
+                for entry in state.blockingQueues.values where !entry.queue.isIdle {
+                    try stream.queue.wait(for: entry.queue.enqueueMarker())
+                }
+                let result = try body(stream.queue)
+                state.legacyTail = try stream.queue.enqueueMarker()
+                return result
+            }
+        }
+        guard stream.isBlocking else { return try body(stream.queue) }
+        return try state.withLock { state throws(DeviceError) -> Result in
+            if let tail = state.legacyTail {
+                if tail.isComplete { state.legacyTail = nil } else { try stream.queue.wait(for: tail) }
+            }
+            return try body(stream.queue)
+        }
+    }
+}
