@@ -1,0 +1,66 @@
+/// The state behind the `Cuda` face and, later, the C ABI: which real device each `cuda:N`
+/// is (through a `Redirector`), its properties, its memory, and each thread's current device.
+/// `CudaRuntime.shared` serves the process; tests make their own over stand-in devices.
+public final class CudaRuntime: Sendable {
+    public static let shared = CudaRuntime(catalog: .shared, memory: .shared, log: .shared)
+
+    public let catalog: CudaDeviceCatalog
+    public let memory: DeviceMemory
+    let log: RedirectionLog
+    /// Each thread's current device index (CUDA's `cudaSetDevice` is per host thread).
+    private let currentDevices = PerThreadInteger()
+
+    public init(catalog: CudaDeviceCatalog, memory: DeviceMemory, log: RedirectionLog) {
+        self.catalog = catalog
+        self.memory = memory
+        self.log = log
+    }
+
+    public var redirector: Redirector { catalog.redirector }
+
+    /// How many `cuda:N` there are, after the policy and `CUDA_VISIBLE_DEVICES`.
+    public var deviceCount: Int { redirector.deviceCount(.cuda) }
+
+    /// The calling thread's current device (0 until it sets another).
+    public var currentDevice: Int { currentDevices.value }
+
+    /// Makes `index` the calling thread's current device; `invalidDevice` if there is no such device.
+    public func setDevice(_ index: Int, from site: CallSite) throws(CudaError) {
+        let resolution = try resolve(index, api: "Cuda.setDevice", from: site)
+        currentDevices.store(index)
+        log.record(.info, RedirectionRecord(api: "Cuda.setDevice", requested: "cuda:\(index)",
+                                            resolved: resolution.entry.id.description, reason: resolution.reason), from: site)
+    }
+
+    /// The real device `cuda:index` (the current device when nil) is redirected to.
+    public func resolve(_ index: Int?, api: String, from site: CallSite) throws(CudaError) -> Resolution {
+        let request = DeviceRequest(.cuda, index: index ?? currentDevice)
+        do {
+            return try redirector.resolve(request, api: api, from: site)
+        } catch {
+            let cudaError = CudaRuntime.cudaError(for: error)
+            CudaLastError.record(cudaError)
+            throw cudaError
+        }
+    }
+
+    /// CUDA's code for a redirect failure: no device at all, or an index past the devices.
+    static func cudaError(for error: DeviceError) -> CudaError {
+        switch error {
+        case .invalidDeviceIndex: .invalidDevice
+        case .noDevice: .noDevice
+        case .outOfMemory: .memoryAllocation
+        default: .invalidValue
+        }
+    }
+
+    /// The memory counters of the real device behind `cuda:index`, logged at `debug`.
+    func statistics(_ index: Int?, api: String, from site: CallSite) throws(CudaError) -> (MemoryStatistics, Resolution) {
+        let resolution = try resolve(index, api: api, from: site)
+        let statistics = memory.statistics(resolution.device.id)
+        log.record(.debug, RedirectionRecord(api: api, requested: resolution.request.description,
+                                             resolved: resolution.entry.id.description,
+                                             bytes: statistics.allocatedBytes.current), from: site)
+        return (statistics, resolution)
+    }
+}
