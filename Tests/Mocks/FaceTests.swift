@@ -114,3 +114,31 @@ func twoDeviceRuntime(_ records: FaceRecords) -> CudaRuntime {
         #expect(try Mps.recommendedMaxMemory() == Int(resolved.entry.properties.memoryBytes))
     }
 }
+
+/// Streams through the face: synchronize waits for every stream, scopes make a stream current.
+@Suite struct CudaStreamFaceTests {
+    @Test func synchronizeWaitsForNonBlockingStreamsToo() throws {
+        let stream = try Cuda.makeStream(flags: .nonBlocking)
+        let finished = Atomic<Bool>(false)
+        try stream.launchHostFunction {
+            usleep(100_000)
+            finished.store(true, ordering: .releasing)
+        }
+        #expect(stream.query() == .notReady)
+        try Cuda.synchronize()
+        let done = finished.load(ordering: .acquiring)
+        #expect(done)
+        #expect(stream.query() == .success)
+        try Mps.synchronize()
+    }
+
+    @Test func withStreamMakesAStreamCurrentForItsScope() throws {
+        let legacy = try Cuda.currentStream()
+        let stream = try Cuda.makeStream()
+        #expect(legacy !== stream)
+        let scoped = try Cuda.withStream(stream) { try Cuda.currentStream() }
+        #expect(scoped === stream)
+        #expect(try Cuda.currentStream() === legacy)
+        #expect(throws: CudaError.invalidDevice) { try Cuda.makeStream(Cuda.deviceCount()) }
+    }
+}

@@ -35,7 +35,7 @@ public enum Mps {
         runtime.memory.emptyCache(try resolve("Mps.emptyCache", fileID, line, function).device.id)
     }
 
-    private static func resolve(_ api: String, _ fileID: String, _ line: Int, _ function: String) throws(CudaError) -> Resolution {
+    static func resolve(_ api: String, _ fileID: String, _ line: Int, _ function: String) throws(CudaError) -> Resolution {
         let site = CallSite.swift(fileID: fileID, line: line, function: function)
         do {
             let resolution = try runtime.redirector.resolve(DeviceRequest(.mps), api: api, from: site)

@@ -58,14 +58,14 @@ public final class CudaStream: Sendable {
         id = Self.nextID.wrappingAdd(1, ordering: .relaxed).oldValue
         let device = group.device
         queue = try StreamErrors.mapped { () throws(DeviceError) in try device.makeQueue() }
-        if isBlocking && kind != .legacyDefault { group.register(queue, id: id) }
+        group.register(queue, id: id, isBlocking: isBlocking && kind != .legacyDefault)
         RedirectionLog.shared.recordEvent(.debug, RedirectionRecord(
             api: "cudaStreamCreate", resolved: device.id.description, stream: id,
             message: "\(kind) stream, flags \(flags.rawValue), priority \(priority)"))
     }
 
     deinit {
-        if isBlocking && kind != .legacyDefault { group.unregister(id: id) }
+        group.unregister(id: id)
     }
 
     /// The device the stream's work runs on.

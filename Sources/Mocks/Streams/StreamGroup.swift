@@ -24,15 +24,18 @@ public final class StreamGroup: Sendable {
     /// The device all the group's streams run on.
     public let device: any ComputeDevice
 
-    private struct BlockingQueue {
+    private struct StreamQueue {
         let queue: any DeviceQueue
-        /// Its stream is gone; kept while work it queued is pending (the legacy stream still
-        /// waits for that work), then dropped.
+        /// Blocking streams take part in the legacy stream's implicit synchronisation.
+        let isBlocking: Bool
+        /// Its stream is gone; kept while work it queued is pending (the legacy stream and a
+        /// device synchronise still wait for that work), then dropped.
         var isDestroyed = false
     }
 
     private struct State {
-        var blockingQueues: [UInt64: BlockingQueue] = [:]
+        /// Every created stream's queue (the default streams' too), by stream id.
+        var queues: [UInt64: StreamQueue] = [:]
         /// Completes when the legacy stream's work so far has; nil when there is none pending.
         var legacyTail: (any QueueMarker)?
         var legacyStream: CudaStream?
@@ -83,17 +86,32 @@ public final class StreamGroup: Sendable {
 
     // MARK: - Used by CudaStream
 
-    /// Called by a blocking stream as it is made.
-    func register(_ queue: any DeviceQueue, id: UInt64) {
-        state.withLock { $0.blockingQueues[id] = BlockingQueue(queue: queue) }
+    /// Called by every stream as it is made.
+    func register(_ queue: any DeviceQueue, id: UInt64, isBlocking: Bool) {
+        state.withLock { $0.queues[id] = StreamQueue(queue: queue, isBlocking: isBlocking) }
     }
 
-    /// Called as a blocking stream goes; its pending work still orders the legacy stream.
+    /// Called as a stream goes; its pending work still orders the legacy stream and is still
+    /// waited for by `synchronizeAll`.
     func unregister(id: UInt64) {
         state.withLock { state in
-            guard let entry = state.blockingQueues[id] else { return }
-            if entry.queue.isIdle { state.blockingQueues[id] = nil } else { state.blockingQueues[id]?.isDestroyed = true }
+            guard let entry = state.queues[id] else { return }
+            if entry.queue.isIdle { state.queues[id] = nil } else { state.queues[id]?.isDestroyed = true }
         }
+    }
+
+    /// Waits for all work of every stream of the device, destroyed streams' pending work
+    /// included (`cudaDeviceSynchronize`); throws the first error any of it raised.
+    public func synchronizeAll() throws(DeviceError) {
+        let queues = state.withLock { state in
+            state.queues = state.queues.filter { !($0.value.isDestroyed && $0.value.queue.isIdle) }
+            return state.queues.values.map(\.queue)
+        }
+        var firstError: DeviceError?
+        for queue in queues {
+            do throws(DeviceError) { try queue.synchronize() } catch { firstError = firstError ?? error }
+        }
+        if let firstError { throw firstError }
     }
 
     /// Queues work on `stream` with CUDA's implicit synchronisation applied. `body` enqueues on
@@ -103,8 +121,8 @@ public final class StreamGroup: Sendable {
     ) throws(DeviceError) -> Result {
         if stream.kind == .legacyDefault {
             return try state.withLock { state throws(DeviceError) -> Result in
-                state.blockingQueues = state.blockingQueues.filter { !($0.value.isDestroyed && $0.value.queue.isIdle) }
-                for entry in state.blockingQueues.values where !entry.queue.isIdle {
+                state.queues = state.queues.filter { !($0.value.isDestroyed && $0.value.queue.isIdle) }
+                for entry in state.queues.values where entry.isBlocking && entry.queue !== stream.queue && !entry.queue.isIdle {
                     try stream.queue.wait(for: entry.queue.enqueueMarker())
                 }
                 let result = try body(stream.queue)
