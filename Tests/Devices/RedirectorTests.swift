@@ -2,7 +2,7 @@ import Testing
 @testable import DeviceShimDevices
 
 @Suite struct RedirectorTests {
-    let records = RecordCollector()
+    let records = RecordBuffer()
 
     func redirector(_ policy: String? = nil, visible: [Int]? = nil, machine: [@Sendable () -> BackendInventory] = StandInBackends.machine()) throws -> Redirector {
         let log = RedirectionLog(level: .debug, sinks: [records])

@@ -49,10 +49,3 @@ enum StandInBackends {
         ]
     }
 }
-
-/// Keeps every record, for assertions on what the redirector logged.
-final class RecordCollector: RedirectionSink {
-    private let collected = Mutex<[RedirectionRecord]>([])
-    var records: [RedirectionRecord] { collected.withLock { $0 } }
-    func write(_ record: RedirectionRecord) { collected.withLock { $0.append(record) } }
-}

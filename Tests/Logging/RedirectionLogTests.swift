@@ -5,7 +5,7 @@ import Testing
 
 @Suite struct RedirectionLogTests {
     @Test func swiftCallSitesGiveExactFileLineAndFunction() throws {
-        let sink = CollectingSink()
+        let sink = RecordBuffer()
         let log = RedirectionLog(level: .info, sinks: [sink])
         let expectedLine = #line + 1
         log.record(.info, RedirectionRecord(api: "Tensor.to", requested: "cuda:0", resolved: "cpu:0"))
@@ -18,7 +18,7 @@ import Testing
     }
 
     @Test func disabledSitesEvaluateNothing() {
-        let sink = CollectingSink()
+        let sink = RecordBuffer()
         let log = RedirectionLog(level: .warn, sinks: [sink])
         var built = 0
         func make() -> RedirectionRecord {
@@ -36,7 +36,7 @@ import Testing
     }
 
     @Test func argumentsAreRenderedAtTraceOnly() {
-        let sink = CollectingSink()
+        let sink = RecordBuffer()
         let log = RedirectionLog(level: .debug, sinks: [sink])
         log.record(.debug, RedirectionRecord(api: "a"), arguments: "n=1")
         log.level = .trace
@@ -45,7 +45,7 @@ import Testing
     }
 
     @Test func offWritesNothingNotEvenErrors() {
-        let sink = CollectingSink()
+        let sink = RecordBuffer()
         let log = RedirectionLog(level: .off, sinks: [sink])
         log.record(.error, RedirectionRecord(api: "a"))
         log.record(.off, RedirectionRecord(api: "b"))
@@ -100,7 +100,7 @@ import Testing
     }
 
     @Test func addedSinksSurviveReconfiguration() throws {
-        let sink = CollectingSink()
+        let sink = RecordBuffer()
         let log = try RedirectionLog(configuration: LogConfiguration(level: .info, file: temporaryPath("a.log")))
         log.addSink(sink)
         try log.configure(LogConfiguration(level: .debug, file: temporaryPath("b.log")))
@@ -110,3 +110,13 @@ import Testing
 }
 
 func getThreadID() -> UInt64 { ds_thread_id() }
+
+@Suite struct RecordBufferTests {
+    @Test func keepsTheNewestRecordsUpToItsCapacity() {
+        let buffer = RecordBuffer(capacity: 2)
+        let log = RedirectionLog(level: .info, sinks: [buffer])
+        for api in ["a", "b", "c"] { log.record(.info, RedirectionRecord(api: api)) }
+        #expect(buffer.records.map(\.api) == ["b", "c"])
+        #expect(RecordBuffer().capacity == nil)
+    }
+}

@@ -2,13 +2,6 @@ import Foundation
 import Synchronization
 @testable import DeviceShimLogging
 
-/// Keeps every record it is given, for assertions.
-final class CollectingSink: RedirectionSink {
-    private let collected = Mutex<[RedirectionRecord]>([])
-    var records: [RedirectionRecord] { collected.withLock { $0 } }
-    func write(_ record: RedirectionRecord) { collected.withLock { $0.append(record) } }
-}
-
 /// A fresh path in a fresh temporary folder (the file itself does not exist yet).
 func temporaryPath(_ name: String) -> String {
     let folder = FileManager.default.temporaryDirectory.appendingPathComponent("deviceshim-tests-\(UUID().uuidString)")

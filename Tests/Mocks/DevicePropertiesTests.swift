@@ -6,7 +6,7 @@ import Testing
 @testable import DeviceShimMocks
 
 @Suite struct DevicePropertiesTests {
-    private let records = PropertyRecords()
+    private let records = RecordBuffer()
 
     // MARK: - This machine
 
@@ -457,13 +457,6 @@ private final class StandIn: ComputeDevice {
         { BackendInventory(discovery: BackendDiscovery(backend: backend, devices: devices.map(\.properties)),
                            entries: devices.map { DeviceEntry(id: $0.id, properties: $0.properties, compute: $0) }) }
     }
-}
-
-/// Keeps every record, for assertions on what was logged.
-private final class PropertyRecords: RedirectionSink {
-    private let collected = Mutex<[RedirectionRecord]>([])
-    var records: [RedirectionRecord] { collected.withLock { $0 } }
-    func write(_ record: RedirectionRecord) { collected.withLock { $0.append(record) } }
 }
 
 /// What Linux says about this machine, read here independently of the CPU backend.

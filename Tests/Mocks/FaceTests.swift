@@ -7,16 +7,9 @@ import Synchronization
 import Testing
 @testable import DeviceShimMocks
 
-/// Keeps every record, for assertions on what the faces logged.
-final class FaceRecords: RedirectionSink {
-    private let kept = Mutex<[RedirectionRecord]>([])
-    var records: [RedirectionRecord] { kept.withLock { $0 } }
-    func write(_ record: RedirectionRecord) { kept.withLock { $0.append(record) } }
-}
-
 /// A runtime over two GPU-typed entries that the real CPU device computes for, so memory
 /// can be allocated for real while `cuda:0` and `cuda:1` are distinct devices.
-func twoDeviceRuntime(_ records: FaceRecords) -> CudaRuntime {
+func twoDeviceRuntime(_ records: RecordBuffer) -> CudaRuntime {
     let log = RedirectionLog(level: .debug, sinks: [records])
     var gpu = CPUDevice.shared.properties
     gpu.type = .discreteGPU
@@ -31,7 +24,7 @@ func twoDeviceRuntime(_ records: FaceRecords) -> CudaRuntime {
 }
 
 @Suite struct CudaRuntimeTests {
-    let records = FaceRecords()
+    let records = RecordBuffer()
 
     @Test func theCurrentDeviceIsPerThreadAndSetDeviceIsLoggedWithItsCaller() throws {
         let runtime = twoDeviceRuntime(records)
