@@ -49,24 +49,22 @@ public final class RedirectionLog: Sendable {
     /// becomes one warning record (written to `standardError` or the log file) and its default.
     public init(environment: (String) -> String?, standardError: Int32 = STDERR_FILENO) {
         var (configuration, problems) = LogConfiguration.reading(environment: environment)
+        // A file that cannot be opened is dropped from the configuration (its default stands
+        // in) with one warning, and the sinks are built again.
         var sinks: [any RedirectionSink] = []
-        if let file = configuration.file {
+        while true {
             do throws(LogConfigurationError) {
-                sinks.append(try FileDescriptorSink(appendingTo: file, format: configuration.format))
+                sinks = try Self.sinks(for: configuration, standardError: standardError)
+                break
             } catch {
-                problems.append("\(error); logging to stderr")
-                configuration.file = nil
-            }
-        }
-        if configuration.file == nil {
-            sinks.append(FileDescriptorSink(descriptor: standardError, format: configuration.format))
-        }
-        if let traceFile = configuration.traceFile {
-            do throws(LogConfigurationError) {
-                sinks.append(try ChromeTraceSink(path: traceFile))
-            } catch {
-                problems.append("\(error); no trace is written")
-                configuration.traceFile = nil
+                switch error {
+                case .cannotOpenLogFile:
+                    problems.append("\(error); logging to stderr")
+                    configuration.file = nil
+                case .cannotOpenTraceFile:
+                    problems.append("\(error); no trace is written")
+                    configuration.traceFile = nil
+                }
             }
         }
         threshold = Atomic(configuration.level.rawValue)
@@ -184,12 +182,13 @@ public final class RedirectionLog: Sendable {
         }
     }
 
-    private static func sinks(for configuration: LogConfiguration) throws(LogConfigurationError) -> [any RedirectionSink] {
+    private static func sinks(for configuration: LogConfiguration, standardError: Int32 = STDERR_FILENO)
+        throws(LogConfigurationError) -> [any RedirectionSink] {
         var sinks: [any RedirectionSink] = []
         if let file = configuration.file {
             sinks.append(try FileDescriptorSink(appendingTo: file, format: configuration.format))
         } else {
-            sinks.append(FileDescriptorSink(standardErrorWith: configuration.format))
+            sinks.append(FileDescriptorSink(descriptor: standardError, format: configuration.format))
         }
         if let traceFile = configuration.traceFile { sinks.append(try ChromeTraceSink(path: traceFile)) }
         return sinks
