@@ -38,13 +38,9 @@ public enum Cuda {
     public static func deviceProperties(_ index: Int? = nil, fileID: String = #fileID, line: Int = #line,
                                         function: String = #function) throws(CudaError) -> CudaDeviceProperties {
         let device = index ?? runtime.currentDevice
-        do {
-            return try runtime.catalog.properties(ofDevice: device, api: "Cuda.deviceProperties",
-                                                  from: .swift(fileID: fileID, line: line, function: function))
-        } catch {
-            let cudaError = CudaRuntime.cudaError(for: error)
-            CudaLastError.record(cudaError)
-            throw cudaError
+        let site = CallSite.swift(fileID: fileID, line: line, function: function)
+        return try CudaError.recordingFailures { () throws(DeviceError) in
+            try runtime.catalog.properties(ofDevice: device, api: "Cuda.deviceProperties", from: site)
         }
     }
 

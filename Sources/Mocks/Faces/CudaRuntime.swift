@@ -35,23 +35,7 @@ public final class CudaRuntime: Sendable {
     /// The real device `cuda:index` (the current device when nil) is redirected to.
     public func resolve(_ index: Int?, api: String, from site: CallSite) throws(CudaError) -> Resolution {
         let request = DeviceRequest(.cuda, index: index ?? currentDevice)
-        do {
-            return try redirector.resolve(request, api: api, from: site)
-        } catch {
-            let cudaError = CudaRuntime.cudaError(for: error)
-            CudaLastError.record(cudaError)
-            throw cudaError
-        }
-    }
-
-    /// CUDA's code for a redirect failure: no device at all, or an index past the devices.
-    static func cudaError(for error: DeviceError) -> CudaError {
-        switch error {
-        case .invalidDeviceIndex: .invalidDevice
-        case .noDevice: .noDevice
-        case .outOfMemory: .memoryAllocation
-        default: .invalidValue
-        }
+        return try CudaError.recordingFailures { () throws(DeviceError) in try redirector.resolve(request, api: api, from: site) }
     }
 
     /// The memory counters of the real device behind `cuda:index`, logged at `debug`.

@@ -37,15 +37,11 @@ public enum Mps {
 
     static func resolve(_ api: String, _ fileID: String, _ line: Int, _ function: String) throws(CudaError) -> Resolution {
         let site = CallSite.swift(fileID: fileID, line: line, function: function)
-        do {
-            let resolution = try runtime.redirector.resolve(DeviceRequest(.mps), api: api, from: site)
-            runtime.log.record(.debug, RedirectionRecord(api: api, requested: "mps", resolved: resolution.entry.id.description), from: site)
-            return resolution
-        } catch {
-            let cudaError = CudaRuntime.cudaError(for: error)
-            CudaLastError.record(cudaError)
-            throw cudaError
+        let resolution = try CudaError.recordingFailures { () throws(DeviceError) in
+            try runtime.redirector.resolve(DeviceRequest(.mps), api: api, from: site)
         }
+        runtime.log.record(.debug, RedirectionRecord(api: api, requested: "mps", resolved: resolution.entry.id.description), from: site)
+        return resolution
     }
 
     private static func statistics(_ api: String, _ fileID: String, _ line: Int, _ function: String) throws(CudaError) -> MemoryStatistics {

@@ -1,25 +1,14 @@
 /// CUDA's code for a failure of backend queue work, for the stream and event calls.
 enum StreamErrors {
     /// `invalidArgument` from a queue's `synchronize` means it was called from the queue's own
-    /// host callback, which CUDA forbids (`cudaErrorNotPermitted`); a lost device is a launch
-    /// failure (sticky, as on CUDA); anything else the backend reports is `cudaErrorUnknown`.
+    /// host callback, which CUDA forbids (`cudaErrorNotPermitted`); the rest as `CudaError(_:)`.
     static func cudaError(for error: DeviceError) -> CudaError {
-        switch error {
-        case .invalidArgument: .notPermitted
-        case .deviceLost: .launchFailure
-        case .outOfMemory: .memoryAllocation
-        default: .unknown
-        }
+        if case .invalidArgument = error { return .notPermitted }
+        return CudaError(error)
     }
 
     /// Runs `body`, turning a `DeviceError` into its CUDA code, recorded as the last error.
-    static func mapped<T>(_ body: () throws(DeviceError) -> T) throws(CudaError) -> T {
-        do {
-            return try body()
-        } catch {
-            let cudaError = cudaError(for: error)
-            CudaLastError.record(cudaError)
-            throw cudaError
-        }
+    static func mapped<Result>(_ body: () throws(DeviceError) -> Result) throws(CudaError) -> Result {
+        try CudaError.recordingFailures(mapping: cudaError, body)
     }
 }
