@@ -28,10 +28,15 @@ final class AddressSpace: Sendable {
     /// Whether `address` lies in the reserved range (a device pointer, or inside one).
     func contains(_ address: UInt) -> Bool { address >= base && address < base + size }
 
+    /// The length of the range `take(byteCount)` hands out: whole alignment units, at least one.
+    static func length(for byteCount: Int) -> UInt {
+        UInt(max(1, (byteCount + alignment - 1) / alignment) * alignment)
+    }
+
     /// A range of at least `byteCount` bytes (rounded up to the alignment; 1 for 0 bytes),
     /// or nil when the space is exhausted.
     func take(_ byteCount: Int) -> Range<UInt>? {
-        let length = UInt(max(1, (byteCount + AddressSpace.alignment - 1) / AddressSpace.alignment) * AddressSpace.alignment)
+        let length = AddressSpace.length(for: byteCount)
         return free.withLock { free in
             guard let index = free.firstIndex(where: { $0.count >= length }) else { return nil }
             let range = free[index].lowerBound..<(free[index].lowerBound + length)

@@ -67,7 +67,7 @@ public final class DeviceMemory: Sendable {
               case let .device(buffer) = allocation.allocation.kind,
               let removed = registry.remove(startingAt: address) else { throw .invalidValue }
         let blockSize = DeviceMemory.rounded(removed.byteCount)
-        let range = address..<(address + UInt(max(1, (blockSize + AddressSpace.alignment - 1) / AddressSpace.alignment) * AddressSpace.alignment))
+        let range = address..<(address + AddressSpace.length(for: blockSize))
         state.withLock { devices in
             devices[removed.device, default: DeviceState()].statistics.allocatedBytes.remove(removed.byteCount)
             devices[removed.device, default: DeviceState()].statistics.allocations.remove(1)
