@@ -22,7 +22,7 @@ struct DevicesCommand: ParsableCommand {
         for backend in registry.backends {
             let discovery = backend.discovery
             if discovery.devices.isEmpty || verbose {
-                let time = formatNanoseconds(discovery.elapsedNanoseconds)
+                let time = RecordText.durationText(discovery.elapsedNanoseconds)
                 print("\(discovery.backend): \(discovery.devices.count) device(s) in \(time)" + (discovery.note.map { "; \($0)" } ?? ""))
             }
         }
@@ -63,13 +63,4 @@ func formatBytes(_ bytes: UInt64) -> String {
         unit += 1
     }
     return unit == 0 ? "\(bytes) B" : "\((value * 10).rounded() / 10) \(units[unit])"
-}
-
-/// `850 ns`, `12.3 µs`, `4.5 ms`.
-func formatNanoseconds(_ nanoseconds: UInt64) -> String {
-    switch nanoseconds {
-    case ..<1_000: "\(nanoseconds) ns"
-    case ..<1_000_000: "\((Double(nanoseconds) / 100).rounded() / 10) µs"
-    default: "\((Double(nanoseconds) / 100_000).rounded() / 10) ms"
-    }
 }

@@ -103,7 +103,7 @@ public enum RecordText {
     }
 
     /// `850 ns`, `12.3 µs`, `4.5 ms`, `1.2 s`: one decimal, truncated, integer arithmetic.
-    static func durationText(_ nanoseconds: UInt64) -> String {
+    public static func durationText(_ nanoseconds: UInt64) -> String {
         var line = LineBuffer(capacity: 16)
         writeDuration(nanoseconds, into: &line)
         return line.string
