@@ -100,6 +100,17 @@ import Testing
         #expect(!ranLater)
     }
 
+    @Test func statusCallbacksRunInOrderAndAfterAFailureWithTheError() throws {
+        let queue = try cpuQueue()
+        let lost = DeviceError.deviceLost(device: DeviceID(.vulkan, 3), reason: "test marker failed")
+        let statuses = Mutex<[DeviceError?]>([])
+        try queue.enqueueStatusCallback { status in statuses.withLock { $0.append(status) } }
+        try queue.wait(for: FailedMarker(error: lost))
+        try queue.enqueueStatusCallback { status in statuses.withLock { $0.append(status) } }
+        #expect(deviceError { try queue.synchronize() } == lost)
+        #expect(statuses.withLock { $0 } == [nil, lost])
+    }
+
     @Test func synchronizeFromItsOwnHostCallbackThrows() throws {
         let queue = try cpuQueue()
         let result = Mutex<DeviceError?>(nil)

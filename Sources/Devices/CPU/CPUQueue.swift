@@ -142,6 +142,10 @@ public final class CPUQueue: DeviceQueue {
         submit(body)
     }
 
+    public func enqueueStatusCallback(_ body: @escaping @Sendable (DeviceError?) -> Void) throws(DeviceError) {
+        submitResolving { [self] in body(failure.withLock { $0 }) }
+    }
+
     public func enqueueMarker() throws(DeviceError) -> any QueueMarker {
         let marker = CPUMarker()
         submitResolving { [self] in

@@ -56,6 +56,10 @@ public protocol DeviceQueue: AnyObject, Sendable {
 
     /// Runs `body` on a host thread once all earlier work is done; later work waits for it.
     func enqueueHostCallback(_ body: @escaping @Sendable () -> Void) throws(DeviceError)
+    /// Runs `body` on a host thread once all earlier work is done, with the error that work
+    /// raised (nil if none). Unlike `enqueueHostCallback` it runs after the queue has failed
+    /// too, as CUDA's `cudaStreamAddCallback` callbacks do; later work waits for it.
+    func enqueueStatusCallback(_ body: @escaping @Sendable (DeviceError?) -> Void) throws(DeviceError)
     /// A marker that completes when all work enqueued before it has; it carries the device
     /// time at which it completed (events are timed with these).
     func enqueueMarker() throws(DeviceError) -> any QueueMarker
