@@ -12,17 +12,25 @@ extension Cuda {
     /// A new stream on `cuda:index` (the current device when nil).
     public static func makeStream(_ index: Int? = nil, flags: CudaStreamFlags = .blocking, priority: Int32 = 0,
                                   fileID: String = #fileID, line: Int = #line, function: String = #function) throws(CudaError) -> Stream {
-        let resolution = try runtime.resolve(index, api: "Cuda.makeStream", from: .swift(fileID: fileID, line: line, function: function))
-        return try CudaStream(on: resolution.device, flags: flags, priority: priority)
+        let site = CallSite.swift(fileID: fileID, line: line, function: function)
+        let resolution = try runtime.resolve(index, api: "Cuda.makeStream", from: site)
+        return try CudaStream(on: resolution.device, flags: flags, priority: priority, api: "Cuda.makeStream", from: site)
     }
 
     /// The current stream (`torch.cuda.current_stream`): the one a `withStream` scope made
     /// current, else the legacy default stream of the device.
     public static func currentStream(_ index: Int? = nil, fileID: String = #fileID, line: Int = #line,
                                      function: String = #function) throws(CudaError) -> Stream {
-        if let scoped = scopedStream { return scoped }
-        let resolution = try runtime.resolve(index, api: "Cuda.currentStream", from: .swift(fileID: fileID, line: line, function: function))
-        return try StreamGroup.shared(for: resolution.device).legacyDefaultStream()
+        let site = CallSite.swift(fileID: fileID, line: line, function: function)
+        let stream: CudaStream
+        if let scoped = scopedStream {
+            stream = scoped
+        } else {
+            stream = try StreamGroup.shared(for: runtime.resolve(index, api: "Cuda.currentStream", from: site).device).legacyDefaultStream()
+        }
+        runtime.log.recordCall("Cuda.currentStream", device: stream.device.id, stream: stream.id, status: .success,
+                               since: MonotonicClock.now(), from: site)
+        return stream
     }
 
     /// Runs `body` with `stream` as the current stream (`with torch.cuda.stream(s):`).

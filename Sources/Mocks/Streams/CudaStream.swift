@@ -33,24 +33,30 @@ public final class CudaStream: Sendable {
 
     private static let nextID = Atomic<UInt64>(1)
 
-    /// `cudaStreamCreateWithPriority` on `device` (the caller has resolved `cuda:N` to it):
-    /// a stream of the device's shared group. Flags CUDA does not define are `.invalidValue`.
-    public convenience init(
-        on device: any ComputeDevice, flags: CudaStreamFlags = .blocking, priority: Int32 = 0
+    /// `cudaStreamCreateWithPriority` on `device` (the caller has resolved `cuda:N` to it): a
+    /// stream of the device's shared group, recorded as `api` with its caller. Flags CUDA does
+    /// not define are `.invalidValue`.
+    package convenience init(
+        on device: any ComputeDevice, flags: CudaStreamFlags, priority: Int32, api: String, from site: CallSite
     ) throws(CudaError) {
-        try self.init(in: StreamGroup.shared(for: device), flags: flags, priority: priority)
+        try self.init(in: StreamGroup.shared(for: device), flags: flags, priority: priority, api: api, from: site)
     }
 
-    /// A stream of `group` (tests use a group of their own).
-    public convenience init(in group: StreamGroup, flags: CudaStreamFlags = .blocking, priority: Int32 = 0) throws(CudaError) {
+    /// A created stream of `group` (tests use a group of their own), recorded as `api`.
+    package convenience init(
+        in group: StreamGroup, flags: CudaStreamFlags, priority: Int32, api: String, from site: CallSite
+    ) throws(CudaError) {
         guard CudaStreamFlags.all.isSuperset(of: flags) else {
             CudaLastError.record(.invalidValue)
+            group.log.recordCall(api, device: group.device.id, stream: nil, status: .invalidValue, since: MonotonicClock.now(), from: site)
             throw .invalidValue
         }
-        try self.init(group: group, kind: .created, flags: flags, priority: CudaStreamPriority.clamped(priority))
+        try self.init(group: group, kind: .created, flags: flags, priority: CudaStreamPriority.clamped(priority), api: api, from: site)
     }
 
-    init(group: StreamGroup, kind: Kind, flags: CudaStreamFlags, priority: Int32) throws(CudaError) {
+    /// Any kind of stream; the default streams, made implicitly, pass no `site`.
+    init(group: StreamGroup, kind: Kind, flags: CudaStreamFlags, priority: Int32,
+         api: String = "cudaStreamCreate", from site: CallSite? = nil) throws(CudaError) {
         self.group = group
         self.kind = kind
         self.flags = flags
@@ -59,9 +65,9 @@ public final class CudaStream: Sendable {
         let device = group.device
         queue = try StreamErrors.mapped { () throws(DeviceError) in try device.makeQueue() }
         group.register(queue, id: id, isBlocking: isBlocking && kind != .legacyDefault)
-        RedirectionLog.shared.recordEvent(.debug, RedirectionRecord(
-            api: "cudaStreamCreate", resolved: device.id.description, stream: id,
-            message: "\(kind) stream, flags \(flags.rawValue), priority \(priority)"))
+        let record = RedirectionRecord(api: api, resolved: device.id.description, status: CudaError.success.name, stream: id,
+                                       message: "\(kind) stream, flags \(flags.rawValue), priority \(priority)")
+        if let site { group.log.record(.debug, record, from: site) } else { group.log.recordEvent(.debug, record) }
     }
 
     deinit {
@@ -83,32 +89,60 @@ public final class CudaStream: Sendable {
     }
 
     /// `cudaStreamQuery`: `.success` once all queued work has completed, `.notReady` before.
-    public func query() -> CudaError {
-        queue.isIdle ? .success : .notReady
+    /// On the legacy stream, the blocking streams' work counts too (see `StreamGroup`).
+    package func query(api: String, from site: CallSite) -> CudaError {
+        let start = MonotonicClock.now()
+        let idle = kind == .legacyDefault ? group.legacyIsIdle(self) : queue.isIdle
+        let status: CudaError = idle ? .success : .notReady
+        group.log.recordCall(api, device: device.id, stream: id, status: status, since: start, from: site)
+        return status
     }
 
-    /// `cudaStreamSynchronize`: waits for all queued work; throws what the work raised, or
-    /// `.notPermitted` when called from a host function of this stream.
-    public func synchronize() throws(CudaError) {
-        try StreamErrors.mapped { () throws(DeviceError) in try queue.synchronize() }
+    /// `cudaStreamSynchronize`: waits for all queued work (on the legacy stream, also the
+    /// blocking streams' earlier work); throws what the work raised, or `.notPermitted` when
+    /// called from a host function of this stream.
+    package func synchronize(api: String, from site: CallSite) throws(CudaError) {
+        try logged(api, from: site) { () throws(CudaError) in
+            try StreamErrors.mapped { () throws(DeviceError) in
+                if kind == .legacyDefault { try group.synchronizeLegacy(self) } else { try queue.synchronize() }
+            }
+        }
     }
 
     /// `cudaStreamWaitEvent`: work queued after this waits for the work `event` captured. An
     /// event never recorded captures nothing, so this waits for nothing (as on CUDA).
-    public func wait(for event: CudaEvent) throws(CudaError) {
-        guard let marker = event.recordedMarker else { return }
-        try enqueue { queue throws(DeviceError) in try queue.wait(for: marker) }
+    package func wait(for event: CudaEvent, api: String, from site: CallSite) throws(CudaError) {
+        try logged(api, from: site) { () throws(CudaError) in
+            guard let marker = event.recordedMarker else { return }
+            try enqueue { queue throws(DeviceError) in try queue.wait(for: marker) }
+        }
     }
 
     /// `cudaLaunchHostFunc`: runs `function` on a host thread after all work queued before it;
     /// work queued after waits for it. It must not call stream or event APIs of this stream.
-    public func launchHostFunction(_ function: @escaping @Sendable () -> Void) throws(CudaError) {
-        try enqueue { queue throws(DeviceError) in try queue.enqueueHostCallback(function) }
+    /// It does not run once the stream's work has failed.
+    package func launchHostFunction(_ function: @escaping @Sendable () -> Void, api: String, from site: CallSite) throws(CudaError) {
+        try logged(api, from: site) { () throws(CudaError) in
+            try enqueue { queue throws(DeviceError) in try queue.enqueueHostCallback(function) }
+        }
     }
 
-    /// `cudaStreamAddCallback`: like `launchHostFunction`, and the callback receives the stream
-    /// and the status of the work before it (`.success`; see the report on failed queues).
-    public func addCallback(_ callback: @escaping @Sendable (CudaStream, CudaError) -> Void) throws(CudaError) {
-        try launchHostFunction { [self] in callback(self, .success) }
+    /// `cudaStreamAddCallback`: like `launchHostFunction`, but it also runs after the stream's
+    /// work has failed, and receives the stream and the status of the work before it.
+    package func addCallback(
+        _ callback: @escaping @Sendable (CudaStream, CudaError) -> Void, api: String, from site: CallSite
+    ) throws(CudaError) {
+        try logged(api, from: site) { () throws(CudaError) in
+            try enqueue { queue throws(DeviceError) in
+                try queue.enqueueStatusCallback { [self] failure in
+                    callback(self, failure.map(StreamErrors.cudaError) ?? .success)
+                }
+            }
+        }
+    }
+
+    /// Runs `body`, recording the call on this stream as `api` from `site`.
+    func logged<Result>(_ api: String, from site: CallSite, _ body: () throws(CudaError) -> Result) throws(CudaError) -> Result {
+        try group.log.timedCall(api, device: device.id, stream: id, from: site, body)
     }
 }

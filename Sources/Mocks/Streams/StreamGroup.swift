@@ -1,6 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import Synchronization
 
 /// The streams of one device, and the one place CUDA's implicit synchronisation between them
@@ -18,11 +15,17 @@ import Synchronization
 /// legacy stream and on blocking streams are serialised by one lock, so the two directions
 /// see one order; non-blocking streams never take it.
 ///
-/// The legacy and per-thread default streams are made at first use and live as long as the
-/// group; `shared(for:)` keeps one group per device for the process's lifetime.
+/// Querying or synchronizing the legacy stream is an action in it too: it covers the work the
+/// blocking streams queued before the call, as `cudaStreamSynchronize(0)` does on CUDA.
+///
+/// The legacy default stream is made at first use and lives as long as the group; each
+/// thread's default stream lives until the thread exits (`ThreadDefaultStreams`).
+/// `shared(for:)` keeps one group per device for the process's lifetime.
 public final class StreamGroup: Sendable {
     /// The device all the group's streams run on.
     public let device: any ComputeDevice
+    /// Where the group's streams and their events record their calls.
+    public let log: RedirectionLog
 
     private struct StreamQueue {
         let queue: any DeviceQueue
@@ -39,15 +42,19 @@ public final class StreamGroup: Sendable {
         /// Completes when the legacy stream's work so far has; nil when there is none pending.
         var legacyTail: (any QueueMarker)?
         var legacyStream: CudaStream?
-        /// Per-thread default streams, by `pthread_self()`.
-        var perThreadStreams: [UInt: CudaStream] = [:]
+
+        /// Drops destroyed streams whose work has all completed.
+        mutating func pruneFinishedDestroyedStreams() {
+            queues = queues.filter { !($0.value.isDestroyed && $0.value.queue.isIdle) }
+        }
     }
 
     private let state = Mutex(State())
 
     /// A group of its own (tests, or one per device through `shared(for:)`).
-    public init(device: any ComputeDevice) {
+    public init(device: any ComputeDevice, log: RedirectionLog = .shared) {
         self.device = device
+        self.log = log
     }
 
     private static let groups = Mutex<[DeviceID: StreamGroup]>([:])
@@ -73,15 +80,12 @@ public final class StreamGroup: Sendable {
         }
     }
 
-    /// The calling thread's default stream (`cudaStreamPerThread`), made at first use. It is
-    /// kept by thread id, so a thread that reuses an exited thread's id gets its stream.
+    /// The calling thread's default stream (`cudaStreamPerThread`), made at first use and
+    /// destroyed when the thread exits.
     public func perThreadDefaultStream() throws(CudaError) -> CudaStream {
-        let thread = UInt(pthread_self())
-        if let stream = state.withLock({ $0.perThreadStreams[thread] }) { return stream }
-        // Only this thread makes its own stream, so no other can insert one meanwhile.
-        let made = try CudaStream(group: self, kind: .perThreadDefault, flags: .blocking, priority: 0)
-        state.withLock { $0.perThreadStreams[thread] = made }
-        return made
+        try ThreadDefaultStreams.stream(of: self) { () throws(CudaError) in
+            try CudaStream(group: self, kind: .perThreadDefault, flags: .blocking, priority: 0)
+        }
     }
 
     // MARK: - Used by CudaStream
@@ -104,12 +108,39 @@ public final class StreamGroup: Sendable {
     /// included (`cudaDeviceSynchronize`); throws the first error any of it raised.
     public func synchronizeAll() throws(DeviceError) {
         let queues = state.withLock { state in
-            state.queues = state.queues.filter { !($0.value.isDestroyed && $0.value.queue.isIdle) }
+            state.pruneFinishedDestroyedStreams()
             return state.queues.values.map(\.queue)
         }
         var firstError: DeviceError?
         for queue in queues {
             do throws(DeviceError) { try queue.synchronize() } catch { firstError = firstError ?? error }
+        }
+        if let firstError { throw firstError }
+    }
+
+    /// Whether the legacy stream `legacy` and every blocking stream are idle
+    /// (`cudaStreamQuery` on the legacy stream).
+    func legacyIsIdle(_ legacy: CudaStream) -> Bool {
+        state.withLock { state in
+            legacy.queue.isIdle && state.queues.values.allSatisfy { !$0.isBlocking || $0.queue.isIdle }
+        }
+    }
+
+    /// Waits for the legacy stream's work and for the work blocking streams queued before this
+    /// call (`cudaStreamSynchronize` on the legacy stream); throws the first error raised.
+    func synchronizeLegacy(_ legacy: CudaStream) throws(DeviceError) {
+        let markers = try state.withLock { state throws(DeviceError) -> [any QueueMarker] in
+            state.pruneFinishedDestroyedStreams()
+            var markers: [any QueueMarker] = []
+            for entry in state.queues.values where entry.isBlocking && !entry.queue.isIdle {
+                markers.append(try entry.queue.enqueueMarker())
+            }
+            return markers
+        }
+        var firstError: DeviceError?
+        do throws(DeviceError) { try legacy.queue.synchronize() } catch { firstError = error }
+        for marker in markers {
+            do throws(DeviceError) { try marker.wait() } catch { firstError = firstError ?? error }
         }
         if let firstError { throw firstError }
     }
@@ -121,7 +152,7 @@ public final class StreamGroup: Sendable {
     ) throws(DeviceError) -> Result {
         if stream.kind == .legacyDefault {
             return try state.withLock { state throws(DeviceError) -> Result in
-                state.queues = state.queues.filter { !($0.value.isDestroyed && $0.value.queue.isIdle) }
+                state.pruneFinishedDestroyedStreams()
                 for entry in state.queues.values where entry.isBlocking && entry.queue !== stream.queue && !entry.queue.isIdle {
                     try stream.queue.wait(for: entry.queue.enqueueMarker())
                 }
