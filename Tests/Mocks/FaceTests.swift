@@ -135,3 +135,47 @@ func twoDeviceRuntime(_ records: RecordBuffer) -> CudaRuntime {
         #expect(throws: CudaError.invalidDevice) { try Cuda.makeStream(Cuda.deviceCount()) }
     }
 }
+
+/// Every call of the faces is a record naming the Swift line that made it. The shared log is
+/// turned to `debug` into /dev/null for the test, with a buffer added to read the records.
+@Suite(.serialized) struct FaceRecordTests {
+    @Test func everyFaceCallIsRecordedWithItsSwiftLine() throws {
+        let log = RedirectionLog.shared, saved = log.configuration
+        let records = RecordBuffer(capacity: 10_000)
+        log.addSink(records)
+        try log.configure(LogConfiguration(level: .debug, file: "/dev/null"))
+        defer { try? log.configure(saved) }
+
+        let calls: [(api: String, line: Int, call: () throws -> Void)] = [
+            ("Cuda.deviceCount", #line, { _ = Cuda.deviceCount() }),
+            ("Cuda.currentDevice", #line, { _ = Cuda.currentDevice() }),
+            ("Cuda.setDevice", #line, { try Cuda.setDevice(0) }),
+            ("Cuda.deviceProperties", #line, { _ = try Cuda.deviceProperties() }),
+            ("Cuda.memoryAllocated", #line, { _ = try Cuda.memoryAllocated() }),
+            ("Cuda.maxMemoryAllocated", #line, { _ = try Cuda.maxMemoryAllocated() }),
+            ("Cuda.memoryReserved", #line, { _ = try Cuda.memoryReserved() }),
+            ("Cuda.memoryStats", #line, { _ = try Cuda.memoryStats() }),
+            ("Cuda.memorySummary", #line, { _ = try Cuda.memorySummary() }),
+            ("Cuda.resetPeakMemoryStats", #line, { try Cuda.resetPeakMemoryStats() }),
+            ("Cuda.emptyCache", #line, { try Cuda.emptyCache() }),
+            ("Cuda.synchronize", #line, { try Cuda.synchronize() }),
+            ("Cuda.makeStream", #line, { _ = try Cuda.makeStream() }),
+            ("Cuda.currentStream", #line, { _ = try Cuda.currentStream() }),
+            ("Mps.currentAllocatedMemory", #line, { _ = try Mps.currentAllocatedMemory() }),
+            ("Mps.driverAllocatedMemory", #line, { _ = try Mps.driverAllocatedMemory() }),
+            ("Mps.recommendedMaxMemory", #line, { _ = try Mps.recommendedMaxMemory() }),
+            ("Mps.emptyCache", #line, { try Mps.emptyCache() }),
+            ("Mps.synchronize", #line, { try Mps.synchronize() }),
+            ("Mps.isAvailable", #line, { _ = Mps.isAvailable() }),
+        ]
+        // Twice: the second time every decision is cached, and each call must still be recorded.
+        for round in 1...2 {
+            for (api, line, call) in calls {
+                let before = records.records.count
+                try call()
+                let found = records.records.dropFirst(before).contains { $0.api == api && $0.caller?.file == #fileID && $0.caller?.line == line }
+                #expect(found, "round \(round): no record of \(api) from line \(line)")
+            }
+        }
+    }
+}

@@ -22,7 +22,12 @@ public enum Cuda {
     }
 
     /// The calling thread's current device index (`torch.cuda.current_device()`).
-    public static func currentDevice() -> Int { runtime.currentDevice }
+    public static func currentDevice(fileID: String = #fileID, line: Int = #line, function: String = #function) -> Int {
+        let index = runtime.currentDevice
+        runtime.log.record(.debug, RedirectionRecord(api: "Cuda.currentDevice", requested: "cuda:\(index)"),
+                           from: .swift(fileID: fileID, line: line, function: function))
+        return index
+    }
 
     /// Makes `index` the calling thread's current device (`torch.cuda.set_device`).
     public static func setDevice(_ index: Int, fileID: String = #fileID, line: Int = #line, function: String = #function) throws(CudaError) {
@@ -76,6 +81,8 @@ public enum Cuda {
         let site = CallSite.swift(fileID: fileID, line: line, function: function)
         let resolution = try runtime.resolve(index, api: "Cuda.resetPeakMemoryStats", from: site)
         runtime.memory.resetPeakStatistics(resolution.device.id)
+        runtime.log.record(.debug, RedirectionRecord(api: "Cuda.resetPeakMemoryStats", requested: resolution.request.description,
+                                                     resolved: resolution.entry.id.description), from: site)
     }
 
     /// Returns cached, unused blocks to the device (`torch.cuda.empty_cache`).

@@ -36,7 +36,10 @@ public final class CudaDeviceCatalog: Sendable {
     /// The properties of `cuda:index`. Throws `invalidDeviceIndex` for an index the program
     /// has no device for (negative ones included) and `noDevice` when no device can serve it.
     public func properties(ofDevice index: Int, api: String, from site: CallSite) throws(DeviceError) -> CudaDeviceProperties {
-        if let known = described.withLock({ $0[index] }) { return known }
+        if let known = described.withLock({ $0[index] }) {
+            log.record(.debug, RedirectionRecord(api: api, requested: "cuda:\(index)", message: known.name), from: site)
+            return known
+        }
         guard index >= 0 else {
             let error = DeviceError.invalidDeviceIndex(request: "cuda:\(index)", available: deviceCount)
             log.record(.warn, RedirectionRecord(api: api, requested: "cuda:\(index)", status: "no device",
