@@ -35,12 +35,14 @@ let package = Package(
         // C: float32 streams (element-wise, sum) cloned for AVX-512, AVX2 and baseline x86-64 and
         // picked at run time: Swift code is compiled for baseline x86-64 only.
         .target(name: "CCPUKernels", path: "Sources/CCPUKernels"),
+        // The C types of the CUDA runtime / cuBLAS ABIs the Shim's exports take (our own declarations).
+        .target(name: "CCudaABI", path: "Sources/CCudaABI"),
 
         .target(name: "DeviceShimLogging", dependencies: ["CNativeCaller", .product(name: "Logging", package: "swift-log")], path: "Sources/Logging", swiftSettings: swiftSettings),
         .target(name: "DeviceShimDevices", dependencies: ["DeviceShimLogging", "COpenBLAS", "CCPUKernels", "COpenCL", "CVulkan"], path: "Sources/Devices", swiftSettings: swiftSettings),
         .target(name: "DeviceShimTensor", dependencies: ["DeviceShimDevices"], path: "Sources/Tensor", swiftSettings: swiftSettings),
         .target(name: "DeviceShimMocks", dependencies: ["DeviceShimTensor"], path: "Sources/Mocks", swiftSettings: swiftSettings),
-        .target(name: "DeviceShim", dependencies: ["DeviceShimMocks"], path: "Sources/Shim", swiftSettings: swiftSettings),
+        .target(name: "DeviceShim", dependencies: ["DeviceShimMocks", "CCudaABI"], path: "Sources/Shim", swiftSettings: swiftSettings),
 
         .executableTarget(name: "DeviceShimCLI", dependencies: ["DeviceShim", .product(name: "ArgumentParser", package: "swift-argument-parser")], path: "Sources/CLI", swiftSettings: swiftSettings),
         .executableTarget(name: "DeviceShimBenchmarks", dependencies: ["DeviceShim", .product(name: "Logging", package: "swift-log")], path: "Benchmarks", exclude: ["peers"], swiftSettings: swiftSettings),
