@@ -15,7 +15,7 @@ extension CudaError {
 
     /// Runs `body`; a `DeviceError` it throws becomes its CUDA code (by `mapping`), recorded as
     /// the calling thread's last error, as the runtime does for every failing call.
-    static func recordingFailures<Result>(
+    package static func recordingFailures<Result>(
         mapping: (DeviceError) -> CudaError = CudaError.init, _ body: () throws(DeviceError) -> Result
     ) throws(CudaError) -> Result {
         do {

@@ -24,11 +24,12 @@ public final class CudaRuntime: Sendable {
     /// The calling thread's current device (0 until it sets another).
     public var currentDevice: Int { currentDevices.value }
 
-    /// Makes `index` the calling thread's current device; `invalidDevice` if there is no such device.
-    public func setDevice(_ index: Int, from site: CallSite) throws(CudaError) {
-        let resolution = try resolve(index, api: "Cuda.setDevice", from: site)
+    /// Makes `index` the calling thread's current device (recorded as `api`); `invalidDevice` if
+    /// there is no such device.
+    public func setDevice(_ index: Int, api: String = "Cuda.setDevice", from site: CallSite) throws(CudaError) {
+        let resolution = try resolve(index, api: api, from: site)
         currentDevices.store(index)
-        log.record(.info, RedirectionRecord(api: "Cuda.setDevice", requested: "cuda:\(index)",
+        log.record(.info, RedirectionRecord(api: api, requested: "cuda:\(index)",
                                             resolved: resolution.entry.id.description, reason: resolution.reason), from: site)
     }
 

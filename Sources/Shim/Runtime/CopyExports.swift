@@ -1,0 +1,78 @@
+// The CUDA runtime's copies and fills. The synchronous forms run on the legacy default
+// stream and wait; the async forms run on the stream given (see `MemoryTransfers`).
+
+private func copyRecord(_ stream: CudaStream, bytes: Int, _ message: String) -> RedirectionRecord {
+    RedirectionRecord(api: "", resolved: stream.device.id.description, bytes: bytes, stream: stream.id, message: message)
+}
+
+private func copy(_ api: String, _ destination: UnsafeMutableRawPointer?, _ source: UnsafeRawPointer?, _ count: Int,
+                  _ kind: Int32, _ stream: OpaquePointer?, waits: Bool) -> Int32 {
+    CudaCall.run(api) { () throws(CudaError) -> RedirectionRecord? in
+        let target = try CudaHandles.stream(stream, api: api)
+        let direction = try MemoryTransfers.copy(to: destination, from: source, count: count, kind: kind, on: target, waits: waits)
+        return copyRecord(target, bytes: count, "\(direction)")
+    }
+}
+
+@_cdecl("cudaMemcpy")
+public func cudaMemcpy(_ destination: UnsafeMutableRawPointer?, _ source: UnsafeRawPointer?, _ count: Int, _ kind: Int32) -> Int32 {
+    copy("cudaMemcpy", destination, source, count, kind, nil, waits: true)
+}
+
+@_cdecl("cudaMemcpyAsync")
+public func cudaMemcpyAsync(_ destination: UnsafeMutableRawPointer?, _ source: UnsafeRawPointer?, _ count: Int, _ kind: Int32,
+                            _ stream: OpaquePointer?) -> Int32 {
+    copy("cudaMemcpyAsync", destination, source, count, kind, stream, waits: false)
+}
+
+private func copy2D(_ api: String, _ destination: UnsafeMutableRawPointer?, _ destinationPitch: Int, _ source: UnsafeRawPointer?,
+                    _ sourcePitch: Int, _ width: Int, _ height: Int, _ kind: Int32, _ stream: OpaquePointer?, waits: Bool) -> Int32 {
+    CudaCall.run(api) { () throws(CudaError) -> RedirectionRecord? in
+        let target = try CudaHandles.stream(stream, api: api)
+        try MemoryTransfers.copy2D(to: destination, pitch: destinationPitch, from: source, pitch: sourcePitch,
+                                   width: width, height: height, kind: kind, on: target, waits: waits)
+        return copyRecord(target, bytes: width * height, "\(height) rows of \(width) B")
+    }
+}
+
+@_cdecl("cudaMemcpy2D")
+public func cudaMemcpy2D(_ destination: UnsafeMutableRawPointer?, _ destinationPitch: Int, _ source: UnsafeRawPointer?,
+                         _ sourcePitch: Int, _ width: Int, _ height: Int, _ kind: Int32) -> Int32 {
+    copy2D("cudaMemcpy2D", destination, destinationPitch, source, sourcePitch, width, height, kind, nil, waits: true)
+}
+
+@_cdecl("cudaMemcpy2DAsync")
+public func cudaMemcpy2DAsync(_ destination: UnsafeMutableRawPointer?, _ destinationPitch: Int, _ source: UnsafeRawPointer?,
+                              _ sourcePitch: Int, _ width: Int, _ height: Int, _ kind: Int32, _ stream: OpaquePointer?) -> Int32 {
+    copy2D("cudaMemcpy2DAsync", destination, destinationPitch, source, sourcePitch, width, height, kind, stream, waits: false)
+}
+
+private func fill(_ api: String, _ destination: UnsafeMutableRawPointer?, pitch: Int, _ value: Int32, width: Int, height: Int,
+                  _ stream: OpaquePointer?) -> Int32 {
+    CudaCall.run(api) { () throws(CudaError) -> RedirectionRecord? in
+        guard width <= pitch || height <= 1 else { throw .invalidPitchValue }
+        let target = try CudaHandles.stream(stream, api: api)
+        if width > 0, height > 0, let destination {
+            for row in 0..<height { try MemoryTransfers.fill(destination + row * pitch, value: value, count: width, on: target) }
+        } else {
+            _ = try MemoryPlace.of(destination)
+        }
+        return copyRecord(target, bytes: width * height, "value \(value & 0xff)")
+    }
+}
+
+/// Asynchronous with respect to the host, as CUDA documents for device memory.
+@_cdecl("cudaMemset")
+public func cudaMemset(_ destination: UnsafeMutableRawPointer?, _ value: Int32, _ count: Int) -> Int32 {
+    fill("cudaMemset", destination, pitch: count, value, width: count, height: 1, nil)
+}
+
+@_cdecl("cudaMemsetAsync")
+public func cudaMemsetAsync(_ destination: UnsafeMutableRawPointer?, _ value: Int32, _ count: Int, _ stream: OpaquePointer?) -> Int32 {
+    fill("cudaMemsetAsync", destination, pitch: count, value, width: count, height: 1, stream)
+}
+
+@_cdecl("cudaMemset2D")
+public func cudaMemset2D(_ destination: UnsafeMutableRawPointer?, _ pitch: Int, _ value: Int32, _ width: Int, _ height: Int) -> Int32 {
+    fill("cudaMemset2D", destination, pitch: pitch, value, width: width, height: height, nil)
+}

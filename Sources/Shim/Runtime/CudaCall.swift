@@ -1,0 +1,77 @@
+import CCudaABI
+
+/// How every CUDA runtime export of `libdeviceshim.so` runs: the process-wide sticky error
+/// first (once the context is corrupted every call returns it, as on CUDA), then the call's
+/// body, whose `CudaError` becomes the returned `cudaError_t` and the thread's last error.
+///
+/// Exports whose work is a stream or event call of the Mocks layer are recorded there; the
+/// others are recorded here: one `debug` record per call with its native caller, at `warn`
+/// when the call fails.
+enum CudaCall {
+    static var runtime: CudaRuntime { .shared }
+    static var log: RedirectionLog { .shared }
+
+    /// Runs `body` for export `api` and records it. `body` returns a record to refine (bytes,
+    /// device) or nil for the plain record.
+    static func run(_ api: String, _ body: () throws(CudaError) -> RedirectionRecord?) -> Int32 {
+        let start = log.isEnabled(.debug) ? MonotonicClock.now() : 0
+        let status: CudaError
+        var refined: RedirectionRecord?
+        if let sticky = CudaLastError.stickyError {
+            status = sticky
+        } else {
+            do {
+                refined = try body()
+                status = .success
+            } catch {
+                status = error
+                CudaLastError.record(error)
+            }
+        }
+        let level: LogLevel = status == .success ? .debug : .warn
+        if log.isEnabled(level) {
+            var record = refined ?? RedirectionRecord(api: api)
+            record.api = api
+            record.status = status.name
+            record.timeNanoseconds = start == 0 ? MonotonicClock.now() : start
+            if start != 0 { record.durationNanoseconds = MonotonicClock.now() - start }
+            log.record(level, record, from: .native)
+        }
+        return status.rawValue
+    }
+
+    /// Runs `body`, an export whose calls the Mocks layer records itself (stream and event
+    /// calls, at `debug`). A failure is also recorded here, at `warn`, so that it shows at the
+    /// default level and also when it happened before the Mocks layer was reached (a NULL
+    /// argument, a bogus handle).
+    static func mocksRecorded(_ api: String, _ body: () throws(CudaError) -> Void) -> Int32 {
+        if let sticky = CudaLastError.stickyError { return sticky.rawValue }
+        do {
+            try body()
+            return CudaError.success.rawValue
+        } catch {
+            CudaLastError.record(error)
+            log.record(.warn, RedirectionRecord(api: api, status: error.name), from: .native)
+            return error.rawValue
+        }
+    }
+
+    /// The device `cuda:index` (the calling thread's current device when nil) resolves to.
+    static func resolve(_ index: Int? = nil, api: String) throws(CudaError) -> Resolution {
+        try runtime.resolve(index, api: api, from: .native)
+    }
+
+    /// `pointer`, or `.invalidValue` when it is NULL.
+    static func required<T>(_ pointer: T?) throws(CudaError) -> T {
+        guard let pointer else { throw .invalidValue }
+        return pointer
+    }
+}
+
+extension RedirectionRecord {
+    /// A record of a call served by `resolution`'s device.
+    init(_ resolution: Resolution, bytes: Int? = nil, stream: UInt64? = nil, message: String? = nil) {
+        self.init(api: "", requested: resolution.request.description, resolved: resolution.entry.id.description,
+                  bytes: bytes, stream: stream, message: message)
+    }
+}

@@ -1,0 +1,74 @@
+import Synchronization
+
+/// The handles the C ABI gives out for Swift objects (streams, events, cuBLAS handles): each
+/// is the object's address, valid from creation until destruction. A value never given out,
+/// or already destroyed, is not found, so a bogus handle is an error, never dereferenced.
+final class HandleTable<Object: AnyObject & Sendable>: Sendable {
+    private let objects = Mutex<[UInt: Object]>([:])
+
+    /// A new handle for `object`, which the table keeps alive until `remove`.
+    func insert(_ object: Object) -> OpaquePointer {
+        let address = HandleTable.address(of: object)
+        objects.withLock { $0[address] = object }
+        return OpaquePointer(bitPattern: address)!
+    }
+
+    /// The object's address, which is its handle while it is live.
+    static func address(of object: Object) -> UInt {
+        UInt(bitPattern: Unmanaged.passUnretained(object).toOpaque())
+    }
+
+    /// The object `handle` names, if it is live.
+    func lookup(_ handle: OpaquePointer?) -> Object? {
+        objects.withLock { $0[UInt(bitPattern: handle)] }
+    }
+
+    /// Ends `handle`; returns its object, or nil if the handle was not live.
+    func remove(_ handle: OpaquePointer?) -> Object? {
+        objects.withLock { $0.removeValue(forKey: UInt(bitPattern: handle)) }
+    }
+
+    /// Ends every handle whose object satisfies `condition` (`cudaDeviceReset`).
+    func removeAll(where condition: (Object) -> Bool) {
+        objects.withLock { objects in objects = objects.filter { !condition($0.value) } }
+    }
+}
+
+/// The streams and events of the C ABI, and CUDA's special stream handles.
+enum CudaHandles {
+    static let streams = HandleTable<CudaStream>()
+    static let events = HandleTable<CudaEvent>()
+
+    /// `cudaStreamLegacy` and `cudaStreamPerThread` as CUDA's header defines them.
+    static let legacyStream = UInt(0x1), perThreadStream = UInt(0x2)
+
+    /// The stream `handle` names: 0 and `cudaStreamLegacy` are the current device's legacy
+    /// default stream, `cudaStreamPerThread` the thread's default stream; anything else must
+    /// be a live stream (`.invalidResourceHandle` otherwise).
+    static func stream(_ handle: OpaquePointer?, api: String) throws(CudaError) -> CudaStream {
+        switch UInt(bitPattern: handle) {
+        case 0, legacyStream:
+            return try StreamGroup.shared(for: CudaCall.resolve(api: api).device).legacyDefaultStream()
+        case perThreadStream:
+            return try StreamGroup.shared(for: CudaCall.resolve(api: api).device).perThreadDefaultStream()
+        default:
+            guard let stream = streams.lookup(handle) else { throw .invalidResourceHandle }
+            return stream
+        }
+    }
+
+    /// The live event `handle` names, or `.invalidResourceHandle`.
+    static func event(_ handle: OpaquePointer?) throws(CudaError) -> CudaEvent {
+        guard let event = events.lookup(handle) else { throw .invalidResourceHandle }
+        return event
+    }
+
+    /// The handle CUDA would give `stream` (0 for the legacy default stream), for callbacks.
+    static func handle(of stream: CudaStream) -> OpaquePointer? {
+        switch stream.kind {
+        case .legacyDefault: nil
+        case .perThreadDefault: OpaquePointer(bitPattern: perThreadStream)
+        case .created: OpaquePointer(bitPattern: HandleTable.address(of: stream))
+        }
+    }
+}

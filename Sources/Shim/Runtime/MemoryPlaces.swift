@@ -1,0 +1,82 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Where a pointer a program passes to a memory call lives, found in the pointer registry
+/// (O(log n)); DeviceShim never dereferences a pointer it cannot place.
+enum MemoryPlace {
+    /// Inside a device allocation: `region` starts at the pointer and runs to the allocation's end.
+    case device(region: BufferRegion, allocation: Allocation)
+    /// Host memory DeviceShim knows: pinned (`cudaMallocHost`), registered, or managed.
+    case pinnedHost(UnsafeMutableRawPointer, allocation: Allocation)
+    /// Any other host memory (pageable).
+    case pageableHost(UnsafeMutableRawPointer)
+
+    /// The place of `pointer`. NULL, and addresses in DeviceShim's device range that no live
+    /// allocation holds (freed, or made up), are `.invalidValue`.
+    static func of(_ pointer: UnsafeRawPointer?) throws(CudaError) -> MemoryPlace {
+        guard let pointer else { throw .invalidValue }
+        let address = UInt(bitPattern: pointer), memory = CudaCall.runtime.memory
+        guard let (allocation, offset) = memory.registry.resolve(address) else {
+            if memory.isDeviceAddress(address) { throw .invalidValue }
+            return .pageableHost(UnsafeMutableRawPointer(mutating: pointer))
+        }
+        switch allocation.kind {
+        case let .device(buffer):
+            return .device(region: BufferRegion(buffer, offset: offset, byteCount: allocation.byteCount - offset), allocation: allocation)
+        case .pinnedHost, .registeredHost, .managed:
+            return .pinnedHost(UnsafeMutableRawPointer(mutating: pointer), allocation: allocation)
+        }
+    }
+
+    var isDevice: Bool {
+        if case .device = self { true } else { false }
+    }
+
+    /// Pageable host memory: CUDA's async copies to and from it return only when the host side
+    /// is done with it, so DeviceShim completes them before returning.
+    var isPageable: Bool {
+        if case .pageableHost = self { true } else { false }
+    }
+
+    /// The first `byteCount` bytes from the pointer on the device, or `.invalidValue` when they
+    /// run past the allocation's end.
+    func deviceRegion(_ byteCount: Int) throws(CudaError) -> BufferRegion? {
+        guard case let .device(region, _) = self else { return nil }
+        guard byteCount <= region.byteCount else { throw .invalidValue }
+        return BufferRegion(region.buffer, offset: region.offset, byteCount: byteCount)
+    }
+
+    /// The host address, for host places.
+    var hostPointer: UnsafeMutableRawPointer? {
+        switch self {
+        case .device: nil
+        case let .pinnedHost(pointer, _), let .pageableHost(pointer): pointer
+        }
+    }
+}
+
+/// `cudaMemcpyKind`.
+enum CopyKind: Int32 {
+    case hostToHost = 0, hostToDevice, deviceToHost, deviceToDevice
+    /// `cudaMemcpyDefault`: the direction is inferred from the pointers (unified addressing).
+    case inferred
+
+    /// `kind` as CUDA defines it, or `.invalidMemcpyDirection`.
+    init(validating kind: Int32) throws(CudaError) {
+        guard let known = CopyKind(rawValue: kind) else { throw .invalidMemcpyDirection }
+        self = known
+    }
+
+    /// Whether the places agree with the direction the program named (`.invalidValue` if not).
+    func check(source: MemoryPlace, destination: MemoryPlace) throws(CudaError) {
+        let expected: (source: Bool, destination: Bool)? = switch self {
+        case .hostToHost: (false, false)
+        case .hostToDevice: (false, true)
+        case .deviceToHost: (true, false)
+        case .deviceToDevice: (true, true)
+        case .inferred: nil
+        }
+        if let expected, expected != (source.isDevice, destination.isDevice) { throw .invalidValue }
+    }
+}
