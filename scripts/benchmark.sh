@@ -11,7 +11,7 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 
 if (($# == 0)); then
-  echo "usage: scripts/benchmark.sh GROUP... | all   (groups: log, devices, software)" >&2
+  echo "usage: scripts/benchmark.sh GROUP... | all   (groups: log, devices, software, cuda)" >&2
   exit 2
 fi
 
@@ -26,6 +26,15 @@ fi
 
 # `software`: SGEMM on the software OpenCL device (PoCL, through CLBlast) against OpenBLAS on
 # the same cores: the measurement behind the default policy passing over software devices.
+# `cuda`: the CUDA runtime and cuBLAS C ABI as a CUDA program sees it. A C program built
+# against NVIDIA's headers and linked against NVIDIA's libcudart.so.12 / libcublas.so.12 runs
+# under preload/deviceshim-run with the release libdeviceshim.so; each case is timed next to
+# an in-process peer (a call through a function pointer, memcpy, cblas_sgemm). Logging is off
+# (the no-op-call target is for DEVICESHIM_LOG=off). The program links OpenBLAS for its peer,
+# so DeviceShim's dlopen finds that same library: one core type and thread count for both.
+openblas_coretype() {
+  echo "${OPENBLAS_CORETYPE:-$(grep -q avx512f /proc/cpuinfo && echo SkylakeX || echo Haswell)}"
+}
 groups=()
 for group in "$@"; do
   if [[ "$group" == software || "$group" == all ]]; then
@@ -33,9 +42,31 @@ for group in "$@"; do
     peer="$root/.build/software_device_gemm"
     mkdir -p "$root/.build"
     gcc -O2 "$root/Benchmarks/peers/software_device_gemm.c" -o "$peer" -lclblast -lOpenCL -lopenblas
-    OPENBLAS_CORETYPE="${OPENBLAS_CORETYPE:-$(grep -q avx512f /proc/cpuinfo && echo SkylakeX || echo Haswell)}" "$peer" 256 512 1024
+    OPENBLAS_CORETYPE="$(openblas_coretype)" "$peer" 256 512 1024
   fi
-  [[ "$group" == software ]] || groups+=("$group")
+  if [[ "$group" == cuda || "$group" == all ]]; then
+    echo "== cuda: CUDA runtime and cuBLAS C ABI under deviceshim-run vs in-process peers"
+    scratch_path="${DEVICESHIM_SCRATCH_PATH:-$root/.build}"
+    cuda_log="$(mktemp)"
+    if ! swift build -c release --scratch-path "$scratch_path" --product deviceshim >"$cuda_log" 2>&1; then
+      cat "$cuda_log" >&2
+      rm -f "$cuda_log"
+      exit 1
+    fi
+    grep -E "warning:|Build of product" "$cuda_log" || true
+    rm -f "$cuda_log"
+    library="$(swift build -c release --scratch-path "$scratch_path" --show-bin-path)/libdeviceshim.so"
+    cuda="$root/third_party/cuda"
+    peer="$scratch_path/cuda_abi_bench"
+    mkdir -p "$scratch_path"
+    gcc -O2 -I "$cuda/include" "$root/Benchmarks/peers/cuda_abi_bench.c" -o "$peer" \
+      "$cuda/lib/libcudart.so.12" "$cuda/lib/libcublas.so.12" -lopenblas -ldl -lm
+    DEVICESHIM_LIBRARY="$library" DEVICESHIM_LOG=off \
+      OPENBLAS_CORETYPE="$(openblas_coretype)" OPENBLAS_NUM_THREADS="${OPENBLAS_NUM_THREADS:-$(nproc)}" \
+      LD_LIBRARY_PATH="$cuda/lib${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}" \
+      "$root/preload/deviceshim-run" "$peer"
+  fi
+  [[ "$group" == software || "$group" == cuda ]] || groups+=("$group")
 done
 ((${#groups[@]})) || exit 0
 set -- "${groups[@]}"
