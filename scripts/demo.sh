@@ -27,17 +27,29 @@ echo "      with the rule that made it and the Swift file:line that asked"
 DEVICESHIM_LOG=info "$bin/deviceshim-cli" demo
 
 echo
-echo "== 4. A C program that does not link DeviceShim, under preload/deviceshim-run"
+echo "== 4. A CUDA program built with gcc against NVIDIA's headers and linked to NVIDIA's real"
+echo "      libcudart.so.12 and libcublas.so.12 (Examples/cuda_demo.c). On its own it fails here:"
+cuda="$root/third_party/cuda"
+gcc -g -O1 -I "$cuda/include" Examples/cuda_demo.c -o "$work/cuda_demo" "$cuda/lib/libcudart.so.12" "$cuda/lib/libcublas.so.12" -lm
+LD_LIBRARY_PATH="$cuda/lib" "$work/cuda_demo" || true
+echo "      Under preload/deviceshim-run (DEVICESHIM_LOG=info) it runs, and says where cuda:0 went:"
+LD_LIBRARY_PATH="$cuda/lib" DEVICESHIM_LOG=info preload/deviceshim-run "$work/cuda_demo"
+echo "      At DEVICESHIM_LOG=debug every call is a record; the calls it made, counted:"
+LD_LIBRARY_PATH="$cuda/lib" DEVICESHIM_LOG=debug DEVICESHIM_LOG_FORMAT=json preload/deviceshim-run "$work/cuda_demo" 2>&1 >/dev/null \
+  | python3 -c "import collections,json,sys; c=collections.Counter(json.loads(l)['api'] for l in sys.stdin if l.startswith('{')); print('      ' + ', '.join(f'{k} x{v}' for k,v in sorted(c.items())))"
+
+echo
+echo "== 5. A C program that does not link DeviceShim, under preload/deviceshim-run"
 echo "      (DEVICESHIM_LOG=trace): records name the native caller, object and file:line"
 gcc -g -O0 -I include Examples/log_demo.c -o "$work/log_demo" -ldl
 DEVICESHIM_LOG=trace preload/deviceshim-run "$work/log_demo"
 
 echo
-echo "== 5. The same as JSON lines, with a Chrome trace written at exit"
+echo "== 6. The same as JSON lines, with a Chrome trace written at exit"
 DEVICESHIM_LOG=debug DEVICESHIM_LOG_FORMAT=json DEVICESHIM_TRACE_FILE="$work/trace.json" \
   preload/deviceshim-run "$work/log_demo" 2>&1 >/dev/null | head -n 2
 python3 -c "import json,sys; events=json.load(open(sys.argv[1])); print(f'{sys.argv[1]}: valid JSON, {len(events)} events (open it in ui.perfetto.dev)')" "$work/trace.json"
 
 echo
-echo "== 6. A bad setting: one warning, and logging goes on with the default"
+echo "== 7. A bad setting: one warning, and logging goes on with the default"
 DEVICESHIM_LOG=loud preload/deviceshim-run "$work/log_demo" >/dev/null

@@ -56,7 +56,7 @@ public final class CudaStream: Sendable {
 
     /// Any kind of stream; the default streams, made implicitly, pass no `site`.
     init(group: StreamGroup, kind: Kind, flags: CudaStreamFlags, priority: Int32,
-         api: String = "cudaStreamCreate", from site: CallSite? = nil) throws(CudaError) {
+         api: String = "implicit default stream", from site: CallSite? = nil) throws(CudaError) {
         self.group = group
         self.kind = kind
         self.flags = flags

@@ -39,14 +39,14 @@ public func cudaSetDevice(_ device: Int32) -> Int32 {
     }
 }
 
+/// The catalog records the call (with the emulated values the first time).
 private func getProperties(_ properties: UnsafeMutablePointer<ds_cuda_device_prop>?, _ device: Int32, api: String) -> Int32 {
-    CudaCall.run(api) { () throws(CudaError) -> RedirectionRecord? in
+    CudaCall.mocksRecorded(api) { () throws(CudaError) in
         let out = try CudaCall.required(properties)
         let answer = try CudaError.recordingFailures { () throws(DeviceError) in
             try CudaCall.runtime.catalog.properties(ofDevice: Int(device), api: api, from: .native)
         }
         out.pointee = ds_cuda_device_prop(answer)
-        return RedirectionRecord(api: "", requested: "cuda:\(device)", message: answer.name)
     }
 }
 
@@ -61,9 +61,10 @@ public func cudaGetDeviceProperties(_ properties: UnsafeMutablePointer<ds_cuda_d
     getProperties(properties, device, api: "cudaGetDeviceProperties")
 }
 
+/// The catalog records the call; an attribute CUDA reserves is `.invalidValue`.
 @_cdecl("cudaDeviceGetAttribute")
 public func cudaDeviceGetAttribute(_ value: UnsafeMutablePointer<Int32>?, _ attribute: Int32, _ device: Int32) -> Int32 {
-    CudaCall.run("cudaDeviceGetAttribute") { () throws(CudaError) -> RedirectionRecord? in
+    CudaCall.mocksRecorded("cudaDeviceGetAttribute") { () throws(CudaError) in
         let value = try CudaCall.required(value)
         guard let known = CudaDeviceAttribute(rawValue: attribute) else { throw .invalidValue }
         let answer = try CudaError.recordingFailures { () throws(DeviceError) in
@@ -71,8 +72,6 @@ public func cudaDeviceGetAttribute(_ value: UnsafeMutablePointer<Int32>?, _ attr
         }
         guard let answer else { throw .invalidValue }
         value.pointee = answer.value
-        return RedirectionRecord(api: "", requested: "cuda:\(device)",
-                                 message: "\(known) = \(answer.value)\(answer.isEmulated ? " (emulated)" : "")")
     }
 }
 
