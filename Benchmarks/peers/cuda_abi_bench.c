@@ -64,6 +64,8 @@ static summary summarize(const double *values, int count) {
     return (summary){median, sorted[0], sorted[count - 1]};
 }
 
+static void *page_aligned(size_t bytes) { return aligned_alloc(4096, (bytes + 4095) / 4096 * 4096); }
+
 /* ---- naming what answered ------------------------------------------------------------ */
 
 static const char *cuda_error_text(cudaError_t error) {
@@ -334,7 +336,9 @@ static void run_copies(const size_t *sizes, int size_count) {
     cudaError_t pinned_error = cudaMallocHost((void **)&pinned, largest);
     cudaStream_t stream = NULL;
     cudaError_t stream_error = cudaStreamCreateWithFlags(&stream, cudaStreamNonBlocking);
-    char *pageable = malloc(largest), *stand_in = malloc(largest);
+    /* The program's pageable buffer comes from malloc, as in a CUDA program; the peer's
+     * stand-in for device memory is page-aligned, as DeviceShim's device buffers are. */
+    char *pageable = malloc(largest), *stand_in = page_aligned(largest);
     if (!pageable || !stand_in) {
         printf("# malloc(%zu) failed: copy cases skipped\n", largest);
         return;
@@ -383,7 +387,8 @@ static double time_cblas(int n, const float *a, const float *b, float *c, long c
 
 static void gemm_case(cublasHandle_t handle, const char *handle_problem, int n) {
     size_t count = (size_t)n * (size_t)n, bytes = count * sizeof(float);
-    float *a = malloc(bytes), *b = malloc(bytes), *c = malloc(bytes), *from_device = malloc(bytes);
+    /* Page-aligned, as DeviceShim's device buffers are, so alignment favours neither side. */
+    float *a = page_aligned(bytes), *b = page_aligned(bytes), *c = page_aligned(bytes), *from_device = malloc(bytes);
     if (!a || !b || !c || !from_device) {
         printf("%-6d  malloc failed\n", n);
         return;
