@@ -76,3 +76,9 @@ public func cudaMemsetAsync(_ destination: UnsafeMutableRawPointer?, _ value: In
 public func cudaMemset2D(_ destination: UnsafeMutableRawPointer?, _ pitch: Int, _ value: Int32, _ width: Int, _ height: Int) -> Int32 {
     fill("cudaMemset2D", destination, pitch: pitch, value, width: width, height: height, nil)
 }
+
+@_cdecl("cudaMemset2DAsync")
+public func cudaMemset2DAsync(_ destination: UnsafeMutableRawPointer?, _ pitch: Int, _ value: Int32, _ width: Int, _ height: Int,
+                              _ stream: OpaquePointer?) -> Int32 {
+    fill("cudaMemset2DAsync", destination, pitch: pitch, value, width: width, height: height, stream)
+}
