@@ -58,6 +58,23 @@ import Testing
         #expect((records.last?["caller"] as? [String: Any])?["symbol"] as? String == "__cudaUnregisterBinaryUtil")
     }
 
+    @Test func cuda12sDefaultLaunchPathNamesTheKernelThroughItsHandle() throws {
+        let program = try CudaLinkedProgram.compile("kernel_stub.c", lookup: .nvidiaFolder)
+        let result = try NativeProgram.run(Self.launcher, arguments: [program, "cuda12"], environment: [
+            "DEVICESHIM_LIBRARY": try NativeProgram.libraryPath(), "DEVICESHIM_LOG": "warn", "DEVICESHIM_LOG_FORMAT": "json",
+        ])
+        #expect(result.status == 0)
+        #expect(result.stdout == "get kernel 0 host function\nlaunch 209\nget unregistered 98\nlast 98\n")
+        let records = try NativeProgram.jsonLines(result.stderr)
+        #expect(records.compactMap { $0["api"] as? String } == ["__cudaLaunchKernel", "__cudaGetKernel"])
+        let launch = try #require(records.first)
+        #expect((launch["message"] as? String)?.hasPrefix("kernel _Z9addKernelPfPKfS1_i not run (grid (8,2,1), block (128,1,1), 64 bytes shared memory, default stream)") == true)
+        let caller = try #require(launch["caller"] as? [String: Any])
+        #expect(caller["symbol"] as? String == "cuda12_stub_addKernel")
+        #expect(caller["line"] as? Int == (try NativeProgram.line(of: "CALL: cuda12 launch", in: "kernel_stub.c")))
+        #expect(records.last?["status"] as? String == "cudaErrorInvalidDeviceFunction")
+    }
+
     @Test func nullArgumentsGetErrorsNotCrashes() throws {
         let program = try CudaLinkedProgram.compile("kernel_stub.c", lookup: .nvidiaFolder)
         let result = try NativeProgram.run(Self.launcher, arguments: [program, "null"], environment: [

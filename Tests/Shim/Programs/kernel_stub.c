@@ -5,6 +5,7 @@
  * plus cudaGetLastError, so every call it makes is one DeviceShim exports.
  *
  *   kernel_stub          register, launch addKernel and an unregistered function
+ *   kernel_stub cuda12   launch addKernel as CUDA 12's default launch code does
  *   kernel_stub null     every entry point with NULL where a pointer goes
  *
  * Lines marked "CALL:" are where the tests expect records' file:line to point. */
@@ -26,6 +27,9 @@ extern void __cudaRegisterVar(void **fatCubinHandle, char *hostVar, char *device
                               size_t size, int constant, int global);
 extern unsigned __cudaPushCallConfiguration(dim3 gridDim, dim3 blockDim, size_t sharedMem, struct CUstream_st *stream);
 extern cudaError_t __cudaPopCallConfiguration(dim3 *gridDim, dim3 *blockDim, size_t *sharedMem, void *stream);
+extern cudaError_t __cudaGetKernel(cudaKernel_t *kernel, const void *func);
+extern cudaError_t __cudaLaunchKernel(cudaKernel_t kernel, dim3 gridDim, dim3 blockDim, void **args, size_t sharedMem,
+                                      cudaStream_t stream);
 
 /* The fat binary: its header (magic, version 1, 16-byte header, 32 bytes of payload) and the
  * wrapper nvcc puts in .nvFatBinSegment. */
@@ -59,6 +63,24 @@ void __device_stub__Z9addKernelPfPKfS1_i(float *c, const float *a, const float *
     if (popped != cudaSuccess) return;
     cudaError_t launched = cudaLaunchKernel((const void *)_Z9addKernelPfPKfS1_i, grid, block, args, shared, stream); /* CALL: launch */
     printf("launch %d\n", (int)launched);
+}
+
+int main(int argc, char **argv);
+
+/* The same stub as CUDA 12's __cudaLaunch writes it (without __NV_LEGACY_LAUNCH): a kernel
+ * handle looked up once, then __cudaLaunchKernel. */
+static void cuda12_stub_addKernel(float *c, const float *a, const float *b, int n) {
+    void *args[] = {&c, &a, &b, &n};
+    static cudaKernel_t handle = 0;
+    cudaError_t found = __cudaGetKernel(&handle, (const void *)_Z9addKernelPfPKfS1_i);
+    printf("get kernel %d %s\n", (int)found, handle == (cudaKernel_t)(void *)_Z9addKernelPfPKfS1_i ? "host function" : "other");
+    dim3 grid, block;
+    size_t shared;
+    cudaStream_t stream;
+    if (__cudaPopCallConfiguration(&grid, &block, &shared, &stream) != cudaSuccess) return;
+    printf("launch %d\n", (int)__cudaLaunchKernel(handle, grid, block, args, shared, stream)); /* CALL: cuda12 launch */
+    cudaKernel_t unknown = 0;
+    printf("get unregistered %d\n", (int)__cudaGetKernel(&unknown, (const void *)main));
 }
 
 static void __cudaUnregisterBinaryUtil(void) {
@@ -112,6 +134,12 @@ static int with_nulls(void) {
 
 int main(int argc, char **argv) {
     if (argc > 1 && strcmp(argv[1], "null") == 0) return with_nulls();
+    if (argc > 1 && strcmp(argv[1], "cuda12") == 0) {
+        dim3 grid = {8, 2, 1}, block = {128, 1, 1};
+        if (__cudaPushCallConfiguration(grid, block, 64, NULL) == 0) cuda12_stub_addKernel(NULL, NULL, NULL, 0);
+        printf("last %d\n", (int)cudaGetLastError());
+        return 0;
+    }
     print_providers();
     float *a = NULL, *b = NULL, *c = NULL;
     /* addKernel<<<4, 256>>>(c, a, b, 1024); */
