@@ -81,10 +81,13 @@ enum CudaProgram {
     /// Compiles `program.source` once per test process with gcc (`-Wall -Wextra -Werror`, so a
     /// warning fails the test) and debug information; returns the binary's path.
     /// `cuda_logged.c` is built at -O0 so that each call keeps its own line.
-    static func compile(_ program: Program) throws -> String {
+    /// With `rpathToNVIDIA`, the binary carries an old-style DT_RPATH to NVIDIA's folder, which
+    /// the loader searches before LD_LIBRARY_PATH: NVIDIA's own libraries load, not the drop-ins.
+    static func compile(_ program: Program, rpathToNVIDIA: Bool = false) throws -> String {
         let (include, library) = try nvidiaFolders()
+        let key = program.source + (rpathToNVIDIA ? " rpath" : "")
         return try compiled.withLock { binaries in
-            if let binary = binaries[program.source] { return binary }
+            if let binary = binaries[key] { return binary }
             let folder = FileManager.default.temporaryDirectory.appendingPathComponent("deviceshim-cuda-programs-\(UUID().uuidString)")
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
             let output = folder.appendingPathComponent((program.source as NSString).deletingPathExtension).path
@@ -94,9 +97,10 @@ enum CudaProgram {
                              "-L", library, "-l:libcudart.so.12"]
             if program.usesCublas { arguments.append("-l:libcublas.so.12") }
             arguments += ["-Wl,-rpath-link," + library, "-lm"]
+            if rpathToNVIDIA { arguments += ["-Wl,--disable-new-dtags,-rpath," + library] }
             let result = try NativeProgram.run("/usr/bin/env", arguments: arguments)
             try #require(result.status == 0, "gcc failed for \(program.source): \(result.stderr)")
-            binaries[program.source] = output
+            binaries[key] = output
             return output
         }
     }

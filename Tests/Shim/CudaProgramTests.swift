@@ -45,6 +45,27 @@ extension Tag {
         #expect(passed, "\(program.testDescription) under \(backend.testDescription):\n\(report)")
     }
 
+    /// A binary whose DT_RPATH finds NVIDIA's libraries before the launcher's drop-ins still
+    /// runs on DeviceShim: the preloaded exports take its calls. The loader's own log shows
+    /// NVIDIA's libcudart and libcublas were loaded.
+    @Test(.tags(.cudaExports), arguments: CudaProgram.computingBackends)
+    func programsThatLoadNVIDIAsLibrariesAreInterceptedByThePreload(backend: CudaProgram.Backend) throws {
+        let program = CudaProgram.cublas
+        let binary = try CudaProgram.compile(program, rpathToNVIDIA: true)
+        let loaderLog = FileManager.default.temporaryDirectory.appendingPathComponent("deviceshim-ld-\(UUID().uuidString)").path
+        let result = try CudaProgram.runUnderDeviceShim(binary, program: program, backend: backend,
+                                                        environment: ["LD_DEBUG": "libs", "LD_DEBUG_OUTPUT": loaderLog])
+        let (passed, report) = CudaProgram.verdict(result)
+        #expect(passed, "\(program.testDescription) with NVIDIA's libraries loaded:\n\(report)")
+        let folder = FileManager.default.temporaryDirectory.path
+        let logs = try FileManager.default.contentsOfDirectory(atPath: folder).filter { $0.hasPrefix((loaderLog as NSString).lastPathComponent) }
+        defer { for log in logs { try? FileManager.default.removeItem(atPath: folder + "/" + log) } }
+        let text = try logs.map { try String(contentsOfFile: folder + "/" + $0, encoding: .utf8) }.joined()
+        let (_, library) = try CudaProgram.nvidiaFolders()
+        #expect(text.contains("calling init: \(library)/libcudart.so.12"), "NVIDIA's libcudart was not loaded")
+        #expect(text.contains("calling init: \(library)/libcublas.so.12"), "NVIDIA's libcublas was not loaded")
+    }
+
     // MARK: - Redirection records
 
     /// Each marked call of cuda_logged.c: the API as called, the calling function.
