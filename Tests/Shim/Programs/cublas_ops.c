@@ -136,6 +136,8 @@ static void check_vector_and_matrix_transfers(cublasHandle_t handle) {
     for (int async = 0; async < 2; async++) {
         const char *form = async ? "cublasSetVectorAsync" : "cublasSetVector";
         CHECK_OK(cudaMemset(device, 0xFF, sizeof device_copy));
+        /* cudaMemset is asynchronous and `stream` is non-blocking: nothing orders them but this. */
+        CHECK_OK(cudaDeviceSynchronize());
         if (async) {
             CHECK_BLAS_OK(cublasSetVectorAsync(n, sizeof(float), host, 2, device, 3, stream));
             CHECK_OK(cudaStreamSynchronize(stream));
@@ -174,6 +176,8 @@ static void check_vector_and_matrix_transfers(cublasHandle_t handle) {
     for (int async = 0; async < 2; async++) {
         const char *form = async ? "cublasSetMatrixAsync" : "cublasSetMatrix";
         CHECK_OK(cudaMemset(device, 0xFF, sizeof device_matrix));
+        /* cudaMemset is asynchronous and `stream` is non-blocking: nothing orders them but this. */
+        CHECK_OK(cudaDeviceSynchronize());
         if (async) {
             CHECK_BLAS_OK(cublasSetMatrixAsync(rows, cols, sizeof(float), host_matrix, host_ld, device, device_ld, stream));
             CHECK_OK(cudaStreamSynchronize(stream));
