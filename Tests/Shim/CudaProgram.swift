@@ -15,8 +15,10 @@ enum CudaProgram {
         var environment: [String: String] = [:]
         /// Links libcublas.so.12 too.
         var usesCublas = false
+        /// Built with `CUDA_API_PER_THREAD_DEFAULT_STREAM`, so it calls the `_ptsz`/`_ptds` forms.
+        var perThreadDefaultStream = false
         var testDescription: String {
-            ([source] + arguments).joined(separator: " ")
+            ([source] + arguments + (perThreadDefaultStream ? ["(per-thread default stream)"] : [])).joined(separator: " ")
                 + environment.sorted { $0.key < $1.key }.map { " \($0.key)=\($0.value)" }.joined()
         }
     }
@@ -47,7 +49,8 @@ enum CudaProgram {
     static let selfChecking: [Program] = [
         device,
         Program(source: "cuda_device.c", arguments: ["7.5"], environment: ["DEVICESHIM_CC": "7.5"]),
-        memory, streams, cublas, badInput, logged,
+        memory, Program(source: "cuda_memory.c", perThreadDefaultStream: true),
+        streams, cublas, badInput, logged,
     ]
 
     /// Each program source once.
@@ -85,7 +88,7 @@ enum CudaProgram {
     /// the loader searches before LD_LIBRARY_PATH: NVIDIA's own libraries load, not the drop-ins.
     static func compile(_ program: Program, rpathToNVIDIA: Bool = false) throws -> String {
         let (include, library) = try nvidiaFolders()
-        let key = program.source + (rpathToNVIDIA ? " rpath" : "")
+        let key = program.testDescription + (rpathToNVIDIA ? " rpath" : "")
         return try compiled.withLock { binaries in
             if let binary = binaries[key] { return binary }
             let folder = FileManager.default.temporaryDirectory.appendingPathComponent("deviceshim-cuda-programs-\(UUID().uuidString)")
@@ -98,6 +101,7 @@ enum CudaProgram {
             if program.usesCublas { arguments.append("-l:libcublas.so.12") }
             arguments += ["-Wl,-rpath-link," + library, "-lm"]
             if rpathToNVIDIA { arguments += ["-Wl,--disable-new-dtags,-rpath," + library] }
+            if program.perThreadDefaultStream { arguments.insert("-DCUDA_API_PER_THREAD_DEFAULT_STREAM", at: 1) }
             let result = try NativeProgram.run("/usr/bin/env", arguments: arguments)
             try #require(result.status == 0, "gcc failed for \(program.source): \(result.stderr)")
             binaries[key] = output

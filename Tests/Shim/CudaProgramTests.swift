@@ -146,3 +146,20 @@ extension Tag {
         #expect(result.stderr == "", "stderr with DEVICESHIM_LOG=off:\n\(result.stderr)")
     }
 }
+
+/// A program built with `CUDA_API_PER_THREAD_DEFAULT_STREAM` calls the `_ptsz` / `_ptds`
+/// forms; DeviceShim exports them (the self-checking run of that build is in `selfChecking`).
+@Suite struct PerThreadDefaultStreamBuildTests {
+    @Test func thePerThreadBuildCallsThePtszFormsAndDeviceShimExportsThem() throws {
+        let binary = try CudaProgram.compile(Program(source: "cuda_memory.c", perThreadDefaultStream: true))
+        let undefined = try NativeProgram.run("/usr/bin/env", arguments: ["nm", "-D", "--undefined-only", binary]).stdout
+        let called = Set(undefined.split(separator: "\n").compactMap { $0.split(separator: " ").last.map { String($0.split(separator: "@")[0]) } }
+            .filter { $0.hasSuffix("_ptsz") || $0.hasSuffix("_ptds") })
+        #expect(called.contains("cudaMemcpy_ptds") && called.contains("cudaMemcpyAsync_ptsz"), "\(called.sorted())")
+        let exported = try NativeProgram.run("/usr/bin/env", arguments: ["nm", "-D", "--defined-only", try NativeProgram.libraryPath()]).stdout
+        let ours = Set(exported.split(separator: "\n").compactMap { $0.split(separator: " ").last.map { String($0.split(separator: "@")[0]) } })
+        #expect(called.subtracting(ours).isEmpty, "not exported: \(called.subtracting(ours).sorted())")
+    }
+
+    private typealias Program = CudaProgram.Program
+}

@@ -356,6 +356,8 @@ static void check_events(void) {
     cudaStream_t idle;
     if (CHECK_OK(cudaStreamCreateWithFlags(&idle, cudaStreamNonBlocking))) {
         CHECK_OK(cudaLaunchHostFunc(stream, gate_wait, &gate));
+        /* The host function starts on another thread; wait until it holds the stream. */
+        gate_wait_until_waiting(&gate);
         CHECK_OK(cudaEventRecord(untimed, stream));
         CHECK_CUDA(cudaEventQuery(untimed), cudaErrorNotReady);
         CHECK_OK(cudaEventRecord(untimed, idle));
