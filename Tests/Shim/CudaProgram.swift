@@ -109,14 +109,7 @@ enum CudaProgram {
         }
     }
 
-    struct Result {
-        var status: Int32
-        var killedBySignal: Bool
-        var timedOut: Bool
-        var stdout: String
-        var stderr: String
-        var stdoutLines: [String] { stdout.split(separator: "\n").map(String.init) }
-    }
+    typealias Result = NativeProgram.Result
 
     /// Runs `binary` under `preload/deviceshim-run` with the freshly built libdeviceshim.so,
     /// NVIDIA's libraries on LD_LIBRARY_PATH, `backend`'s policy and `environment`.
@@ -137,42 +130,8 @@ enum CudaProgram {
         return try run(binary, arguments: program.arguments, environment: ["LD_LIBRARY_PATH": library])
     }
 
-    /// Like `NativeProgram.run` (environment less DeviceShim's settings, output through files),
-    /// with a time limit: a program still running after `timeout` seconds is killed.
-    static func run(_ path: String, arguments: [String], environment: [String: String],
-                    timeout: TimeInterval = 600) throws -> Result {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("deviceshim-run-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: folder) }
-        let stdoutURL = folder.appendingPathComponent("stdout"), stderrURL = folder.appendingPathComponent("stderr")
-        _ = FileManager.default.createFile(atPath: stdoutURL.path, contents: nil)
-        _ = FileManager.default.createFile(atPath: stderrURL.path, contents: nil)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: path)
-        process.arguments = arguments
-        var inherited = ProcessInfo.processInfo.environment.filter {
-            !$0.key.hasPrefix("DEVICESHIM_") && $0.key != "LD_PRELOAD" && $0.key != "LD_LIBRARY_PATH"
-        }
-        inherited.merge(environment) { $1 }
-        process.environment = inherited
-        process.standardOutput = try FileHandle(forWritingTo: stdoutURL)
-        process.standardError = try FileHandle(forWritingTo: stderrURL)
-        try process.run()
-        let deadline = Date().addingTimeInterval(timeout)
-        var timedOut = false
-        while process.isRunning {
-            if Date() > deadline {
-                timedOut = true
-                kill(process.processIdentifier, SIGKILL)
-                break
-            }
-            usleep(20_000)
-        }
-        process.waitUntilExit()
-        return Result(status: process.terminationStatus, killedBySignal: process.terminationReason == .uncaughtSignal,
-                      timedOut: timedOut,
-                      stdout: try String(contentsOf: stdoutURL, encoding: .utf8),
-                      stderr: try String(contentsOf: stderrURL, encoding: .utf8))
+    static func run(_ path: String, arguments: [String], environment: [String: String]) throws -> Result {
+        try NativeProgram.run(path, arguments: arguments, environment: environment)
     }
 
     /// Whether `result` is a self-checking program's pass (exit 0, last line `ok N checks`),
