@@ -17,20 +17,10 @@ enum CudaLinkedProgram {
         case searchPath
     }
 
-    /// Compiles `source` with gcc (`-g -O0`) against NVIDIA's headers, linked to NVIDIA's
-    /// libcudart.so.12; returns the binary's path.
+    /// Compiles `source` as `CudaProgram` compiles a test program, at -O0 so each call keeps
+    /// its line; returns the binary's path.
     static func compile(_ source: String, lookup: LibraryLookup) throws -> String {
-        let library = cuda.appendingPathComponent("lib/libcudart.so.12").path
-        try #require(FileManager.default.fileExists(atPath: library), "\(library) is missing: run scripts/setup.sh")
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("deviceshim-programs-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        let output = folder.appendingPathComponent((source as NSString).deletingPathExtension).path
-        var arguments = ["gcc", "-g", "-O0", "-Wall", "-Werror", "-I", cuda.appendingPathComponent("include").path,
-                         NativeProgram.programURL(source).path, "-o", output, "-L", nvidiaLibraries, "-l:libcudart.so.12"]
-        if lookup == .nvidiaFolder { arguments += ["-Wl,--disable-new-dtags,-rpath," + nvidiaLibraries] }
-        let result = try NativeProgram.run("/usr/bin/env", arguments: arguments)
-        try #require(result.status == 0, "gcc failed: \(result.stderr)")
-        return output
+        try CudaProgram.compile(CudaProgram.Program(source: source, keepsLines: true), rpathToNVIDIA: lookup == .nvidiaFolder)
     }
 
     /// Whether `library` defines the symbol version `libcudart.so.12`, without which the loader

@@ -17,6 +17,8 @@ enum CudaProgram {
         var usesCublas = false
         /// Built with `CUDA_API_PER_THREAD_DEFAULT_STREAM`, so it calls the `_ptsz`/`_ptds` forms.
         var perThreadDefaultStream = false
+        /// Built at -O0, so that each call keeps its own line (for tests of logged callers).
+        var keepsLines = false
         var testDescription: String {
             ([source] + arguments + (perThreadDefaultStream ? ["(per-thread default stream)"] : [])).joined(separator: " ")
                 + environment.sorted { $0.key < $1.key }.map { " \($0.key)=\($0.value)" }.joined()
@@ -42,7 +44,7 @@ enum CudaProgram {
     static let streams = Program(source: "cuda_streams.c")
     static let cublas = Program(source: "cublas_ops.c", usesCublas: true)
     static let badInput = Program(source: "cuda_bad_input.c", usesCublas: true)
-    static let logged = Program(source: "cuda_logged.c", usesCublas: true)
+    static let logged = Program(source: "cuda_logged.c", usesCublas: true, keepsLines: true)
 
     /// The self-checking programs with their arguments: cuda_device.c checks the compute
     /// capability it is given, 8.6 by default and 7.5 under `DEVICESHIM_CC=7.5`.
@@ -83,7 +85,6 @@ enum CudaProgram {
 
     /// Compiles `program.source` once per test process with gcc (`-Wall -Wextra -Werror`, so a
     /// warning fails the test) and debug information; returns the binary's path.
-    /// `cuda_logged.c` is built at -O0 so that each call keeps its own line.
     /// With `rpathToNVIDIA`, the binary carries an old-style DT_RPATH to NVIDIA's folder, which
     /// the loader searches before LD_LIBRARY_PATH: NVIDIA's own libraries load, not the drop-ins.
     static func compile(_ program: Program, rpathToNVIDIA: Bool = false) throws -> String {
@@ -94,7 +95,7 @@ enum CudaProgram {
             let folder = FileManager.default.temporaryDirectory.appendingPathComponent("deviceshim-cuda-programs-\(UUID().uuidString)")
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
             let output = folder.appendingPathComponent((program.source as NSString).deletingPathExtension).path
-            var arguments = ["gcc", "-std=gnu11", "-pthread", "-g", program.source == logged.source ? "-O0" : "-O1",
+            var arguments = ["gcc", "-std=gnu11", "-pthread", "-g", program.keepsLines ? "-O0" : "-O1",
                              "-Wall", "-Wextra", "-Werror", "-I", include,
                              NativeProgram.programURL(program.source).path, "-o", output,
                              "-L", library, "-l:libcudart.so.12"]
