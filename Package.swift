@@ -42,7 +42,9 @@ let package = Package(
         .target(name: "DeviceShimDevices", dependencies: ["DeviceShimLogging", "COpenBLAS", "CCPUKernels", "COpenCL", "CVulkan"], path: "Sources/Devices", swiftSettings: swiftSettings),
         .target(name: "DeviceShimTensor", dependencies: ["DeviceShimDevices"], path: "Sources/Tensor", swiftSettings: swiftSettings),
         .target(name: "DeviceShimMocks", dependencies: ["DeviceShimTensor"], path: "Sources/Mocks", swiftSettings: swiftSettings),
-        .target(name: "DeviceShim", dependencies: ["DeviceShimMocks", "CCudaABI"], path: "Sources/Shim", swiftSettings: swiftSettings),
+        // The version script defines the symbol versions NVIDIA's libraries do (`libcudart.so.12`, …),
+        // so the drop-in sonames the launcher makes satisfy binaries linked against them.
+        .target(name: "DeviceShim", dependencies: ["DeviceShimMocks", "CCudaABI"], path: "Sources/Shim", swiftSettings: swiftSettings, linkerSettings: [.unsafeFlags(["-Xlinker", "--version-script=\(Context.packageDirectory)/preload/deviceshim.map"])]),
 
         .executableTarget(name: "DeviceShimCLI", dependencies: ["DeviceShim", .product(name: "ArgumentParser", package: "swift-argument-parser")], path: "Sources/CLI", swiftSettings: swiftSettings),
         .executableTarget(name: "DeviceShimBenchmarks", dependencies: ["DeviceShim", .product(name: "Logging", package: "swift-log")], path: "Benchmarks", exclude: ["peers"], swiftSettings: swiftSettings),

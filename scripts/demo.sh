@@ -32,10 +32,11 @@ echo "      libcudart.so.12 and libcublas.so.12 (Examples/cuda_demo.c). On its o
 cuda="$root/third_party/cuda"
 gcc -g -O1 -I "$cuda/include" Examples/cuda_demo.c -o "$work/cuda_demo" "$cuda/lib/libcudart.so.12" "$cuda/lib/libcublas.so.12" -lm
 LD_LIBRARY_PATH="$cuda/lib" "$work/cuda_demo" || true
-echo "      Under preload/deviceshim-run (DEVICESHIM_LOG=info) it runs, and says where cuda:0 went:"
-LD_LIBRARY_PATH="$cuda/lib" DEVICESHIM_LOG=info preload/deviceshim-run "$work/cuda_demo"
+echo "      Under preload/deviceshim-run (DEVICESHIM_LOG=info; NVIDIA's libraries not on the path: the"
+echo "      launcher's drop-in sonames stand in for them) it runs, and says where cuda:0 went:"
+DEVICESHIM_LOG=info preload/deviceshim-run "$work/cuda_demo"
 echo "      At DEVICESHIM_LOG=debug every call is a record; the calls it made, counted:"
-LD_LIBRARY_PATH="$cuda/lib" DEVICESHIM_LOG=debug DEVICESHIM_LOG_FORMAT=json preload/deviceshim-run "$work/cuda_demo" 2>&1 >/dev/null \
+DEVICESHIM_LOG=debug DEVICESHIM_LOG_FORMAT=json preload/deviceshim-run "$work/cuda_demo" 2>&1 >/dev/null \
   | python3 -c "import collections,json,sys; c=collections.Counter(json.loads(l)['api'] for l in sys.stdin if l.startswith('{')); print('      ' + ', '.join(f'{k} x{v}' for k,v in sorted(c.items())))"
 
 echo

@@ -6,5 +6,5 @@ struct DeviceShimCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "deviceshim-cli",
         abstract: "DeviceShim: CUDA and MPS requests redirected to the compute this machine has.",
-        subcommands: [DevicesCommand.self, PolicyCommand.self, Demo.self])
+        subcommands: [DevicesCommand.self, PolicyCommand.self, RunCommand.self, Demo.self])
 }

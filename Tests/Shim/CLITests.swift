@@ -88,4 +88,60 @@ import Testing
         #expect(lines.contains("cuda:0 -> none no device can serve cuda:0: rule cuda=gpu,cpu; gpu: no hardware GPU; CUDA_VISIBLE_DEVICES= leaves none"))
         #expect(lines.contains { $0.hasPrefix("mps -> cpu:0 ") })
     }
+
+    // MARK: run
+
+    @Test func runPreloadsTheLibraryNextToItWithTheLaunchersDropIns() throws {
+        let library = try NativeProgram.libraryPath()
+        let script = "echo \"$LD_PRELOAD\"; echo \"$LD_LIBRARY_PATH\"; echo \"$CUDA_VISIBLE_DEVICES|$DEVICESHIM_LOG\"; exit 3"
+        let result = try Self.cli(["run", "--", "/bin/sh", "-c", script], environment: [
+            "LD_LIBRARY_PATH": "/opt/elsewhere", "CUDA_VISIBLE_DEVICES": "1,0", "DEVICESHIM_LOG": "off",
+        ])
+        #expect(result.status == 3)
+        #expect(result.stderr == "")
+        #expect(result.stdout == "\(library)\n\(NativeProgram.buildDirectory.path)/deviceshim-dropins:/opt/elsewhere\n1,0|off\n")
+    }
+
+    @Test func runPassesArgumentsThroughUnchanged() throws {
+        // Without --, and with options and a -- of the program's own.
+        let result = try Self.cli(["run", "/bin/echo", "-n", "--help", "--", "a  b"])
+        #expect(result.status == 0)
+        #expect(result.stdout == "--help -- a  b")
+    }
+
+    @Test func runUsesDeviceShimLibraryAndTheFolderNextToIt() throws {
+        let library = try LauncherTests.libraryCopy()
+        defer { try? FileManager.default.removeItem(at: library.deletingLastPathComponent()) }
+        let result = try Self.cli(["run", "--", "/bin/sh", "-c", "echo \"$LD_PRELOAD|${LD_LIBRARY_PATH%%:*}\""],
+                                  environment: ["DEVICESHIM_LIBRARY": library.path])
+        #expect(result.status == 0)
+        #expect(result.stdout == "\(library.path)|\(library.deletingLastPathComponent().path)/deviceshim-dropins\n")
+        let link = library.deletingLastPathComponent().appendingPathComponent("deviceshim-dropins/libcudart.so.12").path
+        #expect(try FileManager.default.destinationOfSymbolicLink(atPath: link) == "../libdeviceshim.so")
+    }
+
+    @Test func runReachesDeviceShimFromAProgramLinkedToNVIDIAsLibcudart() throws {
+        let program = try CudaLinkedProgram.compile("kernel_stub.c", lookup: .nvidiaFolder)
+        let result = try Self.cli(["run", "--", program], environment: ["DEVICESHIM_LOG": "warn"])
+        #expect(result.status == 0)
+        #expect(result.stdout.contains("cudaLaunchKernel from \(try NativeProgram.libraryPath())\n"))
+        #expect(result.stdout.contains("\nlaunch 209\nlast 209\nlast 0\n"))
+        #expect(result.stderrLines.count == 2)
+        #expect(result.stderrLines.first?.hasPrefix("[deviceshim] warning: cudaLaunchKernel = cudaErrorNoKernelImageForDevice: kernel _Z9addKernelPfPKfS1_i not run") == true)
+    }
+
+    @Test func runWithoutAProgramOrLibraryIsAClearError() throws {
+        let missing = try Self.cli(["run", "--", "/nonexistent-deviceshim/program"])
+        #expect(missing.status == 127)
+        #expect(missing.stderr == "deviceshim-cli run: /nonexistent-deviceshim/program: no such program\n")
+        let notOnPath = try Self.cli(["run", "deviceshim-no-such-program"])
+        #expect(notOnPath.status == 127)
+        #expect(notOnPath.stderr == "deviceshim-cli run: deviceshim-no-such-program: no such program\n")
+        let noLibrary = try Self.cli(["run", "--", "/bin/true"], environment: ["DEVICESHIM_LIBRARY": "/nonexistent-deviceshim/libdeviceshim.so"])
+        #expect(noLibrary.status == 127)
+        #expect(noLibrary.stderr == "deviceshim-cli run: DEVICESHIM_LIBRARY=/nonexistent-deviceshim/libdeviceshim.so does not exist\n")
+        let nothing = try Self.cli(["run", "--"])
+        #expect(nothing.status == 64)
+        #expect(nothing.stderr.hasPrefix("Error: missing PROGRAM\nUsage: deviceshim-cli run -- PROGRAM [ARGS...]"))
+    }
 }

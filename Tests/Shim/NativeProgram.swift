@@ -45,15 +45,20 @@ enum NativeProgram {
 
     struct Result {
         var status: Int32
+        var killedBySignal = false
+        var timedOut = false
         var stdout: String
         var stderr: String
+        var stdoutLines: [String] { stdout.split(separator: "\n").map(String.init) }
         var stderrLines: [String] { stderr.split(separator: "\n").map(String.init) }
     }
 
-    /// Runs `path` with this process's environment less DeviceShim's settings, plus `environment`.
-    /// Output goes through files, so a chatty program can never fill a pipe and hang.
+    /// Runs `path` with this process's environment less DeviceShim's settings and the loader's
+    /// (`LD_PRELOAD`, `LD_LIBRARY_PATH`), plus `environment`. Output goes through files, so a
+    /// chatty program can never fill a pipe and hang; a program still running after `timeout`
+    /// seconds is killed.
     static func run(_ path: String, arguments: [String] = [], environment: [String: String] = [:],
-                    directory: String? = nil) throws -> Result {
+                    directory: String? = nil, timeout: TimeInterval = 600) throws -> Result {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("deviceshim-run-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
@@ -63,15 +68,28 @@ enum NativeProgram {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: path)
         process.arguments = arguments
-        var inherited = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("DEVICESHIM_") && $0.key != "LD_PRELOAD" }
+        var inherited = ProcessInfo.processInfo.environment.filter {
+            !$0.key.hasPrefix("DEVICESHIM_") && $0.key != "LD_PRELOAD" && $0.key != "LD_LIBRARY_PATH"
+        }
         inherited.merge(environment) { $1 }
         process.environment = inherited
         if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
         process.standardOutput = try FileHandle(forWritingTo: stdoutURL)
         process.standardError = try FileHandle(forWritingTo: stderrURL)
         try process.run()
+        let deadline = Date().addingTimeInterval(timeout)
+        var timedOut = false
+        while process.isRunning {
+            if Date() > deadline {
+                timedOut = true
+                kill(process.processIdentifier, SIGKILL)
+                break
+            }
+            usleep(20_000)
+        }
         process.waitUntilExit()
-        return Result(status: process.terminationStatus,
+        return Result(status: process.terminationStatus, killedBySignal: process.terminationReason == .uncaughtSignal,
+                      timedOut: timedOut,
                       stdout: try String(contentsOf: stdoutURL, encoding: .utf8),
                       stderr: try String(contentsOf: stderrURL, encoding: .utf8))
     }

@@ -39,9 +39,14 @@ enum CublasGemmEx {
             return try CublasGemm.enqueue(shape, compute, alpha: alpha, beta: beta, .init(a: nil, b: nil, c: nil), handle: handle, stream: stream)
         }
         let converted = Converter(handle: handle, stream: stream, compute: compute)
+        var made: [Converter.Scratch] = []  // freed after all the work, also when a step fails
+        defer { converted.freeAfterWork(made) }
         let scratchA = try converted.toCompute(a, rows: shape.aStored.rows, columns: shape.aStored.columns, ld: shape.lda)
+        made.append(scratchA)
         let scratchB = try converted.toCompute(b, rows: shape.bStored.rows, columns: shape.bStored.columns, ld: shape.ldb)
+        made.append(scratchB)
         let scratchC = try converted.toCompute(c, rows: shape.m, columns: shape.n, ld: shape.ldc)
+        made.append(scratchC)
         let dense = try GemmShape(shape.transposeA ? 1 : 0, shape.transposeB ? 1 : 0, Int32(shape.m), Int32(shape.n), Int32(shape.k),
                                   Int32(max(1, shape.aStored.rows)), Int32(max(1, shape.bStored.rows)), Int32(shape.m))
         try CublasGemm.enqueue(dense, compute, alpha: alpha, beta: beta, .init(a: scratchA.address, b: scratchB.address, c: scratchC.address),
@@ -69,7 +74,6 @@ enum CublasGemmEx {
             let (buffer, offset) = try CublasOperands.elements(pointer, compute, count: rows * columns)
             let dense = StridedOperand(buffer, dtype: compute, offset: offset, shape: [columns, rows])
             try convert(from: strided(matrix, rows: rows, columns: columns, ld: ld), to: dense)
-            freeAfterWork(address)
             return Scratch(address: pointer, operand: dense)
         }
 
@@ -88,10 +92,12 @@ enum CublasGemmEx {
             }
         }
 
-        /// Returns the scratch block once the work queued so far (which uses it) is done.
-        private func freeAfterWork(_ address: UInt) {
+        /// Returns the scratch blocks once the work queued so far (the whole GEMM, which uses
+        /// them) is done; not before, or a later scratch allocation could reuse one meanwhile.
+        func freeAfterWork(_ blocks: [Scratch]) {
+            let addresses = blocks.map { UInt(bitPattern: $0.address) }
             _ = try? stream.enqueue { queue throws(DeviceError) in
-                try queue.enqueueHostCallback { try? CudaCall.runtime.memory.freeDevice(address) }
+                try queue.enqueueHostCallback { for address in addresses { try? CudaCall.runtime.memory.freeDevice(address) } }
             }
         }
     }

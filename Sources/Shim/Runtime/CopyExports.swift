@@ -5,7 +5,7 @@ private func copyRecord(_ stream: CudaStream, bytes: Int, _ message: String) -> 
     RedirectionRecord(api: "", resolved: stream.device.id.description, bytes: bytes, stream: stream.id, message: message)
 }
 
-private func copy(_ api: String, _ destination: UnsafeMutableRawPointer?, _ source: UnsafeRawPointer?, _ count: Int,
+func runtimeCopy(_ api: String, _ destination: UnsafeMutableRawPointer?, _ source: UnsafeRawPointer?, _ count: Int,
                   _ kind: Int32, _ stream: OpaquePointer?, waits: Bool) -> Int32 {
     CudaCall.run(api) { () throws(CudaError) -> RedirectionRecord? in
         let target = try CudaHandles.stream(stream, api: api)
@@ -16,16 +16,16 @@ private func copy(_ api: String, _ destination: UnsafeMutableRawPointer?, _ sour
 
 @_cdecl("cudaMemcpy")
 public func cudaMemcpy(_ destination: UnsafeMutableRawPointer?, _ source: UnsafeRawPointer?, _ count: Int, _ kind: Int32) -> Int32 {
-    copy("cudaMemcpy", destination, source, count, kind, nil, waits: true)
+    runtimeCopy("cudaMemcpy", destination, source, count, kind, nil, waits: true)
 }
 
 @_cdecl("cudaMemcpyAsync")
 public func cudaMemcpyAsync(_ destination: UnsafeMutableRawPointer?, _ source: UnsafeRawPointer?, _ count: Int, _ kind: Int32,
                             _ stream: OpaquePointer?) -> Int32 {
-    copy("cudaMemcpyAsync", destination, source, count, kind, stream, waits: false)
+    runtimeCopy("cudaMemcpyAsync", destination, source, count, kind, stream, waits: false)
 }
 
-private func copy2D(_ api: String, _ destination: UnsafeMutableRawPointer?, _ destinationPitch: Int, _ source: UnsafeRawPointer?,
+func runtimeCopy2D(_ api: String, _ destination: UnsafeMutableRawPointer?, _ destinationPitch: Int, _ source: UnsafeRawPointer?,
                     _ sourcePitch: Int, _ width: Int, _ height: Int, _ kind: Int32, _ stream: OpaquePointer?, waits: Bool) -> Int32 {
     CudaCall.run(api) { () throws(CudaError) -> RedirectionRecord? in
         let target = try CudaHandles.stream(stream, api: api)
@@ -38,16 +38,16 @@ private func copy2D(_ api: String, _ destination: UnsafeMutableRawPointer?, _ de
 @_cdecl("cudaMemcpy2D")
 public func cudaMemcpy2D(_ destination: UnsafeMutableRawPointer?, _ destinationPitch: Int, _ source: UnsafeRawPointer?,
                          _ sourcePitch: Int, _ width: Int, _ height: Int, _ kind: Int32) -> Int32 {
-    copy2D("cudaMemcpy2D", destination, destinationPitch, source, sourcePitch, width, height, kind, nil, waits: true)
+    runtimeCopy2D("cudaMemcpy2D", destination, destinationPitch, source, sourcePitch, width, height, kind, nil, waits: true)
 }
 
 @_cdecl("cudaMemcpy2DAsync")
 public func cudaMemcpy2DAsync(_ destination: UnsafeMutableRawPointer?, _ destinationPitch: Int, _ source: UnsafeRawPointer?,
                               _ sourcePitch: Int, _ width: Int, _ height: Int, _ kind: Int32, _ stream: OpaquePointer?) -> Int32 {
-    copy2D("cudaMemcpy2DAsync", destination, destinationPitch, source, sourcePitch, width, height, kind, stream, waits: false)
+    runtimeCopy2D("cudaMemcpy2DAsync", destination, destinationPitch, source, sourcePitch, width, height, kind, stream, waits: false)
 }
 
-private func fill(_ api: String, _ destination: UnsafeMutableRawPointer?, pitch: Int, _ value: Int32, width: Int, height: Int,
+func runtimeFill(_ api: String, _ destination: UnsafeMutableRawPointer?, pitch: Int, _ value: Int32, width: Int, height: Int,
                   _ stream: OpaquePointer?) -> Int32 {
     CudaCall.run(api) { () throws(CudaError) -> RedirectionRecord? in
         guard width <= pitch || height <= 1 else { throw .invalidPitchValue }
@@ -64,15 +64,21 @@ private func fill(_ api: String, _ destination: UnsafeMutableRawPointer?, pitch:
 /// Asynchronous with respect to the host, as CUDA documents for device memory.
 @_cdecl("cudaMemset")
 public func cudaMemset(_ destination: UnsafeMutableRawPointer?, _ value: Int32, _ count: Int) -> Int32 {
-    fill("cudaMemset", destination, pitch: count, value, width: count, height: 1, nil)
+    runtimeFill("cudaMemset", destination, pitch: count, value, width: count, height: 1, nil)
 }
 
 @_cdecl("cudaMemsetAsync")
 public func cudaMemsetAsync(_ destination: UnsafeMutableRawPointer?, _ value: Int32, _ count: Int, _ stream: OpaquePointer?) -> Int32 {
-    fill("cudaMemsetAsync", destination, pitch: count, value, width: count, height: 1, stream)
+    runtimeFill("cudaMemsetAsync", destination, pitch: count, value, width: count, height: 1, stream)
 }
 
 @_cdecl("cudaMemset2D")
 public func cudaMemset2D(_ destination: UnsafeMutableRawPointer?, _ pitch: Int, _ value: Int32, _ width: Int, _ height: Int) -> Int32 {
-    fill("cudaMemset2D", destination, pitch: pitch, value, width: width, height: height, nil)
+    runtimeFill("cudaMemset2D", destination, pitch: pitch, value, width: width, height: height, nil)
+}
+
+@_cdecl("cudaMemset2DAsync")
+public func cudaMemset2DAsync(_ destination: UnsafeMutableRawPointer?, _ pitch: Int, _ value: Int32, _ width: Int, _ height: Int,
+                              _ stream: OpaquePointer?) -> Int32 {
+    runtimeFill("cudaMemset2DAsync", destination, pitch: pitch, value, width: width, height: height, stream)
 }

@@ -39,13 +39,20 @@ public func cudaMallocPitch(_ pointer: UnsafeMutablePointer<UnsafeMutableRawPoin
     return status
 }
 
-/// Waits for the device's work first (CUDA's `cudaFree` synchronizes), so no queued work can
-/// touch the memory once it is reused. NULL is a no-op.
+/// Frees device or managed memory. Waits for the device's work first (CUDA's `cudaFree`
+/// synchronizes), so no queued work can touch the memory once it is reused. NULL is a no-op.
 @_cdecl("cudaFree")
 public func cudaFree(_ pointer: UnsafeMutableRawPointer?) -> Int32 {
     CudaCall.run("cudaFree") { () throws(CudaError) -> RedirectionRecord? in
         guard let pointer else { return nil }
-        guard case let .device(_, allocation) = try MemoryPlace.of(pointer), allocation.address == UInt(bitPattern: pointer),
+        let place = try MemoryPlace.of(pointer)
+        if place.isManaged {
+            let device = try CudaCall.resolve(api: "cudaFree").device
+            try CudaError.recordingFailures { () throws(DeviceError) in try StreamGroup.shared(for: device).synchronizeAll() }
+            try memory.freeHost(pointer, kinds: [AllocationKind.managed.name])
+            return RedirectionRecord(api: "", message: "managed memory")
+        }
+        guard case let .device(_, allocation) = place, allocation.address == UInt(bitPattern: pointer),
               let entry = CudaCall.runtime.redirector.registry.entry(allocation.device), let device = entry.compute else {
             throw .invalidValue
         }

@@ -33,6 +33,12 @@ enum MemoryPlace {
         if case .device = self { true } else { false }
     }
 
+    /// Managed memory (`cudaMallocManaged`), which host and device both reach, so copies to and
+    /// from it may name any direction.
+    var isManaged: Bool {
+        if case let .pinnedHost(_, allocation) = self, case .managed = allocation.kind { true } else { false }
+    }
+
     /// Pageable host memory: CUDA's async copies to and from it return only when the host side
     /// is done with it, so DeviceShim completes them before returning.
     var isPageable: Bool {
@@ -77,6 +83,9 @@ enum CopyKind: Int32 {
         case .deviceToDevice: (true, true)
         case .inferred: nil
         }
-        if let expected, expected != (source.isDevice, destination.isDevice) { throw .invalidValue }
+        guard let expected else { return }
+        let agrees = (source.isManaged || expected.source == source.isDevice)
+            && (destination.isManaged || expected.destination == destination.isDevice)
+        if !agrees { throw .invalidValue }
     }
 }
