@@ -116,6 +116,17 @@ static int count_openblas(struct dl_phdr_info *info, size_t size, void *data) {
     return 0;
 }
 
+/* Where the loader found the libraries the program was linked against: NVIDIA's files, or
+ * the launcher's drop-in names for libdeviceshim.so. */
+static int print_cuda_object(struct dl_phdr_info *info, size_t size, void *data) {
+    (void)size;
+    if (info->dlpi_name && (strstr(info->dlpi_name, "libcudart") || strstr(info->dlpi_name, "libcublas"))) {
+        printf("#   loaded: %s\n", info->dlpi_name);
+        ++*(int *)data;
+    }
+    return 0;
+}
+
 static void print_setup(void) {
     const char *(*version)(void) = (const char *(*)(void))dlsym(RTLD_DEFAULT, "deviceshim_version");
     const char *(*log_level)(void) = (const char *(*)(void))dlsym(RTLD_DEFAULT, "deviceshim_log_level");
@@ -125,6 +136,11 @@ static void print_setup(void) {
         printf("# DeviceShim is NOT preloaded: every call goes to NVIDIA's libraries\n");
     printf("# cudaGetDevice -> %s, cudaMemcpy -> %s, cublasSgemm_v2 -> %s\n", served_by((void *)cudaGetDevice),
            served_by((void *)cudaMemcpy), served_by((void *)cublasSgemm_v2));
+    int nvidia_objects = 0;
+    dl_iterate_phdr(print_cuda_object, &nvidia_objects);
+    if (!nvidia_objects)
+        printf("#   no libcudart/libcublas object is loaded: their sonames resolved to libdeviceshim.so "
+               "(the launcher's drop-in links)\n");
     printf("# peer: %s, core %s, %d threads; OPENBLAS_CORETYPE=%s OPENBLAS_NUM_THREADS=%s; rounds per case: %d\n",
            openblas_get_config(), openblas_get_corename(), openblas_get_num_threads(),
            getenv("OPENBLAS_CORETYPE") ? getenv("OPENBLAS_CORETYPE") : "(unset)",
