@@ -56,7 +56,7 @@ public final class CudaEvent: Sendable {
     /// `cudaEventQuery`: `.success` once the captured work has completed, or when the event was
     /// never recorded (CUDA's rule); `.notReady` before; the queue's error if its work failed.
     package func query(api: String, from site: CallSite) -> CudaError {
-        let start = MonotonicClock.now()
+        let start = log.isEnabled(.debug) ? MonotonicClock.now() : 0
         let captured = recording.withLock { $0 }
         let status = captured.map { Self.status(of: $0.marker) } ?? .success
         log.recordCall(api, device: captured?.device, stream: captured?.stream, status: status, since: start, from: site)

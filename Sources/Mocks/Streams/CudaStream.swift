@@ -91,7 +91,7 @@ public final class CudaStream: Sendable {
     /// `cudaStreamQuery`: `.success` once all queued work has completed, `.notReady` before.
     /// On the legacy stream, the blocking streams' work counts too (see `StreamGroup`).
     package func query(api: String, from site: CallSite) -> CudaError {
-        let start = MonotonicClock.now()
+        let start = group.log.isEnabled(.debug) ? MonotonicClock.now() : 0
         let idle = kind == .legacyDefault ? group.legacyIsIdle(self) : queue.isIdle
         let status: CudaError = idle ? .success : .notReady
         group.log.recordCall(api, device: device.id, stream: id, status: status, since: start, from: site)

@@ -45,6 +45,7 @@ public final class StreamGroup: Sendable {
 
         /// Drops destroyed streams whose work has all completed.
         mutating func pruneFinishedDestroyedStreams() {
+            guard queues.values.contains(where: \.isDestroyed) else { return }
             queues = queues.filter { !($0.value.isDestroyed && $0.value.queue.isIdle) }
         }
     }

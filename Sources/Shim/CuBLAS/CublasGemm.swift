@@ -31,14 +31,14 @@ enum CublasGemm {
     /// `C = alpha·op(A)·op(B) + beta·C` for `operands.batchCount` matrices of `dtype`.
     static func run(_ api: String, _ handle: OpaquePointer?, _ dtype: DType, _ shape: () throws(CublasStatus) -> GemmShape,
                     alpha: UnsafeRawPointer?, beta: UnsafeRawPointer?, _ operands: Operands) -> Int32 {
-        CublasCall.run(api) { () throws(CublasStatus) -> RedirectionRecord? in
+        CublasCall.run(api) { () throws(CublasStatus) -> CallDetails? in
             let handle = try CublasHandle.named(handle)
             let shape = try shape()
             guard operands.batchCount >= 0 else { throw .invalidValue }
             let stream = try handle.stream(api: api)
             try enqueue(shape, dtype, alpha: alpha, beta: beta, operands, handle: handle, stream: stream)
-            return RedirectionRecord(handle, stream: stream, message: "\(dtype) \(shape.m)x\(shape.n)x\(shape.k)"
-                                     + (operands.batchCount == 1 ? "" : " x\(operands.batchCount)"))
+            return { RedirectionRecord(handle, stream: stream, message: "\(dtype) \(shape.m)x\(shape.n)x\(shape.k)"
+                                     + (operands.batchCount == 1 ? "" : " x\(operands.batchCount)")) }
         }
     }
 

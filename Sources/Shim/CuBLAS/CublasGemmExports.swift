@@ -9,7 +9,7 @@ public func cublasGemmEx(
     _ a: UnsafeRawPointer?, _ aType: Int32, _ lda: Int32, _ b: UnsafeRawPointer?, _ bType: Int32, _ ldb: Int32,
     _ beta: UnsafeRawPointer?, _ c: UnsafeMutableRawPointer?, _ cType: Int32, _ ldc: Int32, _ computeType: Int32, _ algo: Int32
 ) -> Int32 {
-    CublasCall.run("cublasGemmEx") { () throws(CublasStatus) -> RedirectionRecord? in
+    CublasCall.run("cublasGemmEx") { () throws(CublasStatus) -> CallDetails? in
         let found = try CublasHandle.named(handle)
         let shape = try GemmShape(transa, transb, m, n, k, lda, ldb, ldc)
         guard let aDType = CublasGemmEx.dtype(aType), let bDType = CublasGemmEx.dtype(bType), let cDType = CublasGemmEx.dtype(cType),
@@ -17,15 +17,15 @@ public func cublasGemmEx(
         let stream = try found.stream(api: "cublasGemmEx")
         try CublasGemmEx.run(shape, alpha: alpha, beta: beta, a: (a, aDType), b: (b, bDType), c: (UnsafeRawPointer(c), cDType),
                              compute: compute, handle: found, stream: stream)
-        return RedirectionRecord(found, stream: stream,
-                                 message: "\(aDType)·\(bDType) -> \(cDType) in \(compute), \(shape.m)x\(shape.n)x\(shape.k)")
+        return { RedirectionRecord(found, stream: stream,
+                                 message: "\(aDType)·\(bDType) -> \(cDType) in \(compute), \(shape.m)x\(shape.n)x\(shape.k)") }
     }
 }
 
 private func batched(_ api: String, _ handle: OpaquePointer?, _ dtype: DType, _ shape: () throws(CublasStatus) -> GemmShape,
                      alpha: UnsafeRawPointer?, beta: UnsafeRawPointer?, arrays: (UnsafeRawPointer?, UnsafeRawPointer?, UnsafeRawPointer?),
                      count: Int32) -> Int32 {
-    CublasCall.run(api) { () throws(CublasStatus) -> RedirectionRecord? in
+    CublasCall.run(api) { () throws(CublasStatus) -> CallDetails? in
         let found = try CublasHandle.named(handle)
         let shape = try shape()
         guard count >= 0 else { throw .invalidValue }
@@ -38,7 +38,7 @@ private func batched(_ api: String, _ handle: OpaquePointer?, _ dtype: DType, _ 
             try CublasGemm.enqueue(shape, dtype, alpha: alpha, beta: beta, .init(a: a[index], b: b[index], c: c[index]),
                                    handle: found, stream: stream)
         }
-        return RedirectionRecord(found, stream: stream, message: "\(dtype) \(shape.m)x\(shape.n)x\(shape.k) x\(count)")
+        return { RedirectionRecord(found, stream: stream, message: "\(dtype) \(shape.m)x\(shape.n)x\(shape.k) x\(count)") }
     }
 }
 

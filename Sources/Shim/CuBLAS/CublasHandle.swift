@@ -55,20 +55,20 @@ final class CublasHandle: Sendable {
 /// How every cuBLAS export runs: the body's `CublasStatus` becomes the returned code, and the
 /// call is one record with its native caller (`debug`, or `warn` when it fails).
 enum CublasCall {
-    static func run(_ api: String, _ body: () throws(CublasStatus) -> RedirectionRecord?) -> Int32 {
+    static func run(_ api: String, _ body: () throws(CublasStatus) -> CallDetails?) -> Int32 {
         let log = RedirectionLog.shared
         let start = log.isEnabled(.debug) ? MonotonicClock.now() : 0
         let status: CublasStatus
-        var refined: RedirectionRecord?
+        var details: CallDetails?
         do {
-            refined = try body()
+            details = try body()
             status = .success
         } catch {
             status = error
         }
         let level: LogLevel = status == .success ? .debug : .warn
         if log.isEnabled(level) {
-            var record = refined ?? RedirectionRecord(api: api)
+            var record = details?() ?? RedirectionRecord(api: api)
             record.api = api
             record.status = "\(status.name)"
             record.timeNanoseconds = start == 0 ? MonotonicClock.now() : start
@@ -97,36 +97,36 @@ extension RedirectionRecord {
 
 @_cdecl("cublasCreate_v2")
 public func cublasCreate_v2(_ handle: UnsafeMutablePointer<OpaquePointer?>?) -> Int32 {
-    CublasCall.run("cublasCreate_v2") { () throws(CublasStatus) -> RedirectionRecord? in
+    CublasCall.run("cublasCreate_v2") { () throws(CublasStatus) -> CallDetails? in
         guard let handle else { throw .invalidValue }
         let resolution = try CublasCall.runtime { () throws(CudaError) in try CudaCall.resolve(api: "cublasCreate_v2") }
         let made = CublasHandle(resolution: resolution)
         handle.pointee = CublasHandle.table.insert(made)
-        return RedirectionRecord(made)
+        return { RedirectionRecord(made) }
     }
 }
 
 @_cdecl("cublasDestroy_v2")
 public func cublasDestroy_v2(_ handle: OpaquePointer?) -> Int32 {
-    CublasCall.run("cublasDestroy_v2") { () throws(CublasStatus) -> RedirectionRecord? in
+    CublasCall.run("cublasDestroy_v2") { () throws(CublasStatus) -> CallDetails? in
         guard let removed = CublasHandle.table.remove(handle) else { throw .notInitialized }
-        return RedirectionRecord(removed)
+        return { RedirectionRecord(removed) }
     }
 }
 
 @_cdecl("cublasSetStream_v2")
 public func cublasSetStream_v2(_ handle: OpaquePointer?, _ stream: OpaquePointer?) -> Int32 {
-    CublasCall.run("cublasSetStream_v2") { () throws(CublasStatus) -> RedirectionRecord? in
+    CublasCall.run("cublasSetStream_v2") { () throws(CublasStatus) -> CallDetails? in
         let found = try CublasHandle.named(handle)
         guard let chosen = try? CudaHandles.stream(stream, api: "cublasSetStream_v2") else { throw .invalidValue }
         found.streamHandle = stream
-        return RedirectionRecord(found, stream: chosen)
+        return { RedirectionRecord(found, stream: chosen) }
     }
 }
 
 @_cdecl("cublasGetStream_v2")
 public func cublasGetStream_v2(_ handle: OpaquePointer?, _ stream: UnsafeMutablePointer<OpaquePointer?>?) -> Int32 {
-    CublasCall.run("cublasGetStream_v2") { () throws(CublasStatus) -> RedirectionRecord? in
+    CublasCall.run("cublasGetStream_v2") { () throws(CublasStatus) -> CallDetails? in
         let found = try CublasHandle.named(handle)
         guard let stream else { throw .invalidValue }
         stream.pointee = found.streamHandle
@@ -136,17 +136,17 @@ public func cublasGetStream_v2(_ handle: OpaquePointer?, _ stream: UnsafeMutable
 
 @_cdecl("cublasSetPointerMode_v2")
 public func cublasSetPointerMode_v2(_ handle: OpaquePointer?, _ mode: Int32) -> Int32 {
-    CublasCall.run("cublasSetPointerMode_v2") { () throws(CublasStatus) -> RedirectionRecord? in
+    CublasCall.run("cublasSetPointerMode_v2") { () throws(CublasStatus) -> CallDetails? in
         let found = try CublasHandle.named(handle)
         guard mode == 0 || mode == 1 else { throw .invalidValue }
         found.scalarsOnDevice = mode == 1
-        return RedirectionRecord(found, message: mode == 1 ? "device pointer mode" : "host pointer mode")
+        return { RedirectionRecord(found, message: mode == 1 ? "device pointer mode" : "host pointer mode") }
     }
 }
 
 @_cdecl("cublasGetPointerMode_v2")
 public func cublasGetPointerMode_v2(_ handle: OpaquePointer?, _ mode: UnsafeMutablePointer<Int32>?) -> Int32 {
-    CublasCall.run("cublasGetPointerMode_v2") { () throws(CublasStatus) -> RedirectionRecord? in
+    CublasCall.run("cublasGetPointerMode_v2") { () throws(CublasStatus) -> CallDetails? in
         let found = try CublasHandle.named(handle)
         guard let mode else { throw .invalidValue }
         mode.pointee = found.scalarsOnDevice ? 1 : 0
@@ -159,17 +159,17 @@ public func cublasGetPointerMode_v2(_ handle: OpaquePointer?, _ mode: UnsafeMuta
 /// backends compute in full precision whatever the mode allows.
 @_cdecl("cublasSetMathMode")
 public func cublasSetMathMode(_ handle: OpaquePointer?, _ mode: UInt32) -> Int32 {
-    CublasCall.run("cublasSetMathMode") { () throws(CublasStatus) -> RedirectionRecord? in
+    CublasCall.run("cublasSetMathMode") { () throws(CublasStatus) -> CallDetails? in
         let found = try CublasHandle.named(handle)
         guard mode & 0xf <= 3, mode & ~UInt32(0x1f) == 0 else { throw .invalidValue }
         found.mathMode = mode
-        return RedirectionRecord(found, message: "math mode \(mode)")
+        return { RedirectionRecord(found, message: "math mode \(mode)") }
     }
 }
 
 @_cdecl("cublasGetMathMode")
 public func cublasGetMathMode(_ handle: OpaquePointer?, _ mode: UnsafeMutablePointer<UInt32>?) -> Int32 {
-    CublasCall.run("cublasGetMathMode") { () throws(CublasStatus) -> RedirectionRecord? in
+    CublasCall.run("cublasGetMathMode") { () throws(CublasStatus) -> CallDetails? in
         let found = try CublasHandle.named(handle)
         guard let mode else { throw .invalidValue }
         mode.pointee = found.mathMode
@@ -180,7 +180,7 @@ public func cublasGetMathMode(_ handle: OpaquePointer?, _ mode: UnsafeMutablePoi
 /// The cuBLAS version DeviceShim's ABI follows (12.9.3, as the headers it was written against).
 @_cdecl("cublasGetVersion_v2")
 public func cublasGetVersion_v2(_ handle: OpaquePointer?, _ version: UnsafeMutablePointer<Int32>?) -> Int32 {
-    CublasCall.run("cublasGetVersion_v2") { () throws(CublasStatus) -> RedirectionRecord? in
+    CublasCall.run("cublasGetVersion_v2") { () throws(CublasStatus) -> CallDetails? in
         guard let version else { throw .invalidValue }
         version.pointee = 12 * 10000 + 9 * 100 + 3
         return nil

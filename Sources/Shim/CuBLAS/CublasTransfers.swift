@@ -6,7 +6,7 @@
 /// `toStep` apart (both contiguous: one copy; else one row per element).
 private func transfer(_ api: String, count: Int32, size: Int32, to: UnsafeMutableRawPointer?, toStep: Int, from: UnsafeRawPointer?,
                       fromStep: Int, rows: Int32 = 1, kind: CopyKind, stream: OpaquePointer?, waits: Bool) -> Int32 {
-    CublasCall.run(api) { () throws(CublasStatus) -> RedirectionRecord? in
+    CublasCall.run(api) { () throws(CublasStatus) -> CallDetails? in
         let size = Int(size), count = Int(count)
         let width = size * Int(rows)
         let target = try CublasCall.runtime { () throws(CudaError) in try CudaHandles.stream(stream, api: api) }
@@ -18,14 +18,14 @@ private func transfer(_ api: String, count: Int32, size: Int32, to: UnsafeMutabl
                                            kind: kind.rawValue, on: target, waits: waits)
             }
         }
-        return RedirectionRecord(api: "", resolved: target.device.id.description, bytes: width * count, stream: target.id)
+        return { RedirectionRecord(api: "", resolved: target.device.id.description, bytes: width * count, stream: target.id) }
     }
 }
 
 private func vector(_ api: String, _ n: Int32, _ size: Int32, _ x: UnsafeRawPointer?, _ incx: Int32, _ y: UnsafeMutableRawPointer?,
                     _ incy: Int32, _ kind: CopyKind, _ stream: OpaquePointer?, waits: Bool) -> Int32 {
     guard n >= 0, size > 0, incx > 0, incy > 0 else {
-        return CublasCall.run(api) { () throws(CublasStatus) -> RedirectionRecord? in throw .invalidValue }
+        return CublasCall.run(api) { () throws(CublasStatus) -> CallDetails? in throw .invalidValue }
     }
     return transfer(api, count: n, size: size, to: y, toStep: Int(incy * size), from: x, fromStep: Int(incx * size),
                     kind: kind, stream: stream, waits: waits)
@@ -34,7 +34,7 @@ private func vector(_ api: String, _ n: Int32, _ size: Int32, _ x: UnsafeRawPoin
 private func matrix(_ api: String, _ rows: Int32, _ columns: Int32, _ size: Int32, _ a: UnsafeRawPointer?, _ lda: Int32,
                     _ b: UnsafeMutableRawPointer?, _ ldb: Int32, _ kind: CopyKind, _ stream: OpaquePointer?, waits: Bool) -> Int32 {
     guard rows >= 0, columns >= 0, size > 0, lda >= max(1, rows), ldb >= max(1, rows) else {
-        return CublasCall.run(api) { () throws(CublasStatus) -> RedirectionRecord? in throw .invalidValue }
+        return CublasCall.run(api) { () throws(CublasStatus) -> CallDetails? in throw .invalidValue }
     }
     return transfer(api, count: columns, size: size, to: b, toStep: Int(ldb * size), from: a, fromStep: Int(lda * size),
                     rows: rows, kind: kind, stream: stream, waits: waits)

@@ -7,11 +7,11 @@ struct CublasVectors {
     /// Runs `body` as cuBLAS call `api` on `handle`, recorded with `n`.
     static func run(_ api: String, _ handle: OpaquePointer?, _ dtype: DType, n: Int32,
                     _ body: (CublasVectors) throws(CublasStatus) -> Void) -> Int32 {
-        CublasCall.run(api) { () throws(CublasStatus) -> RedirectionRecord? in
+        CublasCall.run(api) { () throws(CublasStatus) -> CallDetails? in
             let found = try CublasHandle.named(handle)
             let stream = try found.stream(api: api)
             try body(CublasVectors(handle: found, stream: stream, dtype: dtype))
-            return RedirectionRecord(found, stream: stream, message: "\(dtype) n=\(n)")
+            return { RedirectionRecord(found, stream: stream, message: "\(dtype) n=\(n)") }
         }
     }
 

@@ -7,10 +7,10 @@ private func copyRecord(_ stream: CudaStream, bytes: Int, _ message: String) -> 
 
 func runtimeCopy(_ api: String, _ destination: UnsafeMutableRawPointer?, _ source: UnsafeRawPointer?, _ count: Int,
                   _ kind: Int32, _ stream: OpaquePointer?, waits: Bool) -> Int32 {
-    CudaCall.run(api) { () throws(CudaError) -> RedirectionRecord? in
+    CudaCall.run(api) { () throws(CudaError) -> CallDetails? in
         let target = try CudaHandles.stream(stream, api: api)
         let direction = try MemoryTransfers.copy(to: destination, from: source, count: count, kind: kind, on: target, waits: waits)
-        return copyRecord(target, bytes: count, "\(direction)")
+        return { copyRecord(target, bytes: count, "\(direction)") }
     }
 }
 
@@ -27,11 +27,11 @@ public func cudaMemcpyAsync(_ destination: UnsafeMutableRawPointer?, _ source: U
 
 func runtimeCopy2D(_ api: String, _ destination: UnsafeMutableRawPointer?, _ destinationPitch: Int, _ source: UnsafeRawPointer?,
                     _ sourcePitch: Int, _ width: Int, _ height: Int, _ kind: Int32, _ stream: OpaquePointer?, waits: Bool) -> Int32 {
-    CudaCall.run(api) { () throws(CudaError) -> RedirectionRecord? in
+    CudaCall.run(api) { () throws(CudaError) -> CallDetails? in
         let target = try CudaHandles.stream(stream, api: api)
         try MemoryTransfers.copy2D(to: destination, pitch: destinationPitch, from: source, pitch: sourcePitch,
                                    width: width, height: height, kind: kind, on: target, waits: waits)
-        return copyRecord(target, bytes: width * height, "\(height) rows of \(width) B")
+        return { copyRecord(target, bytes: width * height, "\(height) rows of \(width) B") }
     }
 }
 
@@ -49,7 +49,7 @@ public func cudaMemcpy2DAsync(_ destination: UnsafeMutableRawPointer?, _ destina
 
 func runtimeFill(_ api: String, _ destination: UnsafeMutableRawPointer?, pitch: Int, _ value: Int32, width: Int, height: Int,
                   _ stream: OpaquePointer?) -> Int32 {
-    CudaCall.run(api) { () throws(CudaError) -> RedirectionRecord? in
+    CudaCall.run(api) { () throws(CudaError) -> CallDetails? in
         guard width <= pitch || height <= 1 else { throw .invalidPitchValue }
         let target = try CudaHandles.stream(stream, api: api)
         if width > 0, height > 0, let destination {
@@ -57,7 +57,7 @@ func runtimeFill(_ api: String, _ destination: UnsafeMutableRawPointer?, pitch: 
         } else {
             _ = try MemoryPlace.of(destination)
         }
-        return copyRecord(target, bytes: width * height, "value \(value & 0xff)")
+        return { copyRecord(target, bytes: width * height, "value \(value & 0xff)") }
     }
 }
 

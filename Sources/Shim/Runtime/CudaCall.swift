@@ -11,17 +11,17 @@ enum CudaCall {
     static var runtime: CudaRuntime { .shared }
     static var log: RedirectionLog { .shared }
 
-    /// Runs `body` for export `api` and records it. `body` returns a record to refine (bytes,
-    /// device) or nil for the plain record.
-    static func run(_ api: String, _ body: () throws(CudaError) -> RedirectionRecord?) -> Int32 {
+    /// Runs `body` for export `api` and records it. `body` returns how to make a fuller record
+    /// (bytes, device), made only when the log takes it, or nil for the plain record.
+    static func run(_ api: String, _ body: () throws(CudaError) -> CallDetails?) -> Int32 {
         let start = log.isEnabled(.debug) ? MonotonicClock.now() : 0
         let status: CudaError
-        var refined: RedirectionRecord?
+        var details: CallDetails?
         if let sticky = CudaLastError.stickyError {
             status = sticky
         } else {
             do {
-                refined = try body()
+                details = try body()
                 status = .success
             } catch {
                 status = error
@@ -30,7 +30,7 @@ enum CudaCall {
         }
         let level: LogLevel = status == .success ? .debug : .warn
         if log.isEnabled(level) {
-            var record = refined ?? RedirectionRecord(api: api)
+            var record = details?() ?? RedirectionRecord(api: api)
             record.api = api
             record.status = status.name
             record.timeNanoseconds = start == 0 ? MonotonicClock.now() : start
@@ -67,6 +67,10 @@ enum CudaCall {
         return pointer
     }
 }
+
+/// Makes the record of a call that succeeded, with what only the call knows. A closure, so
+/// that with logging off no record, and none of its strings, is ever built.
+typealias CallDetails = () -> RedirectionRecord
 
 extension RedirectionRecord {
     /// A record of a call served by `resolution`'s device.

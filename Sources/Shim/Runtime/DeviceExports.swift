@@ -15,18 +15,18 @@ private let validDeviceFlags: UInt32 = 0x07 | 0x08 | 0x10 | 0x80
 
 @_cdecl("cudaGetDeviceCount")
 public func cudaGetDeviceCount(_ count: UnsafeMutablePointer<Int32>?) -> Int32 {
-    CudaCall.run("cudaGetDeviceCount") { () throws(CudaError) -> RedirectionRecord? in
+    CudaCall.run("cudaGetDeviceCount") { () throws(CudaError) -> CallDetails? in
         let count = try CudaCall.required(count)
         let devices = CudaCall.runtime.deviceCount
         count.pointee = Int32(devices)
         guard devices > 0 else { throw .noDevice }
-        return RedirectionRecord(api: "", requested: "cuda", message: "\(devices) device(s)")
+        return { RedirectionRecord(api: "", requested: "cuda", message: "\(devices) device(s)") }
     }
 }
 
 @_cdecl("cudaGetDevice")
 public func cudaGetDevice(_ device: UnsafeMutablePointer<Int32>?) -> Int32 {
-    CudaCall.run("cudaGetDevice") { () throws(CudaError) -> RedirectionRecord? in
+    CudaCall.run("cudaGetDevice") { () throws(CudaError) -> CallDetails? in
         try CudaCall.required(device).pointee = Int32(CudaCall.runtime.currentDevice)
         return nil
     }
@@ -77,10 +77,10 @@ public func cudaDeviceGetAttribute(_ value: UnsafeMutablePointer<Int32>?, _ attr
 
 @_cdecl("cudaDeviceSynchronize")
 public func cudaDeviceSynchronize() -> Int32 {
-    CudaCall.run("cudaDeviceSynchronize") { () throws(CudaError) -> RedirectionRecord? in
+    CudaCall.run("cudaDeviceSynchronize") { () throws(CudaError) -> CallDetails? in
         let resolution = try CudaCall.resolve(api: "cudaDeviceSynchronize")
         try CudaError.recordingFailures { () throws(DeviceError) in try StreamGroup.shared(for: resolution.device).synchronizeAll() }
-        return RedirectionRecord(resolution)
+        return { RedirectionRecord(resolution) }
     }
 }
 
@@ -88,7 +88,7 @@ public func cudaDeviceSynchronize() -> Int32 {
 /// the cached blocks, and ends the handles of its streams; the thread's last error is cleared.
 @_cdecl("cudaDeviceReset")
 public func cudaDeviceReset() -> Int32 {
-    CudaCall.run("cudaDeviceReset") { () throws(CudaError) -> RedirectionRecord? in
+    CudaCall.run("cudaDeviceReset") { () throws(CudaError) -> CallDetails? in
         let resolution = try CudaCall.resolve(api: "cudaDeviceReset")
         let device = resolution.device
         try? StreamGroup.shared(for: device).synchronizeAll()
@@ -100,23 +100,23 @@ public func cudaDeviceReset() -> Int32 {
         memory.emptyCache(device.id)
         CudaHandles.streams.removeAll { $0.device === device }
         _ = CudaLastError.get()
-        return RedirectionRecord(resolution, bytes: freed)
+        return { RedirectionRecord(resolution, bytes: freed) }
     }
 }
 
 @_cdecl("cudaDriverGetVersion")
 public func cudaDriverGetVersion(_ version: UnsafeMutablePointer<Int32>?) -> Int32 {
-    CudaCall.run("cudaDriverGetVersion") { () throws(CudaError) -> RedirectionRecord? in
+    CudaCall.run("cudaDriverGetVersion") { () throws(CudaError) -> CallDetails? in
         try CudaCall.required(version).pointee = emulatedCudaVersion
-        return RedirectionRecord(api: "", message: "emulated \(emulatedCudaVersion)")
+        return { RedirectionRecord(api: "", message: "emulated \(emulatedCudaVersion)") }
     }
 }
 
 @_cdecl("cudaRuntimeGetVersion")
 public func cudaRuntimeGetVersion(_ version: UnsafeMutablePointer<Int32>?) -> Int32 {
-    CudaCall.run("cudaRuntimeGetVersion") { () throws(CudaError) -> RedirectionRecord? in
+    CudaCall.run("cudaRuntimeGetVersion") { () throws(CudaError) -> CallDetails? in
         try CudaCall.required(version).pointee = emulatedCudaVersion
-        return RedirectionRecord(api: "", message: "emulated \(emulatedCudaVersion)")
+        return { RedirectionRecord(api: "", message: "emulated \(emulatedCudaVersion)") }
     }
 }
 
@@ -124,14 +124,14 @@ public func cudaRuntimeGetVersion(_ version: UnsafeMutablePointer<Int32>?) -> In
 /// what DeviceShim holds on it.
 @_cdecl("cudaMemGetInfo")
 public func cudaMemGetInfo(_ free: UnsafeMutablePointer<Int>?, _ total: UnsafeMutablePointer<Int>?) -> Int32 {
-    CudaCall.run("cudaMemGetInfo") { () throws(CudaError) -> RedirectionRecord? in
+    CudaCall.run("cudaMemGetInfo") { () throws(CudaError) -> CallDetails? in
         let (free, total) = (try CudaCall.required(free), try CudaCall.required(total))
         let resolution = try CudaCall.resolve(api: "cudaMemGetInfo")
         let capacity = Int(clamping: resolution.entry.properties.memoryBytes)
         let held = CudaCall.runtime.memory.statistics(resolution.device.id).reservedBytes.current
         total.pointee = capacity
         free.pointee = resolution.device.freeMemoryBytes.map { Int(clamping: $0) } ?? max(0, capacity - held)
-        return RedirectionRecord(resolution, bytes: free.pointee)
+        return { RedirectionRecord(resolution, bytes: free.pointee) }
     }
 }
 
@@ -139,12 +139,12 @@ public func cudaMemGetInfo(_ free: UnsafeMutablePointer<Int>?, _ total: UnsafeMu
 /// runs no device code. Copies between devices work all the same.
 @_cdecl("cudaDeviceCanAccessPeer")
 public func cudaDeviceCanAccessPeer(_ canAccess: UnsafeMutablePointer<Int32>?, _ device: Int32, _ peer: Int32) -> Int32 {
-    CudaCall.run("cudaDeviceCanAccessPeer") { () throws(CudaError) -> RedirectionRecord? in
+    CudaCall.run("cudaDeviceCanAccessPeer") { () throws(CudaError) -> CallDetails? in
         let canAccess = try CudaCall.required(canAccess)
         let count = CudaCall.runtime.deviceCount
         guard (0..<count).contains(Int(device)), (0..<count).contains(Int(peer)) else { throw .invalidDevice }
         canAccess.pointee = 0
-        return RedirectionRecord(api: "", requested: "cuda:\(device)", message: "peer cuda:\(peer): no")
+        return { RedirectionRecord(api: "", requested: "cuda:\(device)", message: "peer cuda:\(peer): no") }
     }
 }
 
@@ -152,7 +152,7 @@ public func cudaDeviceCanAccessPeer(_ canAccess: UnsafeMutablePointer<Int32>?, _
 /// the emulated capability, so the first device unless the program set another).
 @_cdecl("cudaChooseDevice")
 public func cudaChooseDevice(_ device: UnsafeMutablePointer<Int32>?, _ properties: UnsafePointer<ds_cuda_device_prop>?) -> Int32 {
-    CudaCall.run("cudaChooseDevice") { () throws(CudaError) -> RedirectionRecord? in
+    CudaCall.run("cudaChooseDevice") { () throws(CudaError) -> CallDetails? in
         let device = try CudaCall.required(device)
         _ = try CudaCall.required(properties)
         guard CudaCall.runtime.deviceCount > 0 else { throw .noDevice }
@@ -163,18 +163,18 @@ public func cudaChooseDevice(_ device: UnsafeMutablePointer<Int32>?, _ propertie
 
 @_cdecl("cudaSetDeviceFlags")
 public func cudaSetDeviceFlags(_ flags: UInt32) -> Int32 {
-    CudaCall.run("cudaSetDeviceFlags") { () throws(CudaError) -> RedirectionRecord? in
+    CudaCall.run("cudaSetDeviceFlags") { () throws(CudaError) -> CallDetails? in
         guard flags & ~validDeviceFlags == 0, flags & 0x07 != 0x03, flags & 0x07 <= 0x04 else { throw .invalidValue }
         let index = CudaCall.runtime.currentDevice
         deviceFlags.withLock { $0[index] = flags }
-        return RedirectionRecord(api: "", requested: "cuda:\(index)", message: "flags 0x\(String(flags, radix: 16))")
+        return { RedirectionRecord(api: "", requested: "cuda:\(index)", message: "flags 0x\(String(flags, radix: 16))") }
     }
 }
 
 /// The flags set, with `cudaDeviceMapHost` always on, as CUDA 12 reports it.
 @_cdecl("cudaGetDeviceFlags")
 public func cudaGetDeviceFlags(_ flags: UnsafeMutablePointer<UInt32>?) -> Int32 {
-    CudaCall.run("cudaGetDeviceFlags") { () throws(CudaError) -> RedirectionRecord? in
+    CudaCall.run("cudaGetDeviceFlags") { () throws(CudaError) -> CallDetails? in
         let index = CudaCall.runtime.currentDevice
         try CudaCall.required(flags).pointee = (deviceFlags.withLock { $0[index] } ?? 0) | 0x08
         return nil
@@ -184,7 +184,7 @@ public func cudaGetDeviceFlags(_ flags: UnsafeMutablePointer<UInt32>?) -> Int32 
 /// Either pointer may be NULL, as CUDA allows.
 @_cdecl("cudaDeviceGetStreamPriorityRange")
 public func cudaDeviceGetStreamPriorityRange(_ least: UnsafeMutablePointer<Int32>?, _ greatest: UnsafeMutablePointer<Int32>?) -> Int32 {
-    CudaCall.run("cudaDeviceGetStreamPriorityRange") { () throws(CudaError) -> RedirectionRecord? in
+    CudaCall.run("cudaDeviceGetStreamPriorityRange") { () throws(CudaError) -> CallDetails? in
         least?.pointee = CudaStreamPriority.least
         greatest?.pointee = CudaStreamPriority.greatest
         return nil

@@ -21,7 +21,7 @@ public func cudaEventCreateWithFlags(_ event: UnsafeMutablePointer<OpaquePointer
 
 @_cdecl("cudaEventDestroy")
 public func cudaEventDestroy(_ event: OpaquePointer?) -> Int32 {
-    CudaCall.run("cudaEventDestroy") { () throws(CudaError) -> RedirectionRecord? in
+    CudaCall.run("cudaEventDestroy") { () throws(CudaError) -> CallDetails? in
         guard CudaHandles.events.remove(event) != nil else { throw .invalidResourceHandle }
         return nil
     }
@@ -44,7 +44,7 @@ public func cudaEventRecord(_ event: OpaquePointer?, _ stream: OpaquePointer?) -
 @_cdecl("cudaEventRecordWithFlags")
 public func cudaEventRecordWithFlags(_ event: OpaquePointer?, _ stream: OpaquePointer?, _ flags: UInt32) -> Int32 {
     guard flags & ~UInt32(0x1) == 0 else {
-        return CudaCall.run("cudaEventRecordWithFlags") { () throws(CudaError) -> RedirectionRecord? in throw .invalidValue }
+        return CudaCall.run("cudaEventRecordWithFlags") { () throws(CudaError) -> CallDetails? in throw .invalidValue }
     }
     return recordEvent(event, stream, api: "cudaEventRecordWithFlags")
 }

@@ -8,12 +8,12 @@ private var memory: DeviceMemory { CudaCall.runtime.memory }
 
 private func allocateDevice(_ api: String, _ out: UnsafeMutablePointer<UnsafeMutableRawPointer?>?, _ byteCount: Int,
                             on stream: OpaquePointer? = nil) -> Int32 {
-    CudaCall.run(api) { () throws(CudaError) -> RedirectionRecord? in
+    CudaCall.run(api) { () throws(CudaError) -> CallDetails? in
         let out = try CudaCall.required(out)
         let resolution = try CudaCall.resolve(api: api)
         let device = stream == nil ? resolution.device : try CudaHandles.stream(stream, api: api).device
         out.pointee = byteCount == 0 ? nil : UnsafeMutableRawPointer(bitPattern: try memory.allocateDevice(byteCount, on: device))
-        return RedirectionRecord(resolution, bytes: byteCount)
+        return { RedirectionRecord(resolution, bytes: byteCount) }
     }
 }
 
@@ -43,14 +43,14 @@ public func cudaMallocPitch(_ pointer: UnsafeMutablePointer<UnsafeMutableRawPoin
 /// synchronizes), so no queued work can touch the memory once it is reused. NULL is a no-op.
 @_cdecl("cudaFree")
 public func cudaFree(_ pointer: UnsafeMutableRawPointer?) -> Int32 {
-    CudaCall.run("cudaFree") { () throws(CudaError) -> RedirectionRecord? in
+    CudaCall.run("cudaFree") { () throws(CudaError) -> CallDetails? in
         guard let pointer else { return nil }
         let place = try MemoryPlace.of(pointer)
         if place.isManaged {
             let device = try CudaCall.resolve(api: "cudaFree").device
             try CudaError.recordingFailures { () throws(DeviceError) in try StreamGroup.shared(for: device).synchronizeAll() }
             try memory.freeHost(pointer, kinds: [AllocationKind.managed.name])
-            return RedirectionRecord(api: "", message: "managed memory")
+            return { RedirectionRecord(api: "", message: "managed memory") }
         }
         guard case let .device(_, allocation) = place, allocation.address == UInt(bitPattern: pointer),
               let entry = CudaCall.runtime.redirector.registry.entry(allocation.device), let device = entry.compute else {
@@ -58,30 +58,30 @@ public func cudaFree(_ pointer: UnsafeMutableRawPointer?) -> Int32 {
         }
         try CudaError.recordingFailures { () throws(DeviceError) in try StreamGroup.shared(for: device).synchronizeAll() }
         try memory.freeDevice(allocation.address)
-        return RedirectionRecord(api: "", resolved: allocation.device.description, bytes: allocation.byteCount)
+        return { RedirectionRecord(api: "", resolved: allocation.device.description, bytes: allocation.byteCount) }
     }
 }
 
 /// Frees the memory once the stream's work before this call has completed.
 @_cdecl("cudaFreeAsync")
 public func cudaFreeAsync(_ pointer: UnsafeMutableRawPointer?, _ stream: OpaquePointer?) -> Int32 {
-    CudaCall.run("cudaFreeAsync") { () throws(CudaError) -> RedirectionRecord? in
+    CudaCall.run("cudaFreeAsync") { () throws(CudaError) -> CallDetails? in
         guard case let .device(_, allocation) = try MemoryPlace.of(pointer), allocation.address == UInt(bitPattern: pointer) else {
             throw .invalidValue
         }
         let target = try CudaHandles.stream(stream, api: "cudaFreeAsync"), address = allocation.address
         try target.enqueue { queue throws(DeviceError) in try queue.enqueueHostCallback { try? memory.freeDevice(address) } }
-        return RedirectionRecord(api: "", resolved: allocation.device.description, bytes: allocation.byteCount, stream: target.id)
+        return { RedirectionRecord(api: "", resolved: allocation.device.description, bytes: allocation.byteCount, stream: target.id) }
     }
 }
 
 private func allocateHost(_ api: String, _ out: UnsafeMutablePointer<UnsafeMutableRawPointer?>?, _ byteCount: Int,
                           kind: AllocationKind) -> Int32 {
-    CudaCall.run(api) { () throws(CudaError) -> RedirectionRecord? in
+    CudaCall.run(api) { () throws(CudaError) -> CallDetails? in
         let out = try CudaCall.required(out)
         let resolution = try CudaCall.resolve(api: api)
         out.pointee = try memory.allocateHost(byteCount, kind: kind, device: resolution.device.id)
-        return RedirectionRecord(resolution, bytes: byteCount, message: kind.name)
+        return { RedirectionRecord(resolution, bytes: byteCount, message: kind.name) }
     }
 }
 
@@ -94,7 +94,7 @@ public func cudaMallocHost(_ pointer: UnsafeMutablePointer<UnsafeMutableRawPoint
 /// memory DeviceShim's backends reach.
 @_cdecl("cudaHostAlloc")
 public func cudaHostAlloc(_ pointer: UnsafeMutablePointer<UnsafeMutableRawPointer?>?, _ size: Int, _ flags: UInt32) -> Int32 {
-    guard flags & ~UInt32(0x7) == 0 else { return CudaCall.run("cudaHostAlloc") { () throws(CudaError) -> RedirectionRecord? in throw .invalidValue } }
+    guard flags & ~UInt32(0x7) == 0 else { return CudaCall.run("cudaHostAlloc") { () throws(CudaError) -> CallDetails? in throw .invalidValue } }
     return allocateHost("cudaHostAlloc", pointer, size, kind: .pinnedHost)
 }
 
@@ -103,7 +103,7 @@ public func cudaHostAlloc(_ pointer: UnsafeMutablePointer<UnsafeMutableRawPointe
 @_cdecl("cudaMallocManaged")
 public func cudaMallocManaged(_ pointer: UnsafeMutablePointer<UnsafeMutableRawPointer?>?, _ size: Int, _ flags: UInt32) -> Int32 {
     guard flags == 1 || flags == 2, size > 0 else {
-        return CudaCall.run("cudaMallocManaged") { () throws(CudaError) -> RedirectionRecord? in throw .invalidValue }
+        return CudaCall.run("cudaMallocManaged") { () throws(CudaError) -> CallDetails? in throw .invalidValue }
     }
     return allocateHost("cudaMallocManaged", pointer, size, kind: .managed)
 }
@@ -111,7 +111,7 @@ public func cudaMallocManaged(_ pointer: UnsafeMutablePointer<UnsafeMutableRawPo
 /// NULL is a no-op; anything `cudaMallocHost`/`cudaHostAlloc` did not return is `.invalidValue`.
 @_cdecl("cudaFreeHost")
 public func cudaFreeHost(_ pointer: UnsafeMutableRawPointer?) -> Int32 {
-    CudaCall.run("cudaFreeHost") { () throws(CudaError) -> RedirectionRecord? in
+    CudaCall.run("cudaFreeHost") { () throws(CudaError) -> CallDetails? in
         guard let pointer else { return nil }
         try memory.freeHost(pointer, kinds: [AllocationKind.pinnedHost.name, AllocationKind.managed.name])
         return nil
@@ -121,18 +121,18 @@ public func cudaFreeHost(_ pointer: UnsafeMutableRawPointer?) -> Int32 {
 /// Flags: `cudaHostRegisterPortable` (1), `Mapped` (2), `IoMemory` (4), `ReadOnly` (8).
 @_cdecl("cudaHostRegister")
 public func cudaHostRegister(_ pointer: UnsafeMutableRawPointer?, _ size: Int, _ flags: UInt32) -> Int32 {
-    CudaCall.run("cudaHostRegister") { () throws(CudaError) -> RedirectionRecord? in
+    CudaCall.run("cudaHostRegister") { () throws(CudaError) -> CallDetails? in
         let pointer = try CudaCall.required(pointer)
         guard flags & ~UInt32(0xf) == 0 else { throw .invalidValue }
         let resolution = try CudaCall.resolve(api: "cudaHostRegister")
         try memory.registerHost(pointer, byteCount: size, device: resolution.device.id)
-        return RedirectionRecord(resolution, bytes: size)
+        return { RedirectionRecord(resolution, bytes: size) }
     }
 }
 
 @_cdecl("cudaHostUnregister")
 public func cudaHostUnregister(_ pointer: UnsafeMutableRawPointer?) -> Int32 {
-    CudaCall.run("cudaHostUnregister") { () throws(CudaError) -> RedirectionRecord? in
+    CudaCall.run("cudaHostUnregister") { () throws(CudaError) -> CallDetails? in
         try memory.unregisterHost(try CudaCall.required(pointer))
         return nil
     }
@@ -142,7 +142,7 @@ public func cudaHostUnregister(_ pointer: UnsafeMutableRawPointer?) -> Int32 {
 @_cdecl("cudaHostGetDevicePointer")
 public func cudaHostGetDevicePointer(_ device: UnsafeMutablePointer<UnsafeMutableRawPointer?>?, _ host: UnsafeMutableRawPointer?,
                                      _ flags: UInt32) -> Int32 {
-    CudaCall.run("cudaHostGetDevicePointer") { () throws(CudaError) -> RedirectionRecord? in
+    CudaCall.run("cudaHostGetDevicePointer") { () throws(CudaError) -> CallDetails? in
         let device = try CudaCall.required(device)
         guard flags == 0, case let .pinnedHost(pointer, _) = try MemoryPlace.of(host) else { throw .invalidValue }
         device.pointee = pointer
@@ -154,7 +154,7 @@ public func cudaHostGetDevicePointer(_ device: UnsafeMutablePointer<UnsafeMutabl
 /// 3 managed. `device` is the `cuda:N` the memory belongs to.
 @_cdecl("cudaPointerGetAttributes")
 public func cudaPointerGetAttributes(_ attributes: UnsafeMutablePointer<ds_cuda_pointer_attributes>?, _ pointer: UnsafeRawPointer?) -> Int32 {
-    CudaCall.run("cudaPointerGetAttributes") { () throws(CudaError) -> RedirectionRecord? in
+    CudaCall.run("cudaPointerGetAttributes") { () throws(CudaError) -> CallDetails? in
         let attributes = try CudaCall.required(attributes)
         var answer = ds_cuda_pointer_attributes(type: 0, device: -2, devicePointer: nil, hostPointer: nil)
         switch try MemoryPlace.of(pointer) {
@@ -170,7 +170,7 @@ public func cudaPointerGetAttributes(_ attributes: UnsafeMutablePointer<ds_cuda_
             break
         }
         attributes.pointee = answer
-        return RedirectionRecord(api: "", message: "memory type \(answer.type)")
+        return { RedirectionRecord(api: "", message: "memory type \(answer.type)") }
     }
 }
 
@@ -187,12 +187,12 @@ private func cudaIndex(of device: DeviceID) -> Int32 {
 /// to move; the range and the destination (`cuda:N` or `cudaCpuDeviceId`, -1) are checked.
 @_cdecl("cudaMemPrefetchAsync")
 public func cudaMemPrefetchAsync(_ pointer: UnsafeRawPointer?, _ count: Int, _ destination: Int32, _ stream: OpaquePointer?) -> Int32 {
-    CudaCall.run("cudaMemPrefetchAsync") { () throws(CudaError) -> RedirectionRecord? in
+    CudaCall.run("cudaMemPrefetchAsync") { () throws(CudaError) -> CallDetails? in
         guard case let .pinnedHost(host, allocation) = try MemoryPlace.of(pointer), case .managed = allocation.kind,
               UInt(bitPattern: host) - allocation.address + UInt(count) <= UInt(allocation.byteCount) else { throw .invalidValue }
         guard destination == -1 || (0..<Int32(CudaCall.runtime.deviceCount)).contains(destination) else { throw .invalidDevice }
         let target = try CudaHandles.stream(stream, api: "cudaMemPrefetchAsync")
-        return RedirectionRecord(api: "", resolved: target.device.id.description, bytes: count, stream: target.id,
-                                 message: "managed memory is host-resident: nothing to move")
+        return { RedirectionRecord(api: "", resolved: target.device.id.description, bytes: count, stream: target.id,
+                                 message: "managed memory is host-resident: nothing to move") }
     }
 }

@@ -35,9 +35,9 @@ public func cudaStreamCreateWithPriority(_ stream: UnsafeMutablePointer<OpaquePo
 /// Destroying a stream with pending work returns at once; the work still runs (`CudaStream`).
 @_cdecl("cudaStreamDestroy")
 public func cudaStreamDestroy(_ stream: OpaquePointer?) -> Int32 {
-    CudaCall.run("cudaStreamDestroy") { () throws(CudaError) -> RedirectionRecord? in
+    CudaCall.run("cudaStreamDestroy") { () throws(CudaError) -> CallDetails? in
         guard let removed = CudaHandles.streams.remove(stream) else { throw .invalidResourceHandle }
-        return RedirectionRecord(api: "", resolved: removed.device.id.description, stream: removed.id)
+        return { RedirectionRecord(api: "", resolved: removed.device.id.description, stream: removed.id) }
     }
 }
 
@@ -94,20 +94,20 @@ public func cudaStreamAddCallback(
 
 @_cdecl("cudaStreamGetFlags")
 public func cudaStreamGetFlags(_ stream: OpaquePointer?, _ flags: UnsafeMutablePointer<UInt32>?) -> Int32 {
-    CudaCall.run("cudaStreamGetFlags") { () throws(CudaError) -> RedirectionRecord? in
+    CudaCall.run("cudaStreamGetFlags") { () throws(CudaError) -> CallDetails? in
         let flags = try CudaCall.required(flags)
         let found = try CudaHandles.stream(stream, api: "cudaStreamGetFlags")
         flags.pointee = found.flags.rawValue
-        return RedirectionRecord(api: "", resolved: found.device.id.description, stream: found.id)
+        return { RedirectionRecord(api: "", resolved: found.device.id.description, stream: found.id) }
     }
 }
 
 @_cdecl("cudaStreamGetPriority")
 public func cudaStreamGetPriority(_ stream: OpaquePointer?, _ priority: UnsafeMutablePointer<Int32>?) -> Int32 {
-    CudaCall.run("cudaStreamGetPriority") { () throws(CudaError) -> RedirectionRecord? in
+    CudaCall.run("cudaStreamGetPriority") { () throws(CudaError) -> CallDetails? in
         let priority = try CudaCall.required(priority)
         let found = try CudaHandles.stream(stream, api: "cudaStreamGetPriority")
         priority.pointee = found.priority
-        return RedirectionRecord(api: "", resolved: found.device.id.description, stream: found.id)
+        return { RedirectionRecord(api: "", resolved: found.device.id.description, stream: found.id) }
     }
 }
