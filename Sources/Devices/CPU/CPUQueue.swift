@@ -33,7 +33,7 @@ public final class CPUQueue: DeviceQueue {
 
     public func copy(from source: UnsafeRawPointer, to destination: BufferRegion) throws(DeviceError) {
         let (buffer, target) = try CPUValidation.region(destination, role: "destination")
-        let (host, device, count) = (Address(source), Address(target), destination.byteCount)
+        let (host, device, count) = (HostAddress(source), HostAddress(target), destination.byteCount)
         submit(inlineWhenIdle: Self.isSmall(bytes: count)) {
             withExtendedLifetime(buffer) { MemoryKernels.copy(from: host.pointer, to: device.pointer, count: count) }
         }
@@ -41,7 +41,7 @@ public final class CPUQueue: DeviceQueue {
 
     public func copy(from source: BufferRegion, to destination: UnsafeMutableRawPointer) throws(DeviceError) {
         let (buffer, start) = try CPUValidation.region(source, role: "source")
-        let (device, host, count) = (Address(start), Address(destination), source.byteCount)
+        let (device, host, count) = (HostAddress(start), HostAddress(destination), source.byteCount)
         submit(inlineWhenIdle: Self.isSmall(bytes: count)) {
             withExtendedLifetime(buffer) { MemoryKernels.copy(from: device.pointer, to: host.pointer, count: count) }
         }
@@ -53,7 +53,7 @@ public final class CPUQueue: DeviceQueue {
         guard source.byteCount == destination.byteCount else {
             throw .invalidArgument("the source has \(source.byteCount) bytes but the destination \(destination.byteCount)")
         }
-        let (from, to, count) = (Address(start), Address(target), source.byteCount)
+        let (from, to, count) = (HostAddress(start), HostAddress(target), source.byteCount)
         submit(inlineWhenIdle: Self.isSmall(bytes: count)) {
             withExtendedLifetime((sourceBuffer, destinationBuffer)) {
                 MemoryKernels.copy(from: from.pointer, to: to.pointer, count: count)
@@ -64,7 +64,7 @@ public final class CPUQueue: DeviceQueue {
     public func fill(_ destination: BufferRegion, with pattern: FillPattern) throws(DeviceError) {
         let (buffer, target) = try CPUValidation.region(destination, role: "destination")
         try CPUValidation.fill(pattern, over: destination)
-        let (address, bytes, count) = (Address(target), pattern.bytes, destination.byteCount)
+        let (address, bytes, count) = (HostAddress(target), pattern.bytes, destination.byteCount)
         submit(inlineWhenIdle: Self.isSmall(bytes: count)) {
             withExtendedLifetime(buffer) { MemoryKernels.fill(address.pointer, count: count, with: bytes) }
         }
@@ -220,21 +220,19 @@ public final class CPUQueue: DeviceQueue {
     /// from a host callback is never inlined into it.
     private func submitResolving(inlineWhenIdle: Bool = false, _ body: @escaping @Sendable () -> Void) {
         if inlineWhenIdle, pendingCount.compareExchange(expected: 0, desired: 1, ordering: .acquiring).exchanged {
-            worker.sync {
-                workerThread.store(UInt(pthread_self()), ordering: .relaxed)
-                body()
-                workerThread.store(0, ordering: .relaxed)
-            }
-            pendingCount.subtract(1, ordering: .releasing)
+            worker.sync { run(body) }
             return
         }
         pendingCount.add(1, ordering: .relaxed)
-        worker.async { [self] in
-            workerThread.store(UInt(pthread_self()), ordering: .relaxed)
-            body()
-            workerThread.store(0, ordering: .relaxed)
-            pendingCount.subtract(1, ordering: .releasing)
-        }
+        worker.async { [self] in run(body) }
+    }
+
+    /// Runs one item on the queue (its worker, or a caller inside `worker.sync`), then counts it done.
+    private func run(_ body: () -> Void) {
+        workerThread.store(UInt(pthread_self()), ordering: .relaxed)
+        body()
+        workerThread.store(0, ordering: .relaxed)
+        pendingCount.subtract(1, ordering: .releasing)
     }
 }
 

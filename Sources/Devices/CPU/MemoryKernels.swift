@@ -14,7 +14,7 @@ enum MemoryKernels {
             memmove(destination, source, count)
             return
         }
-        let (source, destination) = (Address(source), Address(destination))
+        let (source, destination) = (HostAddress(source), HostAddress(destination))
         Parallel.forEachRange(count: count, minimumPerCore: bytesPerCore) { range in
             memcpy(destination.pointer + range.lowerBound, source.pointer + range.lowerBound, range.count)
         }
@@ -23,7 +23,7 @@ enum MemoryKernels {
     /// Repeats `pattern` (1, 2, 4 or 8 bytes, little-endian) over `count` bytes, a multiple
     /// of its length.
     static func fill(_ destination: UnsafeMutableRawPointer, count: Int, with pattern: [UInt8]) {
-        let address = Address(destination)
+        let address = HostAddress(destination)
         switch pattern.count {
         case 1:
             let byte = Int32(pattern[0])
@@ -37,21 +37,11 @@ enum MemoryKernels {
         }
     }
 
-    private static func fill<Word: FixedWidthInteger>(_ destination: Address, count: Int, with word: Word) {
+    private static func fill<Word: FixedWidthInteger>(_ destination: HostAddress, count: Int, with word: Word) {
         Parallel.forEachRange(count: count, minimumPerCore: bytesPerCore / MemoryLayout<Word>.size) { range in
             // Unaligned stores: a region may start at any byte offset.
             let start = destination.pointer + range.lowerBound * MemoryLayout<Word>.size
             for i in 0..<range.count { start.storeBytes(of: word, toByteOffset: i &* MemoryLayout<Word>.size, as: Word.self) }
         }
     }
-}
-
-/// An address handed to other threads: queued work (which keeps its buffer alive, or whose
-/// host memory the caller keeps valid until it completes) and the parts of a parallel copy
-/// or fill (each touching its own bytes).
-struct Address: @unchecked Sendable {
-    let pointer: UnsafeMutableRawPointer
-
-    init(_ pointer: UnsafeMutableRawPointer) { self.pointer = pointer }
-    init(_ pointer: UnsafeRawPointer) { self.pointer = UnsafeMutableRawPointer(mutating: pointer) }
 }

@@ -139,3 +139,14 @@ public struct FillPattern: Sendable, Hashable {
         bytes = withUnsafeBytes(of: element) { Array($0) }
     }
 }
+
+/// A host address handed to other threads: to queued work (which keeps its buffer alive, or
+/// whose host memory the caller keeps valid until it completes), to host callbacks, and to
+/// the parts of a parallel copy or fill (each touching its own bytes). Whoever makes one
+/// vouches for that; the type only lets the pointer cross threads.
+public struct HostAddress: @unchecked Sendable {
+    public let pointer: UnsafeMutableRawPointer
+
+    public init(_ pointer: UnsafeMutableRawPointer) { self.pointer = pointer }
+    public init(_ pointer: UnsafeRawPointer) { self.pointer = UnsafeMutableRawPointer(mutating: pointer) }
+}

@@ -44,11 +44,7 @@ final class CublasHandle: Sendable {
 
     /// The stream the handle's work goes to.
     func stream(api: String) throws(CublasStatus) -> CudaStream {
-        do {
-            return try CudaHandles.stream(streamHandle, api: api)
-        } catch {
-            throw CublasStatus(error)
-        }
+        try CublasCall.runtime { () throws(CudaError) in try CudaHandles.stream(streamHandle, api: api) }
     }
 }
 
@@ -56,26 +52,15 @@ final class CublasHandle: Sendable {
 /// call is one record with its native caller (`debug`, or `warn` when it fails).
 enum CublasCall {
     static func run(_ api: String, _ body: () throws(CublasStatus) -> CallDetails?) -> Int32 {
-        let log = RedirectionLog.shared
-        let start = log.isEnabled(.debug) ? MonotonicClock.now() : 0
-        let status: CublasStatus
-        var details: CallDetails?
+        let start = CudaCall.log.isEnabled(.debug) ? MonotonicClock.now() : 0
         do {
-            details = try body()
-            status = .success
+            let details = try body()
+            CudaCall.record(api, status: "\(CublasStatus.success.name)", failed: false, since: start, details)
+            return CublasStatus.success.rawValue
         } catch {
-            status = error
+            CudaCall.record(api, status: "\(error.name)", failed: true, since: start, nil)
+            return error.rawValue
         }
-        let level: LogLevel = status == .success ? .debug : .warn
-        if log.isEnabled(level) {
-            var record = details?() ?? RedirectionRecord(api: api)
-            record.api = api
-            record.status = "\(status.name)"
-            record.timeNanoseconds = start == 0 ? MonotonicClock.now() : start
-            if start != 0 { record.durationNanoseconds = MonotonicClock.now() - start }
-            log.record(level, record, from: .native)
-        }
-        return status.rawValue
     }
 
     /// Runs a step of the runtime (a copy, a queue call) inside a cuBLAS call.

@@ -88,15 +88,10 @@ enum CublasOperands {
             }
             return
         }
-        let host = HostAddress(pointer: pointer)
+        let host = HostAddress(pointer)
         try CublasCall.runtime { () throws(CudaError) in
             try stream.enqueue { queue throws(DeviceError) in try queue.copy(from: source, to: host.pointer) }
             try MemoryTransfers.finish(stream)
         }
-    }
-
-    /// A host address handed to queued work, which finishes before the call returns.
-    struct HostAddress: @unchecked Sendable {
-        let pointer: UnsafeMutableRawPointer
     }
 }

@@ -2,11 +2,14 @@
 // default stream and return when the copy is done; the Async forms use the stream given.
 // Memory DeviceShim cannot place, or a copy past an allocation, is CUBLAS_STATUS_MAPPING_ERROR.
 
-/// Copies `count` elements of `size` bytes, `from` elements `fromStep` apart to `to` elements
-/// `toStep` apart (both contiguous: one copy; else one row per element).
+/// Copies `count` runs of `rows` elements of `size` bytes, from runs `fromStep` bytes apart to
+/// runs `toStep` bytes apart (both contiguous: one copy; else one copy per run). Arguments the
+/// caller found invalid (`validArguments` false) are CUBLAS_STATUS_INVALID_VALUE.
 private func transfer(_ api: String, count: Int32, size: Int32, to: UnsafeMutableRawPointer?, toStep: Int, from: UnsafeRawPointer?,
-                      fromStep: Int, rows: Int32 = 1, kind: CopyKind, stream: OpaquePointer?, waits: Bool) -> Int32 {
+                      fromStep: Int, rows: Int32 = 1, kind: CopyKind, stream: OpaquePointer?, waits: Bool,
+                      validArguments: Bool) -> Int32 {
     CublasCall.run(api) { () throws(CublasStatus) -> CallDetails? in
+        guard validArguments else { throw .invalidValue }
         let size = Int(size), count = Int(count)
         let width = size * Int(rows)
         let target = try CublasCall.runtime { () throws(CudaError) in try CudaHandles.stream(stream, api: api) }
@@ -24,20 +27,15 @@ private func transfer(_ api: String, count: Int32, size: Int32, to: UnsafeMutabl
 
 private func vector(_ api: String, _ n: Int32, _ size: Int32, _ x: UnsafeRawPointer?, _ incx: Int32, _ y: UnsafeMutableRawPointer?,
                     _ incy: Int32, _ kind: CopyKind, _ stream: OpaquePointer?, waits: Bool) -> Int32 {
-    guard n >= 0, size > 0, incx > 0, incy > 0 else {
-        return CublasCall.run(api) { () throws(CublasStatus) -> CallDetails? in throw .invalidValue }
-    }
-    return transfer(api, count: n, size: size, to: y, toStep: Int(incy * size), from: x, fromStep: Int(incx * size),
-                    kind: kind, stream: stream, waits: waits)
+    transfer(api, count: n, size: size, to: y, toStep: Int(incy) * Int(size), from: x, fromStep: Int(incx) * Int(size),
+             kind: kind, stream: stream, waits: waits, validArguments: n >= 0 && size > 0 && incx > 0 && incy > 0)
 }
 
 private func matrix(_ api: String, _ rows: Int32, _ columns: Int32, _ size: Int32, _ a: UnsafeRawPointer?, _ lda: Int32,
                     _ b: UnsafeMutableRawPointer?, _ ldb: Int32, _ kind: CopyKind, _ stream: OpaquePointer?, waits: Bool) -> Int32 {
-    guard rows >= 0, columns >= 0, size > 0, lda >= max(1, rows), ldb >= max(1, rows) else {
-        return CublasCall.run(api) { () throws(CublasStatus) -> CallDetails? in throw .invalidValue }
-    }
-    return transfer(api, count: columns, size: size, to: b, toStep: Int(ldb * size), from: a, fromStep: Int(lda * size),
-                    rows: rows, kind: kind, stream: stream, waits: waits)
+    transfer(api, count: columns, size: size, to: b, toStep: Int(ldb) * Int(size), from: a, fromStep: Int(lda) * Int(size),
+             rows: rows, kind: kind, stream: stream, waits: waits,
+             validArguments: rows >= 0 && columns >= 0 && size > 0 && lda >= max(1, rows) && ldb >= max(1, rows))
 }
 
 @_cdecl("cublasSetVector")

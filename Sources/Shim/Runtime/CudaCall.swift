@@ -28,16 +28,21 @@ enum CudaCall {
                 CudaLastError.record(error)
             }
         }
-        let level: LogLevel = status == .success ? .debug : .warn
-        if log.isEnabled(level) {
-            var record = details?() ?? RedirectionRecord(api: api)
-            record.api = api
-            record.status = status.name
-            record.timeNanoseconds = start == 0 ? MonotonicClock.now() : start
-            if start != 0 { record.durationNanoseconds = MonotonicClock.now() - start }
-            log.record(level, record, from: .native)
-        }
+        CudaCall.record(api, status: status.name, failed: status != .success, since: start, details)
         return status.rawValue
+    }
+
+    /// The one record of a C export (CUDA runtime and cuBLAS alike): `debug` with its details
+    /// when it succeeded, `warn` when it `failed`, timed from `start` (0: the log was off then).
+    static func record(_ api: String, status: String, failed: Bool, since start: UInt64, _ details: CallDetails?) {
+        let level: LogLevel = failed ? .warn : .debug
+        guard log.isEnabled(level) else { return }
+        var record = details?() ?? RedirectionRecord(api: api)
+        record.api = api
+        record.status = status
+        record.timeNanoseconds = start == 0 ? MonotonicClock.now() : start
+        if start != 0 { record.durationNanoseconds = MonotonicClock.now() - start }
+        log.record(level, record, from: .native)
     }
 
     /// Runs `body`, an export whose calls the Mocks layer records itself (stream and event
@@ -45,16 +50,25 @@ enum CudaCall {
     /// default level and also when it happened before the Mocks layer was reached (a NULL
     /// argument, a bogus handle).
     static func mocksRecorded(_ api: String, _ body: () throws(CudaError) -> Void) -> Int32 {
+        mocksRecordedQuery(api, { () throws(CudaError) -> CudaError in
+            try body()
+            return .success
+        })
+    }
+
+    /// Like `mocksRecorded(_:_:)` for a query, whose answer (`cudaErrorNotReady`, say) is the
+    /// returned code but not a failure: only what `body` throws is the thread's last error.
+    static func mocksRecordedQuery(_ api: String, _ body: () throws(CudaError) -> CudaError) -> Int32 {
         if let sticky = CudaLastError.stickyError { return sticky.rawValue }
         do {
-            try body()
-            return CudaError.success.rawValue
+            return try body().rawValue
         } catch {
             CudaLastError.record(error)
-            log.record(.warn, RedirectionRecord(api: api, status: error.name), from: .native)
+            record(api, status: error.name, failed: true, since: 0, nil)
             return error.rawValue
         }
     }
+
 
     /// The device `cuda:index` (the calling thread's current device when nil) resolves to.
     static func resolve(_ index: Int? = nil, api: String) throws(CudaError) -> Resolution {

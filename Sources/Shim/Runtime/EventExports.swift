@@ -27,8 +27,9 @@ public func cudaEventDestroy(_ event: OpaquePointer?) -> Int32 {
     }
 }
 
-private func recordEvent(_ event: OpaquePointer?, _ stream: OpaquePointer?, api: String) -> Int32 {
+private func recordEvent(_ event: OpaquePointer?, _ stream: OpaquePointer?, api: String, validFlags: Bool = true) -> Int32 {
     CudaCall.mocksRecorded(api) { () throws(CudaError) in
+        guard validFlags else { throw .invalidValue }
         let found = try CudaHandles.event(event)
         try found.record(on: CudaHandles.stream(stream, api: api), api: api, from: .native)
     }
@@ -43,24 +44,18 @@ public func cudaEventRecord(_ event: OpaquePointer?, _ stream: OpaquePointer?) -
 /// outside a graph capture records as the default does).
 @_cdecl("cudaEventRecordWithFlags")
 public func cudaEventRecordWithFlags(_ event: OpaquePointer?, _ stream: OpaquePointer?, _ flags: UInt32) -> Int32 {
-    guard flags & ~UInt32(0x1) == 0 else {
-        return CudaCall.run("cudaEventRecordWithFlags") { () throws(CudaError) -> CallDetails? in throw .invalidValue }
-    }
-    return recordEvent(event, stream, api: "cudaEventRecordWithFlags")
+    recordEvent(event, stream, api: "cudaEventRecordWithFlags", validFlags: flags & ~UInt32(0x1) == 0)
 }
 
 /// `cudaErrorNotReady` is an answer, not a failure: it is not recorded as the last error.
 @_cdecl("cudaEventQuery")
 public func cudaEventQuery(_ event: OpaquePointer?) -> Int32 {
-    if let sticky = CudaLastError.stickyError { return sticky.rawValue }
-    do throws(CudaError) {
+    CudaCall.mocksRecordedQuery("cudaEventQuery", { () throws(CudaError) -> CudaError in
         let status = try CudaHandles.event(event).query(api: "cudaEventQuery", from: .native)
-        if status != .success && status != .notReady { CudaLastError.record(status) }
-        return status.rawValue
-    } catch {
-        CudaLastError.record(error)
-        return error.rawValue
-    }
+        // The captured work's own failure is a failure, not an answer.
+        if status != .success && status != .notReady { throw status }
+        return status
+    })
 }
 
 @_cdecl("cudaEventSynchronize")

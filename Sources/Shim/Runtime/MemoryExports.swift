@@ -6,9 +6,12 @@ import CCudaABI
 
 private var memory: DeviceMemory { CudaCall.runtime.memory }
 
+/// `validArguments`: what the export checked of its own arguments (flags, say); false is
+/// `.invalidValue`, recorded like any failure.
 private func allocateDevice(_ api: String, _ out: UnsafeMutablePointer<UnsafeMutableRawPointer?>?, _ byteCount: Int,
-                            on stream: OpaquePointer? = nil) -> Int32 {
+                            on stream: OpaquePointer? = nil, validArguments: Bool = true) -> Int32 {
     CudaCall.run(api) { () throws(CudaError) -> CallDetails? in
+        guard validArguments else { throw .invalidValue }
         let out = try CudaCall.required(out)
         let resolution = try CudaCall.resolve(api: api)
         let device = stream == nil ? resolution.device : try CudaHandles.stream(stream, api: api).device
@@ -32,10 +35,9 @@ public func cudaMallocAsync(_ pointer: UnsafeMutablePointer<UnsafeMutableRawPoin
 @_cdecl("cudaMallocPitch")
 public func cudaMallocPitch(_ pointer: UnsafeMutablePointer<UnsafeMutableRawPointer?>?, _ pitch: UnsafeMutablePointer<Int>?,
                             _ width: Int, _ height: Int) -> Int32 {
-    guard let pitch else { return allocateDevice("cudaMallocPitch", nil, 0) }
     let padded = (width + 511) / 512 * 512
-    let status = allocateDevice("cudaMallocPitch", pointer, padded * height)
-    if status == CudaError.success.rawValue { pitch.pointee = padded }
+    let status = allocateDevice("cudaMallocPitch", pointer, padded * height, validArguments: pitch != nil)
+    if status == CudaError.success.rawValue { pitch?.pointee = padded }
     return status
 }
 
@@ -76,8 +78,9 @@ public func cudaFreeAsync(_ pointer: UnsafeMutableRawPointer?, _ stream: OpaqueP
 }
 
 private func allocateHost(_ api: String, _ out: UnsafeMutablePointer<UnsafeMutableRawPointer?>?, _ byteCount: Int,
-                          kind: AllocationKind) -> Int32 {
+                          kind: AllocationKind, validArguments: Bool = true) -> Int32 {
     CudaCall.run(api) { () throws(CudaError) -> CallDetails? in
+        guard validArguments else { throw .invalidValue }
         let out = try CudaCall.required(out)
         let resolution = try CudaCall.resolve(api: api)
         out.pointee = try memory.allocateHost(byteCount, kind: kind, device: resolution.device.id)
@@ -94,18 +97,14 @@ public func cudaMallocHost(_ pointer: UnsafeMutablePointer<UnsafeMutableRawPoint
 /// memory DeviceShim's backends reach.
 @_cdecl("cudaHostAlloc")
 public func cudaHostAlloc(_ pointer: UnsafeMutablePointer<UnsafeMutableRawPointer?>?, _ size: Int, _ flags: UInt32) -> Int32 {
-    guard flags & ~UInt32(0x7) == 0 else { return CudaCall.run("cudaHostAlloc") { () throws(CudaError) -> CallDetails? in throw .invalidValue } }
-    return allocateHost("cudaHostAlloc", pointer, size, kind: .pinnedHost)
+    allocateHost("cudaHostAlloc", pointer, size, kind: .pinnedHost, validArguments: flags & ~UInt32(0x7) == 0)
 }
 
 /// Flags: `cudaMemAttachGlobal` (1) or `cudaMemAttachHost` (2). The memory lives on the host,
 /// where the CPU backend and copies reach it directly.
 @_cdecl("cudaMallocManaged")
 public func cudaMallocManaged(_ pointer: UnsafeMutablePointer<UnsafeMutableRawPointer?>?, _ size: Int, _ flags: UInt32) -> Int32 {
-    guard flags == 1 || flags == 2, size > 0 else {
-        return CudaCall.run("cudaMallocManaged") { () throws(CudaError) -> CallDetails? in throw .invalidValue }
-    }
-    return allocateHost("cudaMallocManaged", pointer, size, kind: .managed)
+    allocateHost("cudaMallocManaged", pointer, size, kind: .managed, validArguments: (flags == 1 || flags == 2) && size > 0)
 }
 
 /// NULL is a no-op; anything `cudaMallocHost`/`cudaHostAlloc` did not return is `.invalidValue`.
@@ -188,8 +187,9 @@ private func cudaIndex(of device: DeviceID) -> Int32 {
 @_cdecl("cudaMemPrefetchAsync")
 public func cudaMemPrefetchAsync(_ pointer: UnsafeRawPointer?, _ count: Int, _ destination: Int32, _ stream: OpaquePointer?) -> Int32 {
     CudaCall.run("cudaMemPrefetchAsync") { () throws(CudaError) -> CallDetails? in
-        guard case let .pinnedHost(host, allocation) = try MemoryPlace.of(pointer), case .managed = allocation.kind,
-              UInt(bitPattern: host) - allocation.address + UInt(count) <= UInt(allocation.byteCount) else { throw .invalidValue }
+        let place = try MemoryPlace.of(pointer)
+        guard place.isManaged else { throw .invalidValue }
+        try place.checkHostBytes(count)
         guard destination == -1 || (0..<Int32(CudaCall.runtime.deviceCount)).contains(destination) else { throw .invalidDevice }
         let target = try CudaHandles.stream(stream, api: "cudaMemPrefetchAsync")
         return { RedirectionRecord(api: "", resolved: target.device.id.description, bytes: count, stream: target.id,

@@ -53,6 +53,15 @@ enum MemoryPlace {
         return BufferRegion(region.buffer, offset: region.offset, byteCount: byteCount)
     }
 
+    /// For DeviceShim's host memory: whether `byteCount` bytes from the pointer stay inside its
+    /// allocation (`.invalidValue` if not). Other places have nothing to check against.
+    func checkHostBytes(_ byteCount: Int) throws(CudaError) {
+        guard case let .pinnedHost(pointer, allocation) = self else { return }
+        guard UInt(bitPattern: pointer) - allocation.address + UInt(max(byteCount, 0)) <= UInt(allocation.byteCount) else {
+            throw .invalidValue
+        }
+    }
+
     /// The host address, for host places.
     var hostPointer: UnsafeMutableRawPointer? {
         switch self {

@@ -7,11 +7,6 @@ import Glibc
 /// pageable host memory wait for the copy before returning, as CUDA's do; with pinned
 /// memory the async forms return at once.
 enum MemoryTransfers {
-    /// An address in a host callback, which runs after the call returned.
-    private struct Address: @unchecked Sendable {
-        let pointer: UnsafeMutableRawPointer
-    }
-
     /// Copies `count` bytes from `source` to `destination` (`cudaMemcpy*`); returns the
     /// direction it inferred, for the record.
     @discardableResult
@@ -50,9 +45,9 @@ enum MemoryTransfers {
         let byte = UInt8(truncatingIfNeeded: value)
         if let region = try place.deviceRegion(count) {
             try stream.enqueue { queue throws(DeviceError) in try queue.fill(region, with: FillPattern(byte: byte)) }
-        } else if case let .pinnedHost(pointer, allocation) = place {
-            guard UInt(bitPattern: pointer) - allocation.address + UInt(count) <= UInt(allocation.byteCount) else { throw .invalidValue }
-            let target = Address(pointer: pointer)
+        } else if case let .pinnedHost(pointer, _) = place {
+            try place.checkHostBytes(count)
+            let target = HostAddress(pointer)
             try stream.enqueue { queue throws(DeviceError) in
                 try queue.enqueueHostCallback { _ = memset(target.pointer, Int32(byte), count) }
             }
@@ -74,13 +69,13 @@ enum MemoryTransfers {
         case let (target?, origin?):
             try stream.enqueue { queue throws(DeviceError) in try queue.copy(from: origin, to: target) }
         case let (target?, nil):
-            let host = Address(pointer: from.hostPointer!)
+            let host = HostAddress(from.hostPointer!)
             try stream.enqueue { queue throws(DeviceError) in try queue.copy(from: UnsafeRawPointer(host.pointer), to: target) }
         case let (nil, origin?):
-            let host = Address(pointer: to.hostPointer!)
+            let host = HostAddress(to.hostPointer!)
             try stream.enqueue { queue throws(DeviceError) in try queue.copy(from: origin, to: host.pointer) }
         case (nil, nil):
-            let (host, other) = (Address(pointer: to.hostPointer!), Address(pointer: from.hostPointer!))
+            let (host, other) = (HostAddress(to.hostPointer!), HostAddress(from.hostPointer!))
             try stream.enqueue { queue throws(DeviceError) in
                 try queue.enqueueHostCallback { host.pointer.copyMemory(from: other.pointer, byteCount: count) }
             }

@@ -3,11 +3,6 @@ import CCudaABI
 // The CUDA runtime's stream calls. Each is recorded by the Mocks layer (`CudaStream`) with
 // its C name and native caller; here handles become streams and statuses become codes.
 
-/// A `void *` the program passes through to its callback; DeviceShim never dereferences it.
-private struct UserData: @unchecked Sendable {
-    let pointer: UnsafeMutableRawPointer?
-}
-
 private func createStream(_ out: UnsafeMutablePointer<OpaquePointer?>?, flags: UInt32, priority: Int32, api: String) -> Int32 {
     CudaCall.mocksRecorded(api) { () throws(CudaError) in
         let out = try CudaCall.required(out)
@@ -51,13 +46,9 @@ public func cudaStreamSynchronize(_ stream: OpaquePointer?) -> Int32 {
 /// `cudaErrorNotReady` is an answer, not a failure: it is not recorded as the last error.
 @_cdecl("cudaStreamQuery")
 public func cudaStreamQuery(_ stream: OpaquePointer?) -> Int32 {
-    if let sticky = CudaLastError.stickyError { return sticky.rawValue }
-    do throws(CudaError) {
-        return try CudaHandles.stream(stream, api: "cudaStreamQuery").query(api: "cudaStreamQuery", from: .native).rawValue
-    } catch {
-        CudaLastError.record(error)
-        return error.rawValue
-    }
+    CudaCall.mocksRecordedQuery("cudaStreamQuery", { () throws(CudaError) -> CudaError in
+        try CudaHandles.stream(stream, api: "cudaStreamQuery").query(api: "cudaStreamQuery", from: .native)
+    })
 }
 
 @_cdecl("cudaStreamWaitEvent")
@@ -72,9 +63,9 @@ public func cudaStreamWaitEvent(_ stream: OpaquePointer?, _ event: OpaquePointer
 @_cdecl("cudaLaunchHostFunc")
 public func cudaLaunchHostFunc(_ stream: OpaquePointer?, _ function: ds_cuda_host_fn?, _ userData: UnsafeMutableRawPointer?) -> Int32 {
     CudaCall.mocksRecorded("cudaLaunchHostFunc") { () throws(CudaError) in
-        let function = try CudaCall.required(function), data = UserData(pointer: userData)
+        let function = try CudaCall.required(function), data = userData.map(HostAddress.init)
         try CudaHandles.stream(stream, api: "cudaLaunchHostFunc")
-            .launchHostFunction({ function(data.pointer) }, api: "cudaLaunchHostFunc", from: .native)
+            .launchHostFunction({ function(data?.pointer) }, api: "cudaLaunchHostFunc", from: .native)
     }
 }
 
@@ -84,10 +75,10 @@ public func cudaStreamAddCallback(
     _ stream: OpaquePointer?, _ callback: ds_cuda_stream_callback?, _ userData: UnsafeMutableRawPointer?, _ flags: UInt32
 ) -> Int32 {
     CudaCall.mocksRecorded("cudaStreamAddCallback") { () throws(CudaError) in
-        let callback = try CudaCall.required(callback), data = UserData(pointer: userData)
+        let callback = try CudaCall.required(callback), data = userData.map(HostAddress.init)
         guard flags == 0 else { throw .invalidValue }
         try CudaHandles.stream(stream, api: "cudaStreamAddCallback").addCallback({ stream, status in
-            callback(UnsafeMutableRawPointer(CudaHandles.handle(of: stream)), status.rawValue, data.pointer)
+            callback(UnsafeMutableRawPointer(CudaHandles.handle(of: stream)), status.rawValue, data?.pointer)
         }, api: "cudaStreamAddCallback", from: .native)
     }
 }
