@@ -28,8 +28,7 @@ extension Cuda {
         } else {
             stream = try StreamGroup.shared(for: runtime.resolve(index, api: "Cuda.currentStream", from: site).device).legacyDefaultStream()
         }
-        runtime.log.recordCall("Cuda.currentStream", device: stream.device.id, stream: stream.id, status: .success,
-                               since: MonotonicClock.now(), from: site)
+        runtime.log.recordCall("Cuda.currentStream", device: stream.device.id, stream: stream.id, status: .success, from: site)
         return stream
     }
 

@@ -48,7 +48,7 @@ public final class CudaStream: Sendable {
     ) throws(CudaError) {
         guard CudaStreamFlags.all.isSuperset(of: flags) else {
             CudaLastError.record(.invalidValue)
-            group.log.recordCall(api, device: group.device.id, stream: nil, status: .invalidValue, since: MonotonicClock.now(), from: site)
+            group.log.recordCall(api, device: group.device.id, stream: nil, status: .invalidValue, from: site)
             throw .invalidValue
         }
         try self.init(group: group, kind: .created, flags: flags, priority: CudaStreamPriority.clamped(priority), api: api, from: site)

@@ -18,14 +18,17 @@ extension RedirectionLog {
         }
     }
 
-    /// Records a call that answered `status` (a query), begun at `start` (`MonotonicClock`).
+    /// Records a call that answered `status` (a query), timed from `start` (`MonotonicClock`;
+    /// 0, the default, for a call not timed, e.g. because the log was off when it began).
     func recordCall(
-        _ api: String, device: DeviceID?, stream: UInt64?, status: CudaError, since start: UInt64, from site: CallSite
+        _ api: String, device: DeviceID?, stream: UInt64?, status: CudaError, since start: UInt64 = 0, from site: CallSite
     ) {
         guard isEnabled(.debug) else { return }
-        var call = RedirectionRecord(api: api, resolved: device?.description,
-                                     durationNanoseconds: MonotonicClock.now() - start, status: status.name, stream: stream)
-        call.timeNanoseconds = start
+        var call = RedirectionRecord(api: api, resolved: device?.description, status: status.name, stream: stream)
+        if start != 0 {
+            call.timeNanoseconds = start
+            call.durationNanoseconds = MonotonicClock.now() - start
+        }
         record(.debug, call, from: site)
     }
 }
