@@ -95,18 +95,20 @@ private func launchKernel(
 ) -> Int32 {
     let configuration = LaunchConfiguration(grid: LaunchDimensions(gridDim), block: LaunchDimensions(blockDim),
                                             sharedMemoryBytes: sharedMem, stream: UInt(bitPattern: stream))
-    let kernel = KernelRegistry.shared.kernel(hostFunction: function)?.name
-        ?? (function == 0 ? "NULL" : "\(hexAddress(function)) (not a registered kernel)")
+    let kernel = { KernelRegistry.shared.kernel(hostFunction: function)?.name
+        ?? (function == 0 ? "NULL" : "\(hexAddress(function)) (not a registered kernel)") }
     return failedLaunchCall(api, .noKernelImageForDevice,
-                            "kernel \(kernel) not run (\(configuration)): DeviceShim does not redirect device code yet",
+                            "kernel \(kernel()) not run (\(configuration)): DeviceShim does not redirect device code yet",
                             arguments: "func=\(hexAddress(function)), \(configuration), args=\(hexAddress(UInt(bitPattern: args)))")
 }
 
 /// Records `error` as the thread's last error, logs it at `warn` naming the native caller,
 /// and returns its code.
-private func failedLaunchCall(_ api: String, _ error: CudaError, _ message: String, arguments: String? = nil) -> Int32 {
+private func failedLaunchCall(
+    _ api: String, _ error: CudaError, _ message: @autoclosure () -> String, arguments: @autoclosure () -> String? = nil
+) -> Int32 {
     CudaLastError.record(error)
-    RedirectionLog.shared.recordNativeCall(.warn, RedirectionRecord(api: api, status: error.name, message: message),
-                                           arguments: arguments)
+    RedirectionLog.shared.recordNativeCall(.warn, RedirectionRecord(api: api, status: error.name, message: message()),
+                                           arguments: arguments())
     return error.rawValue
 }
