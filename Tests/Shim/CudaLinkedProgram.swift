@@ -4,9 +4,8 @@ import Testing
 /// C programs built as a CUDA user's are: against NVIDIA's CUDA 12 headers and linked to
 /// NVIDIA's real `libcudart.so.12` (both unpacked into third_party/cuda by scripts/setup.sh).
 enum CudaLinkedProgram {
-    static let cuda = NativeProgram.repositoryRoot.appendingPathComponent("third_party/cuda")
     /// The folder holding NVIDIA's real libcudart.so.12.
-    static let nvidiaLibraries = cuda.appendingPathComponent("lib").path
+    static let nvidiaLibraries = CudaProgram.cudaFolder.appendingPathComponent("lib").path
 
     /// How the program finds NVIDIA's libcudart.so.12 at run time.
     enum LibraryLookup {
