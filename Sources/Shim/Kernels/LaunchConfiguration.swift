@@ -1,8 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#endif
 import CCudaABI
 
 /// The sizes of a grid or a block (`dim3`).
@@ -76,29 +71,12 @@ public enum LaunchConfigurationStack {
     }
 }
 
-/// One thread's stack, held by a thread-specific key whose destructor releases it.
+/// One thread's stack (in a `PerThreadObject`, released when the thread exits).
 private final class ThreadLaunchConfigurations {
     var stack: [LaunchConfiguration] = []
 
-    private static let key: pthread_key_t = {
-        var key = pthread_key_t()
-        let status = pthread_key_create(&key) { holder in
-            guard let holder else { return }
-            Unmanaged<ThreadLaunchConfigurations>.fromOpaque(holder).release()
-        }
-        precondition(status == 0, "LaunchConfigurationStack: pthread_key_create failed (\(status)): keys exhausted")
-        return key
-    }()
+    private static let holders = PerThreadObject { ThreadLaunchConfigurations() }
 
-    /// The calling thread's holder, made and stored at first use (retained by the key).
-    static var current: ThreadLaunchConfigurations {
-        if let stored = pthread_getspecific(key) {
-            return Unmanaged<ThreadLaunchConfigurations>.fromOpaque(stored).takeUnretainedValue()
-        }
-        let holder = ThreadLaunchConfigurations()
-        let retained = Unmanaged.passRetained(holder)
-        // Fails only with ENOMEM; the holder then lasts for this call only.
-        if pthread_setspecific(key, retained.toOpaque()) != 0 { retained.release() }
-        return holder
-    }
+    /// The calling thread's stack.
+    static var current: ThreadLaunchConfigurations { holders.current }
 }
