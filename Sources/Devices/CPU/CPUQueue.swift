@@ -21,6 +21,8 @@ public final class CPUQueue: DeviceQueue {
     private let failure = Mutex<DeviceError?>(nil)
     /// The thread running an item, so `synchronize` from a host callback throws, not hangs.
     private let workerThread = Atomic<UInt>(0)
+    /// Held while an item runs, by the worker or by a caller running small work inline.
+    private let running = Mutex(())
 
     init(device: CPUDevice) {
         cpu = device
@@ -33,18 +35,12 @@ public final class CPUQueue: DeviceQueue {
 
     public func copy(from source: UnsafeRawPointer, to destination: BufferRegion) throws(DeviceError) {
         let (buffer, target) = try CPUValidation.region(destination, role: "destination")
-        let (host, device, count) = (HostAddress(source), HostAddress(target), destination.byteCount)
-        submit(inlineWhenIdle: Self.isSmall(bytes: count)) {
-            withExtendedLifetime(buffer) { MemoryKernels.copy(from: host.pointer, to: device.pointer, count: count) }
-        }
+        submitCopy(from: HostAddress(source), to: HostAddress(target), count: destination.byteCount, keeping: buffer)
     }
 
     public func copy(from source: BufferRegion, to destination: UnsafeMutableRawPointer) throws(DeviceError) {
         let (buffer, start) = try CPUValidation.region(source, role: "source")
-        let (device, host, count) = (HostAddress(start), HostAddress(destination), source.byteCount)
-        submit(inlineWhenIdle: Self.isSmall(bytes: count)) {
-            withExtendedLifetime(buffer) { MemoryKernels.copy(from: device.pointer, to: host.pointer, count: count) }
-        }
+        submitCopy(from: HostAddress(start), to: HostAddress(destination), count: source.byteCount, keeping: buffer)
     }
 
     public func copy(from source: BufferRegion, to destination: BufferRegion) throws(DeviceError) {
@@ -53,21 +49,27 @@ public final class CPUQueue: DeviceQueue {
         guard source.byteCount == destination.byteCount else {
             throw .invalidArgument("the source has \(source.byteCount) bytes but the destination \(destination.byteCount)")
         }
-        let (from, to, count) = (HostAddress(start), HostAddress(target), source.byteCount)
-        submit(inlineWhenIdle: Self.isSmall(bytes: count)) {
-            withExtendedLifetime((sourceBuffer, destinationBuffer)) {
-                MemoryKernels.copy(from: from.pointer, to: to.pointer, count: count)
-            }
-        }
+        submitCopy(from: HostAddress(start), to: HostAddress(target), count: source.byteCount,
+                   keeping: (sourceBuffer, destinationBuffer))
     }
 
     public func fill(_ destination: BufferRegion, with pattern: FillPattern) throws(DeviceError) {
         let (buffer, target) = try CPUValidation.region(destination, role: "destination")
         try CPUValidation.fill(pattern, over: destination)
         let (address, bytes, count) = (HostAddress(target), pattern.bytes, destination.byteCount)
-        submit(inlineWhenIdle: Self.isSmall(bytes: count)) {
-            withExtendedLifetime(buffer) { MemoryKernels.fill(address.pointer, count: count, with: bytes) }
+        if Self.isSmall(bytes: count), ranInline({ perform { MemoryKernels.fill(address.pointer, count: count, with: bytes) } }) {
+            return
         }
+        submit { withExtendedLifetime(buffer) { MemoryKernels.fill(address.pointer, count: count, with: bytes) } }
+    }
+
+    /// Copies `count` bytes; `owners` (the buffers) stay alive until the copy has run.
+    private func submitCopy(from source: HostAddress, to destination: HostAddress, count: Int, keeping owners: some Sendable) {
+        if Self.isSmall(bytes: count),
+           ranInline({ perform { MemoryKernels.copy(from: source.pointer, to: destination.pointer, count: count) } }) {
+            return
+        }
+        submit { withExtendedLifetime(owners) { MemoryKernels.copy(from: source.pointer, to: destination.pointer, count: count) } }
     }
 
     // MARK: - Kernels
@@ -140,7 +142,8 @@ public final class CPUQueue: DeviceQueue {
         try requireSupport(.gemm, operation.dtype)
         let plan = try CPUGemm.validated(operation)
         let multiplies = operation.m * operation.n * operation.k * operation.batchCount
-        submit(inlineWhenIdle: multiplies <= Self.inlineMultiplyLimit) { CPUGemm.run(plan) }
+        if multiplies <= Self.inlineMultiplyLimit, ranInline({ perform { CPUGemm.run(plan) } }) { return }
+        submit { CPUGemm.run(plan) }
     }
 
     // MARK: - Ordering
@@ -155,9 +158,10 @@ public final class CPUQueue: DeviceQueue {
 
     public func enqueueMarker() throws(DeviceError) -> any QueueMarker {
         let marker = CPUMarker()
-        submitResolving(inlineWhenIdle: true) { [self] in
+        let resolve: @Sendable () -> Void = { [self] in
             if let error = failure.withLock({ $0 }) { marker.fail(error) } else { marker.complete() }
         }
+        if !ranInline(resolve) { submitResolving(resolve) }
         return marker
     }
 
@@ -171,7 +175,7 @@ public final class CPUQueue: DeviceQueue {
         guard workerThread.load(ordering: .relaxed) != UInt(pthread_self()) else {
             throw .invalidArgument("synchronize was called from work of the same queue (a host callback), which would wait forever")
         }
-        worker.sync {}
+        if pendingCount.load(ordering: .acquiring) != 0 { worker.sync {} }
         if let error = failure.withLock({ $0 }) { throw error }
     }
 
@@ -199,35 +203,43 @@ public final class CPUQueue: DeviceQueue {
 
     /// Queues `work`, which is skipped once the queue has failed; an error it throws fails
     /// the queue.
-    private func submit(inlineWhenIdle: Bool = false, _ work: @escaping @Sendable () throws(DeviceError) -> Void) {
-        submitResolving(inlineWhenIdle: inlineWhenIdle) { [self] in
-            guard failure.withLock({ $0 == nil }) else { return }
-            do throws(DeviceError) {
-                try work()
-            } catch {
-                failure.withLock { if $0 == nil { $0 = error } }
-            }
+    private func submit(_ work: @escaping @Sendable () throws(DeviceError) -> Void) {
+        submitResolving { [self] in perform(work) }
+    }
+
+    /// Runs `work` unless the queue has failed; an error it throws fails the queue.
+    private func perform(_ work: () throws(DeviceError) -> Void) {
+        guard failure.withLock({ $0 == nil }) else { return }
+        do throws(DeviceError) {
+            try work()
+        } catch {
+            failure.withLock { if $0 == nil { $0 = error } }
         }
     }
 
-    /// Queues `body`, which runs even after the queue failed (markers resolve either way).
-    ///
-    /// With `inlineWhenIdle`, short work finds an idle queue and runs at once on the caller's
-    /// thread, inside `worker.sync` so that it stays in order with any other thread's enqueues.
-    /// Handing it to the worker thread and waking a waiting caller back would cost more (about
-    /// 20 µs on this project's machine) than the work itself. Host callbacks and waits are never
-    /// inlined: they may block. Work running on the worker counts as pending, so work enqueued
-    /// from a host callback is never inlined into it.
-    private func submitResolving(inlineWhenIdle: Bool = false, _ body: @escaping @Sendable () -> Void) {
-        if inlineWhenIdle, pendingCount.compareExchange(expected: 0, desired: 1, ordering: .acquiring).exchanged {
-            worker.sync { run(body) }
-            return
-        }
+    /// Queues `body` for the worker; it runs even after the queue failed (markers resolve
+    /// either way). Work running on the worker counts as pending, so work enqueued from a host
+    /// callback is never run inline inside it.
+    private func submitResolving(_ body: @escaping @Sendable () -> Void) {
         pendingCount.add(1, ordering: .relaxed)
-        worker.async { [self] in run(body) }
+        worker.async { [self] in running.withLock { _ in run(body) } }
     }
 
-    /// Runs one item on the queue (its worker, or a caller inside `worker.sync`), then counts it done.
+    /// Runs short work at once on the caller's thread when the queue is idle, and says whether
+    /// it did. Handing it to the worker thread and waking the caller back would cost more
+    /// (about 20 µs on this project's machine) than the work itself. Holding `running` keeps
+    /// the worker from starting later work meanwhile, so order holds across threads. Callers
+    /// pass only work that cannot block: never host callbacks or waits.
+    private func ranInline(_ body: () -> Void) -> Bool {
+        guard pendingCount.load(ordering: .relaxed) == 0 else { return false }
+        return running.withLockIfAvailable { _ -> Bool in
+            guard pendingCount.compareExchange(expected: 0, desired: 1, ordering: .acquiring).exchanged else { return false }
+            run(body)
+            return true
+        } ?? false
+    }
+
+    /// Runs one item (on the worker, or inline on a caller), then counts it done.
     private func run(_ body: () -> Void) {
         workerThread.store(UInt(pthread_self()), ordering: .relaxed)
         body()

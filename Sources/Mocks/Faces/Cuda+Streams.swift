@@ -26,7 +26,7 @@ extension Cuda {
         if let scoped = scopedStream {
             stream = scoped
         } else {
-            stream = try StreamGroup.shared(for: runtime.resolve(index, api: "Cuda.currentStream", from: site).device).legacyDefaultStream()
+            stream = try runtime.legacyDefaultStream(index, api: "Cuda.currentStream", from: site)
         }
         runtime.log.recordCall("Cuda.currentStream", device: stream.device.id, stream: stream.id, status: .success, from: site)
         return stream

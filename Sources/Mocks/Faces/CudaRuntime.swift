@@ -1,3 +1,5 @@
+import Synchronization
+
 /// The state behind the `Cuda` face and, later, the C ABI: which real device each `cuda:N`
 /// is (through a `Redirector`), its properties, its memory, and each thread's current device.
 /// `CudaRuntime.shared` serves the process; tests make their own over stand-in devices.
@@ -9,6 +11,8 @@ public final class CudaRuntime: Sendable {
     let log: RedirectionLog
     /// Each thread's current device index (CUDA's `cudaSetDevice` is per host thread).
     private let currentDevices = PerThreadInteger()
+    /// The legacy default stream of each `cuda:N` found so far, by N.
+    private let legacyStreams = Mutex<[CudaStream?]>([])
 
     public init(catalog: CudaDeviceCatalog, memory: DeviceMemory, log: RedirectionLog) {
         self.catalog = catalog
@@ -37,6 +41,20 @@ public final class CudaRuntime: Sendable {
     public func resolve(_ index: Int?, api: String, from site: CallSite) throws(CudaError) -> Resolution {
         let request = DeviceRequest(.cuda, index: index ?? currentDevice)
         return try CudaError.recordingFailures { () throws(DeviceError) in try redirector.resolve(request, api: api, from: site) }
+    }
+
+    /// The legacy default stream of `cuda:index` (the current device when nil). The redirector
+    /// decides each index once, so the stream is looked up once per index and then kept:
+    /// synchronous copies, which all run on it, pay no resolution.
+    public func legacyDefaultStream(_ index: Int?, api: String, from site: CallSite) throws(CudaError) -> CudaStream {
+        let index = index ?? currentDevice
+        if index >= 0, let known = legacyStreams.withLock({ index < $0.count ? $0[index] : nil }) { return known }
+        let stream = try StreamGroup.shared(for: resolve(index, api: api, from: site).device).legacyDefaultStream()
+        legacyStreams.withLock { streams in
+            if streams.count <= index { streams += [CudaStream?](repeating: nil, count: index + 1 - streams.count) }
+            streams[index] = stream
+        }
+        return stream
     }
 
     /// The memory counters of the real device behind `cuda:index`, logged at `debug`.

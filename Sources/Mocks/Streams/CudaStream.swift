@@ -88,6 +88,14 @@ public final class CudaStream: Sendable {
         try StreamErrors.mapped { () throws(DeviceError) -> Result in try group.enqueue(on: self, body) }
     }
 
+    /// Waits for the work queued on this stream so far, and only that (CUDA's synchronous
+    /// copies on their stream); throws what it raised. Unlike `synchronize`, it neither
+    /// records nor waits for other streams: the legacy stream's implicit synchronisation
+    /// already ordered that work when it was queued.
+    package func finishQueuedWork() throws(CudaError) {
+        try StreamErrors.mapped { () throws(DeviceError) in try queue.synchronize() }
+    }
+
     /// `cudaStreamQuery`: `.success` once all queued work has completed, `.notReady` before.
     /// On the legacy stream, the blocking streams' work counts too (see `StreamGroup`).
     package func query(api: String, from site: CallSite) -> CudaError {

@@ -39,8 +39,6 @@ public final class StreamGroup: Sendable {
     private struct State {
         /// Every created stream's queue (the default streams' too), by stream id.
         var queues: [UInt64: StreamQueue] = [:]
-        /// Completes when the legacy stream's work so far has; nil when there is none pending.
-        var legacyTail: (any QueueMarker)?
         var legacyStream: CudaStream?
 
         /// Drops destroyed streams whose work has all completed.
@@ -157,15 +155,14 @@ public final class StreamGroup: Sendable {
                 for entry in state.queues.values where entry.isBlocking && entry.queue !== stream.queue && !entry.queue.isIdle {
                     try stream.queue.wait(for: entry.queue.enqueueMarker())
                 }
-                let result = try body(stream.queue)
-                state.legacyTail = try stream.queue.enqueueMarker()
-                return result
+                return try body(stream.queue)
             }
         }
         guard stream.isBlocking else { return try body(stream.queue) }
         return try state.withLock { state throws(DeviceError) -> Result in
-            if let tail = state.legacyTail {
-                if tail.isComplete { state.legacyTail = nil } else { try stream.queue.wait(for: tail) }
+            // A marker made now covers exactly the legacy work queued before this call.
+            if let legacy = state.legacyStream?.queue, !legacy.isIdle {
+                try stream.queue.wait(for: legacy.enqueueMarker())
             }
             return try body(stream.queue)
         }

@@ -91,7 +91,7 @@ enum CublasOperands {
         let host = HostAddress(pointer)
         try CublasCall.runtime { () throws(CudaError) in
             try stream.enqueue { queue throws(DeviceError) in try queue.copy(from: source, to: host.pointer) }
-            try MemoryTransfers.finish(stream)
+            try stream.finishQueuedWork()
         }
     }
 }

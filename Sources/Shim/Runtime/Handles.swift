@@ -48,7 +48,7 @@ enum CudaHandles {
     static func stream(_ handle: OpaquePointer?, api: String) throws(CudaError) -> CudaStream {
         switch UInt(bitPattern: handle) {
         case 0, legacyStream:
-            return try StreamGroup.shared(for: CudaCall.resolve(api: api).device).legacyDefaultStream()
+            return try CudaCall.runtime.legacyDefaultStream(nil, api: api, from: .native)
         case perThreadStream:
             return try StreamGroup.shared(for: CudaCall.resolve(api: api).device).perThreadDefaultStream()
         default:

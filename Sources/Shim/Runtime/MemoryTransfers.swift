@@ -16,7 +16,7 @@ enum MemoryTransfers {
         let (to, from) = (try MemoryPlace.of(destination), try MemoryPlace.of(source))
         try kind.check(source: from, destination: to)
         try queueCopy(to: to, from: from, count: count, on: stream)
-        if waits || to.isPageable || from.isPageable { try finish(stream) }
+        if waits || to.isPageable || from.isPageable { try stream.finishQueuedWork() }
         return direction(from, to)
     }
 
@@ -35,7 +35,7 @@ enum MemoryTransfers {
             pageable = pageable || rowTo.isPageable || rowFrom.isPageable
             try queueCopy(to: rowTo, from: rowFrom, count: width, on: stream)
         }
-        if waits || pageable { try finish(stream) }
+        if waits || pageable { try stream.finishQueuedWork() }
     }
 
     /// Sets `count` bytes at `destination` to `value`'s low byte (`cudaMemset*`): device
@@ -54,12 +54,6 @@ enum MemoryTransfers {
         } else {
             throw .invalidValue
         }
-    }
-
-    /// Waits for everything queued on `stream` so far (not the work other streams queue).
-    static func finish(_ stream: CudaStream) throws(CudaError) {
-        let marker = try stream.enqueue { queue throws(DeviceError) in try queue.enqueueMarker() }
-        try CudaError.recordingFailures { () throws(DeviceError) in try marker.wait() }
     }
 
     private static func queueCopy(to: MemoryPlace, from: MemoryPlace, count: Int, on stream: CudaStream) throws(CudaError) {
