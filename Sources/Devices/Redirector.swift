@@ -22,11 +22,15 @@ public final class Redirector: Sendable {
     public let registry: DeviceRegistry
     /// `CUDA_VISIBLE_DEVICES` as indices into the `cuda` rule's devices; nil when unset.
     public let visibleCudaDevices: [Int]?
-    private let log: RedirectionLog
-    private let decisions = Mutex<[DeviceRequest: Resolution]>([:])
-    private let opDecisions = Mutex<[OpKey: Resolution]>([:])
+    let log: RedirectionLog
+    let decisions = Mutex<[DeviceRequest: Resolution]>([:])
+    let opDecisions = Mutex<[OpKey: Resolution]>([:])
+    /// Devices taken out of service, and ops disabled on a device, with why (RedirectorFaults).
+    let faults = Mutex(Faults())
+    /// Counts retirements and disabled ops, so callers that cache resolutions know to drop them.
+    let faultGeneration = Atomic<Int>(0)
 
-    private struct OpKey: Hashable {
+    struct OpKey: Hashable {
         let request: DeviceRequest
         let op: KernelOp
         let dtype: DType
@@ -80,16 +84,17 @@ public final class Redirector: Sendable {
         if let known = opDecisions.withLock({ $0[key] }) { return known }
         let primary = try resolve(request, api: api, from: site)
         var chosen = primary
-        if !primary.device.supports(op, dtype) {
-            guard let fallback = primary.fallbacks.first(where: { $0.compute?.supports(op, dtype) == true }),
+        if !serves(primary.entry, op, dtype) {
+            guard let fallback = primary.fallbacks.first(where: { serves($0, op, dtype) }),
                   let device = fallback.compute else {
                 let tried = ([primary.entry] + primary.fallbacks).map(\.id.description).joined(separator: ", ")
                 log.record(.warn, RedirectionRecord(api: api, requested: request.description, status: "unsupported",
                                                     message: "no device has \(op) for \(dtype) (tried \(tried))"), from: site)
                 throw .unsupported(device: primary.entry.id, op: op, dtype: dtype)
             }
+            let why = disabledReason(op, dtype, on: primary.entry.id).map { "its \(op) for \(dtype) failed: \($0)" }
             chosen = Resolution(request: request, entry: fallback, device: device,
-                                reason: "fallback: \(primary.entry.id) has no \(op) for \(dtype)", fallbacks: [])
+                                reason: "fallback: \(primary.entry.id) " + (why ?? "has no \(op) for \(dtype)"), fallbacks: [])
             log.record(.info, RedirectionRecord(api: api, requested: request.description, resolved: fallback.id.description,
                                                 reason: chosen.reason), from: site)
         }
@@ -172,14 +177,19 @@ public final class Redirector: Sendable {
         var notes: [String] = []
         for (position, target) in rule.targets.enumerated() {
             let candidates = devices(for: target)
-            let computing = candidates.filter { $0.compute != nil }
+            let computing = candidates.filter { $0.compute != nil && retiredReason($0.id) == nil }
             for entry in candidates where entry.compute == nil {
                 notes.append("\(entry.id) cannot compute: \(entry.whyNoCompute ?? "no compute backend")")
+            }
+            for entry in candidates {
+                if let why = retiredReason(entry.id) { notes.append("\(entry.id) was retired: \(why)") }
             }
             if candidates.isEmpty { notes.append("\(target): \(whyNoDevices(target))") }
             guard !computing.isEmpty else { continue }
             let reason = (["rule \(rule)"] + notes).joined(separator: "; ")
-            let fallbacks = rule.targets[(position + 1)...].compactMap { devices(for: $0).first { $0.compute != nil } }
+            let fallbacks = rule.targets[(position + 1)...].compactMap { target in
+                devices(for: target).first { $0.compute != nil && retiredReason($0.id) == nil }
+            }
             return (computing.map { Slot(entry: $0, reason: reason, fallbacks: fallbacks) }, reason)
         }
         return ([], (["rule \(rule)"] + notes).joined(separator: "; "))

@@ -11,8 +11,9 @@ public final class CudaRuntime: Sendable {
     let log: RedirectionLog
     /// Each thread's current device index (CUDA's `cudaSetDevice` is per host thread).
     private let currentDevices = PerThreadInteger()
-    /// The legacy default stream of each `cuda:N` found so far, by N.
-    private let legacyStreams = Mutex<[CudaStream?]>([])
+    /// The legacy default stream of each `cuda:N` found so far, by N, and the redirector's
+    /// fault generation they were found in (a retired device drops them).
+    private let legacyStreams = Mutex<(generation: Int, streams: [CudaStream?])>((0, []))
 
     public init(catalog: CudaDeviceCatalog, memory: DeviceMemory, log: RedirectionLog) {
         self.catalog = catalog
@@ -44,15 +45,20 @@ public final class CudaRuntime: Sendable {
     }
 
     /// The legacy default stream of `cuda:index` (the current device when nil). The redirector
-    /// decides each index once, so the stream is looked up once per index and then kept:
-    /// synchronous copies, which all run on it, pay no resolution.
+    /// decides each index once (until a fault retires its device), so the stream is looked up
+    /// once per index and then kept: synchronous copies, which all run on it, pay no resolution.
     public func legacyDefaultStream(_ index: Int?, api: String, from site: CallSite) throws(CudaError) -> CudaStream {
         let index = index ?? currentDevice
-        if index >= 0, let known = legacyStreams.withLock({ index < $0.count ? $0[index] : nil }) { return known }
+        let generation = redirector.generation
+        let known = legacyStreams.withLock { cache in
+            index >= 0 && cache.generation == generation && index < cache.streams.count ? cache.streams[index] : nil
+        }
+        if let known { return known }
         let stream = try StreamGroup.shared(for: resolve(index, api: api, from: site).device).legacyDefaultStream()
-        legacyStreams.withLock { streams in
-            if streams.count <= index { streams += [CudaStream?](repeating: nil, count: index + 1 - streams.count) }
-            streams[index] = stream
+        legacyStreams.withLock { cache in
+            if cache.generation != generation { cache = (generation, []) }
+            if cache.streams.count <= index { cache.streams += [CudaStream?](repeating: nil, count: index + 1 - cache.streams.count) }
+            cache.streams[index] = stream
         }
         return stream
     }
