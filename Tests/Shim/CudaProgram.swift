@@ -1,3 +1,4 @@
+import DeviceShimDevices
 import Foundation
 import Synchronization
 import Testing
@@ -32,12 +33,11 @@ enum CudaProgram {
         var testDescription: String { "DEVICESHIM_POLICY=\(policy)" }
     }
 
-    /// Every backend that can compute. Each program runs on each.
-    /// Add `Backend(policy: "cuda=opencl", resolved: "opencl:0")` and
-    /// `Backend(policy: "cuda=vulkan", resolved: "vulkan:0")` when those backends compute.
-    static let computingBackends: [Backend] = [
-        Backend(policy: "cuda=cpu", resolved: "cpu:0"),
-    ]
+    /// Every backend that computes on this machine (the CPU always; OpenCL and Vulkan where a
+    /// driver is installed, as on CI with PoCL and lavapipe). Each program runs on each.
+    static let computingBackends: [Backend] = BackendKind.allCases.filter { backend in
+        DeviceRegistry.shared.entries(of: backend).first?.compute != nil
+    }.map { Backend(policy: "cuda=\($0)", resolved: "\($0):0") }
 
     static let device = Program(source: "cuda_device.c")
     static let memory = Program(source: "cuda_memory.c")

@@ -34,12 +34,14 @@ enum CudaCall {
 
     /// The one record of a C export (CUDA runtime and cuBLAS alike): `debug` with its details
     /// when it succeeded, `warn` when it `failed`, timed from `start` (0: the log was off then).
-    static func record(_ api: String, status: String, failed: Bool, since start: UInt64, _ details: CallDetails?) {
+    /// `status` (a name) is only spelled out when the record is written.
+    static func record(_ api: String, status: @autoclosure () -> String, failed: Bool, since start: UInt64,
+                       _ details: CallDetails?) {
         let level: LogLevel = failed ? .warn : .debug
         guard log.isEnabled(level) else { return }
         var record = details?() ?? RedirectionRecord(api: api)
         record.api = api
-        record.status = status
+        record.status = status()
         record.timeNanoseconds = start == 0 ? MonotonicClock.now() : start
         if start != 0 { record.durationNanoseconds = MonotonicClock.now() - start }
         log.record(level, record, from: .native)
