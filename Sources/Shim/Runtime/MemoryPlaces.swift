@@ -16,8 +16,8 @@ enum MemoryPlace {
     /// allocation holds (freed, or made up), are `.invalidValue`.
     static func of(_ pointer: UnsafeRawPointer?) throws(CudaError) -> MemoryPlace {
         guard let pointer else { throw .invalidValue }
-        let address = UInt(bitPattern: pointer), memory = CudaCall.runtime.memory
-        guard let (allocation, offset) = memory.registry.resolve(address) else {
+        let address = UInt(bitPattern: pointer)
+        guard let (allocation, offset) = registry.resolve(address) else {
             if memory.isDeviceAddress(address) { throw .invalidValue }
             return .pageableHost(UnsafeMutableRawPointer(mutating: pointer))
         }
@@ -28,6 +28,11 @@ enum MemoryPlace {
             return .pinnedHost(UnsafeMutableRawPointer(mutating: pointer), allocation: allocation)
         }
     }
+
+    /// The process's memory and its pointer registry, held here so that placing a pointer,
+    /// which every copy does twice, reads them without going through the runtime each time.
+    private static let memory = CudaCall.runtime.memory
+    private static let registry = memory.registry
 
     var isDevice: Bool {
         if case .device = self { true } else { false }
