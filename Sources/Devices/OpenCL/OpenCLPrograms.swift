@@ -5,6 +5,7 @@ import Synchronization
 enum OpenCLKernelArgument {
     case buffer(OpenCLBuffer)
     case int64(Int64)
+    case int32(Int32)
     case float32(Float)
     case float64(Double)
     /// Raw bytes of a struct argument (an `OpenCLLayout`).
@@ -77,6 +78,8 @@ final class OpenCLProgram: @unchecked Sendable {
                     status = cl.clSetKernelArg!(object, cl_uint(index), MemoryLayout<OpaquePointer>.size, &memory)
                 case var .int64(value):
                     status = cl.clSetKernelArg!(object, cl_uint(index), 8, &value)
+                case var .int32(value):
+                    status = cl.clSetKernelArg!(object, cl_uint(index), 4, &value)
                 case var .float32(value):
                     status = cl.clSetKernelArg!(object, cl_uint(index), 4, &value)
                 case var .float64(value):
