@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// The GEMM tile of a device: sizes chosen from its work-group limit and local memory.
 struct OpenCLGemmTile: Sendable, Hashable, CustomStringConvertible {
     var tileRows: Int
@@ -5,21 +9,51 @@ struct OpenCLGemmTile: Sendable, Hashable, CustomStringConvertible {
     var depth: Int
     var rowsPerItem: Int
     var columnsPerItem: Int
+    /// Each work-item's rows are contiguous and held as OpenCL vectors (CPU devices).
+    var vectorRows = false
+
+    /// The GPU tiles, largest first.
+    static let gpuCandidates = [
+        OpenCLGemmTile(tileRows: 64, tileColumns: 64, depth: 16, rowsPerItem: 4, columnsPerItem: 4),
+        OpenCLGemmTile(tileRows: 32, tileColumns: 32, depth: 16, rowsPerItem: 4, columnsPerItem: 4),
+        OpenCLGemmTile(tileRows: 16, tileColumns: 16, depth: 8, rowsPerItem: 2, columnsPerItem: 2),
+    ]
+
+    /// A tile written as its `description`, e.g. "64x32x32_8x4"; nil unless the block per
+    /// work-item divides the tile.
+    init?(parsing text: String) {
+        let numbers = text.split(whereSeparator: { $0 == "x" || $0 == "_" || $0 == "v" }).compactMap { Int($0) }
+        guard numbers.count == 5, numbers.allSatisfy({ $0 > 0 }), numbers[0] % numbers[3] == 0, numbers[1] % numbers[4] == 0
+        else { return nil }
+        let vector = text.hasSuffix("v")
+        guard !vector || [2, 4, 8, 16].contains(numbers[3]) else { return nil }
+        self.init(tileRows: numbers[0], tileColumns: numbers[1], depth: numbers[2], rowsPerItem: numbers[3],
+                  columnsPerItem: numbers[4], vectorRows: vector)
+    }
+
+    init(tileRows: Int, tileColumns: Int, depth: Int, rowsPerItem: Int, columnsPerItem: Int, vectorRows: Bool = false) {
+        self.tileRows = tileRows
+        self.tileColumns = tileColumns
+        self.depth = depth
+        self.rowsPerItem = rowsPerItem
+        self.columnsPerItem = columnsPerItem
+        self.vectorRows = vectorRows
+    }
 
     var workGroup: (Int, Int) { (tileRows / rowsPerItem, tileColumns / columnsPerItem) }
-    var description: String { "\(tileRows)x\(tileColumns)x\(depth)_\(rowsPerItem)x\(columnsPerItem)" }
+    var description: String { "\(tileRows)x\(tileColumns)x\(depth)_\(rowsPerItem)x\(columnsPerItem)\(vectorRows ? "v" : "")" }
 
-    /// The largest of a few shapes that fits: 64×64 blocks of 4×4 per work-item (256 items,
-    /// 16-deep slices) where the device allows, smaller where it does not. CPU devices
-    /// (PoCL) run a work-group as loops on one core, so they get blocks of 8×4 per item and
-    /// fewer items, which keeps more of the block in registers.
+    /// The first of a few shapes that fits the device's work-group and local memory limits.
+    /// GPUs: 64×64 blocks, 4×4 per work-item (256 items, 16-deep slices), smaller where the
+    /// device needs. CPU devices (PoCL) run a work-group as loops on one core: each item's
+    /// 16 contiguous rows are one SIMD vector per column, 8 columns, so 64 items cover a
+    /// 64×128 block (measured on PoCL with AVX-512: 2–3× CLBlast's SGEMM, see the report).
     static func choose(for limits: OpenCLDeviceLimits, elementSize: Int, isCPU: Bool) -> OpenCLGemmTile {
         let candidates: [OpenCLGemmTile] = isCPU
-            ? [OpenCLGemmTile(tileRows: 64, tileColumns: 32, depth: 32, rowsPerItem: 8, columnsPerItem: 4),
+            ? [OpenCLGemmTile(tileRows: 64, tileColumns: 128, depth: 32, rowsPerItem: 16, columnsPerItem: 8, vectorRows: true),
+               OpenCLGemmTile(tileRows: 64, tileColumns: 64, depth: 32, rowsPerItem: 16, columnsPerItem: 4, vectorRows: true),
                OpenCLGemmTile(tileRows: 32, tileColumns: 32, depth: 16, rowsPerItem: 4, columnsPerItem: 4)]
-            : [OpenCLGemmTile(tileRows: 64, tileColumns: 64, depth: 16, rowsPerItem: 4, columnsPerItem: 4),
-               OpenCLGemmTile(tileRows: 32, tileColumns: 32, depth: 16, rowsPerItem: 4, columnsPerItem: 4),
-               OpenCLGemmTile(tileRows: 16, tileColumns: 16, depth: 8, rowsPerItem: 2, columnsPerItem: 2)]
+            : gpuCandidates
         for tile in candidates {
             let items = tile.workGroup.0 * tile.workGroup.1
             let local = (tile.tileRows + tile.tileColumns) * tile.depth * elementSize
@@ -33,10 +67,19 @@ extension OpenCLQueue {
     /// The tile used for `dtype`; `DEVICESHIM_OPENCL_GEMM_TILE` ("64x32x32_8x4") overrides it
     /// for tuning.
     func gemmTile(_ dtype: DType) -> OpenCLGemmTile {
-        OpenCLGemmTile.choose(for: owner.limits, elementSize: dtype.byteSize, isCPU: owner.properties.type == .cpu)
+        if let text = getenv("DEVICESHIM_OPENCL_GEMM_TILE").map({ String(cString: $0) }), let tile = OpenCLGemmTile(parsing: text),
+           tile.workGroup.0 * tile.workGroup.1 <= owner.limits.maxWorkGroupSize {
+            return tile
+        }
+        return OpenCLGemmTile.choose(for: owner.limits, elementSize: dtype.byteSize, isCPU: owner.properties.type == .cpu)
     }
 
     public func gemm(_ operation: GemmOperation) throws(DeviceError) {
+        try gemm(operation, tile: gemmTile(operation.dtype))
+    }
+
+    /// `gemm` with a given tile (tests run every variant on any device).
+    func gemm(_ operation: GemmOperation, tile: OpenCLGemmTile) throws(DeviceError) {
         try requireSupport(.gemm, operation.dtype)
         let (m, n, k, batches) = (operation.m, operation.n, operation.k, operation.batchCount)
         guard m >= 0, n >= 0, k >= 0, batches >= 0 else {
@@ -53,7 +96,6 @@ extension OpenCLQueue {
         let c = try checked("C", operation.c, rows: m, columns: n, operation: operation, touched: touched)
         guard touched else { return }
         let dtype = operation.dtype
-        let tile = gemmTile(dtype)
         let fp64 = owner.limits.hasFloat64
         let program = try owner.programs.program("gemm_\(dtype)_\(tile)", device: owner) {
             OpenCLGemmSource.source(dtype, tile: tile, hasFloat64: fp64)
