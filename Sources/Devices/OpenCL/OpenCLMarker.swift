@@ -1,4 +1,5 @@
 import COpenCL
+import Dispatch
 import Synchronization
 
 /// The first error of an OpenCL queue's work, shared with its markers; sticky.
@@ -15,29 +16,46 @@ final class OpenCLQueueFailure: Sendable {
 
 /// A point in an `OpenCLQueue`'s work: a marker command's event. It completes when the work
 /// before it has; its completion time is the event's `CL_PROFILING_COMMAND_END` (the device's
-/// clock, nanoseconds). A marker made after the queue failed is resolved with that error.
+/// clock, nanoseconds). While the queue holds work back (behind a host callback or a foreign
+/// wait) the marker has no event yet; if the queue fails first, it resolves with the error.
 final class OpenCLMarker: QueueMarker, @unchecked Sendable {
-    // Sendable: the event handle never changes and cl_event objects are thread-safe.
-    let event: OpaquePointer?
+    // Sendable: the state is behind a lock; cl_event objects are thread-safe.
+    private enum State {
+        case pending
+        case enqueued(OpenCLHandle)
+        case failed(DeviceError)
+    }
+
     /// The context the event belongs to: queues of it wait on the event directly.
     let context: OpenCLContext
-    private let failure: OpenCLQueueFailure
     private let deviceID: DeviceID
+    private let state = Mutex(State.pending)
+    /// Entered on creation, left once the marker has an event or failed.
+    private let resolution = DispatchGroup()
 
-    /// A marker over `event` (retained by the caller for it), or already failed when nil.
-    init(event: OpaquePointer?, context: OpenCLContext, failure: OpenCLQueueFailure, deviceID: DeviceID) {
-        self.event = event
+    init(context: OpenCLContext, deviceID: DeviceID) {
         self.context = context
-        self.failure = failure
         self.deviceID = deviceID
+        resolution.enter()
     }
 
     private var cl: ds_opencl_functions { context.api.cl }
 
-    /// The event's execution status (CL_COMPLETE, a negative error, or still pending).
-    var status: cl_int {
-        guard let event else { return -1 }
-        return OpenCLMarker.status(of: event, api: context.api)
+    /// Called once, with the marker command's event (retained for the marker).
+    func attach(_ event: OpaquePointer) {
+        state.withLock { $0 = .enqueued(OpenCLHandle(raw: event)) }
+        resolution.leave()
+    }
+
+    /// Called once, when the queue failed before the marker was enqueued.
+    func fail(_ error: DeviceError) {
+        state.withLock { $0 = .failed(error) }
+        resolution.leave()
+    }
+
+    /// The marker command's event, once enqueued.
+    var event: OpaquePointer? {
+        state.withLock { if case let .enqueued(event) = $0 { event.raw } else { nil } }
     }
 
     static func status(of event: OpaquePointer, api: OpenCLAPI) -> cl_int {
@@ -46,21 +64,31 @@ final class OpenCLMarker: QueueMarker, @unchecked Sendable {
         return result == CL_SUCCESS ? value : result
     }
 
-    var isComplete: Bool { status <= CL_COMPLETE }
+    var isComplete: Bool {
+        switch state.withLock({ $0 }) {
+        case .pending: false
+        case .failed: true
+        case let .enqueued(event): Self.status(of: event.raw, api: context.api) <= CL_COMPLETE
+        }
+    }
 
     func wait() throws(DeviceError) {
-        if let event {
-            var waitList: cl_event? = event
+        resolution.wait()
+        switch state.withLock({ $0 }) {
+        case .pending: return
+        case let .failed(error): throw error
+        case let .enqueued(event):
+            var waitList: cl_event? = event.raw
             _ = cl.clWaitForEvents!(1, &waitList)
-        }
-        let status = status
-        guard status == CL_COMPLETE else {
-            throw failure.current ?? .deviceLost(device: deviceID, reason: "work before a marker failed: \(OpenCLStatus.name(status))")
+            let status = Self.status(of: event.raw, api: context.api)
+            guard status == CL_COMPLETE else {
+                throw .deviceLost(device: deviceID, reason: "work before a marker failed: \(OpenCLStatus.name(status))")
+            }
         }
     }
 
     var completionTimeNanoseconds: UInt64? {
-        guard let event, status == CL_COMPLETE else { return nil }
+        guard let event, Self.status(of: event, api: context.api) == CL_COMPLETE else { return nil }
         var end: cl_ulong = 0
         let result = cl.clGetEventProfilingInfo!(event, cl_profiling_info(CL_PROFILING_COMMAND_END), 8, &end, nil)
         return result == CL_SUCCESS ? end : nil

@@ -102,7 +102,7 @@ extension OpenCLQueue {
     func launch(
         _ program: OpenCLProgram, _ kernel: String, _ arguments: [OpenCLKernelArgument], global: [Int], local: [Int]?
     ) throws(DeviceError) {
-        try submit { event throws(DeviceError) in
+        try submit { [self] event throws(DeviceError) in
             try program.enqueue(kernel, arguments, global: global, local: local, queue: queue, event: event)
             return 0
         }

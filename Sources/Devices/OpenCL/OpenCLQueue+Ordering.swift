@@ -4,144 +4,127 @@ import Glibc
 import COpenCL
 import Dispatch
 
-/// Markers, waits and host callbacks: the points where an OpenCL queue meets other queues
-/// and the host.
+/// Markers, waits and host callbacks: where an OpenCL queue meets other queues and the host.
 ///
-/// A wait on a marker of the same context is a barrier on its event. Anything else (another
-/// platform, another backend, a host callback) is a user event: a barrier makes the queue's
-/// later commands wait on it, and a host thread of ours completes it — with CL_COMPLETE, or
-/// with a negative status when the awaited work failed, which fails the commands behind it.
-/// Driver callbacks only hand work to our threads, never run it themselves.
+/// A wait on an enqueued marker of the same context is a barrier on its event. A wait on
+/// anything else (another platform, another backend) and a host callback open a gate: later
+/// commands are held on the host until a thread of ours opens it — after the awaited marker
+/// completed, or after the callback's body ran on `callbackWorker` (the driver's callback
+/// thread only hands the body over, never runs it). A failed wait fails the queue.
 extension OpenCLQueue {
     public func enqueueMarker() throws(DeviceError) -> any QueueMarker {
-        var marker: OpenCLMarker?
-        try submit { event in
-            let status = cl.clEnqueueMarkerWithWaitList!(queue, 0, nil, event)
-            if status == CL_SUCCESS, let made = event.pointee {
-                _ = cl.clRetainEvent!(made)
-                marker = OpenCLMarker(event: made, context: owner.context, failure: failure, deviceID: owner.id)
+        let marker = OpenCLMarker(context: owner.context, deviceID: owner.id)
+        let (failure, id) = (failure, owner.id)
+        do throws(DeviceError) {
+            try submitCommand(dropped: { marker.fail(failure.current ?? .deviceLost(device: id, reason: "the queue failed")) }) {
+                [self] state throws(DeviceError) in
+                let event = try enqueue({ cl.clEnqueueMarkerWithWaitList!(queue, 0, nil, $0) }, in: &state)
+                _ = cl.clRetainEvent!(event)
+                marker.attach(event)
             }
-            return status
+        } catch {
+            marker.fail(error)
+            throw error
         }
-        return marker ?? OpenCLMarker(event: nil, context: owner.context, failure: failure, deviceID: owner.id)
+        return marker
     }
 
     public func wait(for marker: any QueueMarker) throws(DeviceError) {
         if let native = marker as? OpenCLMarker, native.context === owner.context, let event = native.event {
-            try submit { result in
+            try submit { [self] result in
                 var waitList: cl_event? = event
                 return cl.clEnqueueBarrierWithWaitList!(queue, 1, &waitList, result)
             }
             return
         }
-        if marker.isComplete {
-            do throws(DeviceError) { try marker.wait() } catch { failure.record(error) }
-            return
-        }
-        let gate = try gateLaterWork()
-        guard let gate else { return }
-        let failure = failure
-        DispatchQueue.global().async {
-            do throws(DeviceError) {
-                try marker.wait()
-                gate.open()
-            } catch {
-                failure.record(error)
-                gate.fail()
+        let box = SendableMarker(marker: marker)
+        try submitCommand { [self] state throws(DeviceError) in
+            closeGate(&state)
+            DispatchQueue.global().async { [self] in
+                do throws(DeviceError) {
+                    try box.marker.wait()
+                    openGate(failing: nil)
+                } catch {
+                    openGate(failing: error)
+                }
             }
         }
     }
 
     public func enqueueHostCallback(_ body: @escaping @Sendable () -> Void) throws(DeviceError) {
-        try afterEarlierWork { [failure] status in
-            guard status >= 0, failure.current == nil else { return false }
+        try afterEarlierWork { status in
+            guard status == nil else { return }
             body()
-            return true
         }
     }
 
     public func enqueueStatusCallback(_ body: @escaping @Sendable (DeviceError?) -> Void) throws(DeviceError) {
-        if let error = failure.current {
-            callbackWorker.async { body(error) }
-            return
-        }
-        let (failure, id) = (failure, owner.id)
-        try afterEarlierWork { status in
-            if status < 0 { failure.record(.deviceLost(device: id, reason: "queued work failed: \(OpenCLStatus.name(status))")) }
-            body(failure.current)
-            return failure.current == nil
+        let failure = failure
+        try afterEarlierWork(dropped: { [callbackWorker] in callbackWorker.async { body(failure.current) } }) { status in
+            body(status)
         }
     }
 
-    /// Runs `body` on `callbackWorker` once the work enqueued so far has completed (with that
-    /// work's status); work enqueued later waits until `body` returns, and fails if it
-    /// returns false.
-    private func afterEarlierWork(_ body: @escaping @Sendable (cl_int) -> Bool) throws(DeviceError) {
-        guard failure.current == nil else { return }
-        var earlier: cl_event?
-        try submit { event in
-            let status = cl.clEnqueueMarkerWithWaitList!(queue, 0, nil, event)
-            if status == CL_SUCCESS, let made = event.pointee {
-                _ = cl.clRetainEvent!(made)
-                earlier = made
+    /// Runs `body` on `callbackWorker` once the work enqueued so far has completed, with the
+    /// queue's error (nil if none); later work is held until it returns. `dropped` runs
+    /// instead if the queue fails before this is enqueued.
+    private func afterEarlierWork(
+        dropped: (@Sendable () -> Void)? = nil, _ body: @escaping @Sendable (DeviceError?) -> Void
+    ) throws(DeviceError) {
+        try submitCommand(dropped: dropped) { [self] state throws(DeviceError) in
+            let earlier = try enqueue({ cl.clEnqueueMarkerWithWaitList!(queue, 0, nil, $0) }, in: &state)
+            closeGate(&state)
+            let notification = OpenCLEventNotification { [self] status in
+                callbackWorker.async { [self] in
+                    if status < 0 {
+                        failure.record(.deviceLost(device: owner.id, reason: "queued work failed: \(OpenCLStatus.name(status))"))
+                    }
+                    callbackThread.store(UInt(pthread_self()), ordering: .relaxed)
+                    body(failure.current)
+                    callbackThread.store(0, ordering: .relaxed)
+                    openGate(failing: nil)
+                }
             }
-            return status
-        }
-        guard let earlier, let gate = try gateLaterWork() else { return }
-        let notify = OpenCLEventNotification { [self] status in
-            callbackWorker.async { [self] in
-                callbackThread.store(UInt(pthread_self()), ordering: .relaxed)
-                let succeeded = body(status)
-                callbackThread.store(0, ordering: .relaxed)
-                if succeeded { gate.open() } else { gate.fail() }
+            do throws(DeviceError) {
+                try notification.register(on: earlier, api: owner.api, device: owner.id)
+            } catch {
+                state.gateCount -= 1
+                openGates.leave()
+                throw error
             }
         }
-        try notify.register(on: earlier, api: owner.api, device: owner.id)
-        _ = cl.clReleaseEvent!(earlier)
     }
 
-    /// A user event that commands enqueued from now on wait for (through a barrier).
-    private func gateLaterWork() throws(DeviceError) -> OpenCLGate? {
-        let context = try owner.context.handle(for: owner.id)
-        var status: cl_int = CL_SUCCESS
-        guard let user = cl.clCreateUserEvent!(context, &status), status == CL_SUCCESS else {
-            throw .driver(device: owner.id, call: "clCreateUserEvent", code: Int(status))
+    /// Holds later commands until `openGate` (called under the queue's lock).
+    private func closeGate(_ state: inout OpenCLQueueState) {
+        state.gateCount += 1
+        openGates.enter()
+    }
+
+    /// Opens one gate and enqueues the held commands up to the next closed gate; with an
+    /// error (or once the queue has failed), drops them instead.
+    func openGate(failing error: DeviceError?) {
+        if let error { failure.record(error) }
+        let dropped: [@Sendable () -> Void] = state.withLock { state in
+            state.gateCount -= 1
+            while failure.current == nil, state.gateCount == 0, !state.held.isEmpty {
+                let command = state.held.removeFirst()
+                do throws(DeviceError) { try command.run(&state) } catch { failure.record(error) }
+            }
+            guard failure.current != nil else { return [] }
+            let drops = state.held.compactMap(\.dropped)
+            state.held.removeAll()
+            return drops
         }
-        let gate = OpenCLGate(event: user, api: owner.api)
-        var enqueued = false
-        try submit { result in
-            var waitList: cl_event? = user
-            let status = cl.clEnqueueBarrierWithWaitList!(queue, 1, &waitList, result)
-            enqueued = status == CL_SUCCESS
-            return status
-        }
-        guard enqueued else {
-            gate.open()
-            return nil
-        }
-        return gate
+        for drop in dropped { drop() }
+        openGates.leave()
     }
 }
 
-/// A user event that later commands of a queue wait for; opened or failed exactly once.
-final class OpenCLGate: @unchecked Sendable {
-    // Sendable: the handle never changes; clSetUserEventStatus is thread-safe.
-    private let event: OpaquePointer
-    private let api: OpenCLAPI
-
-    init(event: OpaquePointer, api: OpenCLAPI) {
-        self.event = event
-        self.api = api
-    }
-
-    func open() { finish(CL_COMPLETE) }
-    /// Fails the commands waiting for the gate.
-    func fail() { finish(-1) }
-
-    private func finish(_ status: cl_int) {
-        _ = api.cl.clSetUserEventStatus!(event, status)
-        _ = api.cl.clReleaseEvent!(event)
-    }
+/// A marker of any backend handed to the thread that waits for it.
+private struct SendableMarker: @unchecked Sendable {
+    // Sendable: markers are Sendable; the existential only needs the wrapper to cross.
+    let marker: any QueueMarker
 }
 
 /// A body called once when an event completes (or fails), with the event's status.

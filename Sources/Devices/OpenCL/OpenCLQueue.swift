@@ -9,17 +9,22 @@ import Synchronization
 ///
 /// Every enqueue validates its arguments, then enqueues one or more commands at once
 /// (copies are non-blocking: host memory stays valid until they complete). The queue keeps
-/// the event of its last command, so `isIdle` is one status query. Waits on other queues and
-/// host callbacks are user events the next commands wait on (`OpenCLQueue+Ordering`). Once
-/// work fails (a negative event status, or a foreign marker that failed), later work is not
-/// enqueued and `synchronize` throws the error.
+/// the event of its last command, so `isIdle` is one status query. Host callbacks and waits
+/// on other backends' markers open a *gate*: until it opens, later commands are held on the
+/// host, in order, and then enqueued (`OpenCLQueue+Ordering`). Once work fails (a negative
+/// event status, or a foreign marker that failed), held and later work is dropped and
+/// `synchronize` throws the error. (A gate is not a user event with a negative status: the
+/// OpenCL spec leaves what then happens to the commands behind it to the driver, and PoCL 3.1
+/// aborts.)
 public final class OpenCLQueue: DeviceQueue, @unchecked Sendable {
-    // Sendable: the queue handle never changes; `tail` is behind a lock.
+    // Sendable: the queue handle never changes; `state` is behind a lock.
     let owner: OpenCLDevice
     let queue: OpaquePointer
     let failure = OpenCLQueueFailure()
-    /// The last command's event; its lock also keeps enqueues of several threads in order.
-    let tail = Mutex<OpenCLHandle?>(nil)
+    /// The last command's event, gates and held commands; its lock keeps enqueues in order.
+    let state = Mutex(OpenCLQueueState())
+    /// Entered for each gate, left when it opens: `synchronize` waits for them first.
+    let openGates = DispatchGroup()
     /// Runs host callbacks, one at a time, in order.
     let callbackWorker = DispatchQueue(label: "deviceshim.opencl.callbacks")
     /// The thread running a host callback, so `synchronize` from one throws, not hangs.
@@ -47,7 +52,7 @@ public final class OpenCLQueue: DeviceQueue, @unchecked Sendable {
 
     deinit {
         _ = cl.clFinish!(queue)
-        if let last = tail.withLock({ $0 }) { _ = cl.clReleaseEvent!(last.raw) }
+        if let last = state.withLock({ $0.lastEvent }) { _ = cl.clReleaseEvent!(last.raw) }
         _ = cl.clReleaseCommandQueue!(queue)
     }
 
@@ -59,17 +64,19 @@ public final class OpenCLQueue: DeviceQueue, @unchecked Sendable {
     public func copy(from source: UnsafeRawPointer, to destination: BufferRegion) throws(DeviceError) {
         let buffer = try OpenCLValidation.region(destination, role: "destination", on: owner)
         guard destination.byteCount > 0 else { return }
-        try submit { event in
-            cl.clEnqueueWriteBuffer!(queue, buffer.memory, cl_bool(CL_FALSE), destination.offset, destination.byteCount, source,
-                                     0, nil, event)
+        let host = HostAddress(source)
+        try submit { [self] event in
+            cl.clEnqueueWriteBuffer!(queue, buffer.memory, cl_bool(CL_FALSE), destination.offset, destination.byteCount,
+                                     host.pointer, 0, nil, event)
         }
     }
 
     public func copy(from source: BufferRegion, to destination: UnsafeMutableRawPointer) throws(DeviceError) {
         let buffer = try OpenCLValidation.region(source, role: "source", on: owner)
         guard source.byteCount > 0 else { return }
-        try submit { event in
-            cl.clEnqueueReadBuffer!(queue, buffer.memory, cl_bool(CL_FALSE), source.offset, source.byteCount, destination,
+        let host = HostAddress(destination)
+        try submit { [self] event in
+            cl.clEnqueueReadBuffer!(queue, buffer.memory, cl_bool(CL_FALSE), source.offset, source.byteCount, host.pointer,
                                     0, nil, event)
         }
     }
@@ -85,7 +92,7 @@ public final class OpenCLQueue: DeviceQueue, @unchecked Sendable {
             throw .invalidArgument("the source and destination overlap in one buffer")
         }
         guard source.byteCount > 0, !(from === to && source.offset == destination.offset) else { return }
-        try submit { event in
+        try submit { [self] event in
             cl.clEnqueueCopyBuffer!(queue, from.memory, to.memory, source.offset, destination.offset, source.byteCount,
                                     0, nil, event)
         }
@@ -114,7 +121,7 @@ public final class OpenCLQueue: DeviceQueue, @unchecked Sendable {
         }
         for index in (head + middle)..<count { pieces.append((destination.offset + index, [bytes[index % width]], 1)) }
         for piece in pieces {
-            try submit { event in
+            try submit { [self] event in
                 piece.pattern.withUnsafeBytes {
                     cl.clEnqueueFillBuffer!(queue, buffer.memory, $0.baseAddress, $0.count, piece.offset, piece.size, 0, nil, event)
                 }
@@ -125,7 +132,9 @@ public final class OpenCLQueue: DeviceQueue, @unchecked Sendable {
     // MARK: - Completion
 
     public var isIdle: Bool {
-        guard let last = tail.withLock({ $0 }) else { return true }
+        let (held, last) = state.withLock { ($0.gateCount > 0 || !$0.held.isEmpty, $0.lastEvent) }
+        guard !held else { return false }
+        guard let last else { return true }
         return OpenCLMarker.status(of: last.raw, api: owner.api) <= CL_COMPLETE
     }
 
@@ -133,8 +142,9 @@ public final class OpenCLQueue: DeviceQueue, @unchecked Sendable {
         guard callbackThread.load(ordering: .relaxed) != UInt(pthread_self()) else {
             throw .invalidArgument("synchronize was called from a host callback of the same queue, which would wait forever")
         }
+        openGates.wait()
         let finished = cl.clFinish!(queue)
-        if let last = tail.withLock({ $0 }) {
+        if let last = state.withLock({ $0.lastEvent }) {
             let status = OpenCLMarker.status(of: last.raw, api: owner.api)
             if status < 0 { failure.record(.deviceLost(device: owner.id, reason: "queued work failed: \(OpenCLStatus.name(status))")) }
         }
@@ -146,22 +156,61 @@ public final class OpenCLQueue: DeviceQueue, @unchecked Sendable {
 
     // MARK: - Internals
 
-    /// Enqueues one command with `body` (given where its event goes), unless the queue has
-    /// failed; its event becomes the queue's last. A driver error is thrown to the caller.
-    func submit(_ body: (UnsafeMutablePointer<cl_event?>) throws(DeviceError) -> cl_int) throws(DeviceError) {
-        try tail.withLock { last throws(DeviceError) in
-            guard failure.current == nil else { return }
-            var event: cl_event?
-            let status = try body(&event)
-            guard status == CL_SUCCESS, let event else {
-                if OpenCLStatus.isOutOfMemory(status) {
-                    throw .outOfMemory(device: owner.id, requestedBytes: 0, availableBytes: nil)
-                }
-                throw .driver(device: owner.id, call: "enqueue", code: Int(status))
-            }
-            if let previous = last { _ = cl.clReleaseEvent!(previous.raw) }
-            last = OpenCLHandle(raw: event)
-            _ = cl.clFlush!(queue)
-        }
+    /// Enqueues one driver command with `body` (given where its event goes); its event becomes
+    /// the queue's last. Held while a gate is closed; dropped once the queue has failed.
+    func submit(_ body: @escaping (UnsafeMutablePointer<cl_event?>) throws(DeviceError) -> cl_int) throws(DeviceError) {
+        try submitCommand { [self] state throws(DeviceError) in _ = try enqueue(body, in: &state) }
     }
+
+    /// Runs `command` under the queue's lock now, or holds it until every gate is open;
+    /// `dropped` runs instead if the queue fails first. A driver error of a command run now
+    /// is thrown; of a held one, it fails the queue.
+    func submitCommand(dropped: (@Sendable () -> Void)? = nil, _ command: @escaping OpenCLQueueState.Command) throws(DeviceError) {
+        let failed: Bool = try state.withLock { state throws(DeviceError) in
+            guard failure.current == nil else { return true }
+            if state.gateCount > 0 || !state.held.isEmpty {
+                state.held.append(OpenCLQueueState.HeldCommand(run: command, dropped: dropped))
+                return false
+            }
+            try command(&state)
+            return false
+        }
+        if failed { dropped?() }
+    }
+
+    /// Enqueues a driver command and makes its event the last; returns the event.
+    @discardableResult
+    func enqueue(_ body: (UnsafeMutablePointer<cl_event?>) throws(DeviceError) -> cl_int, in state: inout OpenCLQueueState)
+        throws(DeviceError) -> OpaquePointer {
+        var event: cl_event?
+        let status = try body(&event)
+        guard status == CL_SUCCESS, let event else {
+            if OpenCLStatus.isOutOfMemory(status) {
+                throw .outOfMemory(device: owner.id, requestedBytes: 0, availableBytes: nil)
+            }
+            throw .driver(device: owner.id, call: "enqueue", code: Int(status))
+        }
+        if let previous = state.lastEvent { _ = cl.clReleaseEvent!(previous.raw) }
+        state.lastEvent = OpenCLHandle(raw: event)
+        _ = cl.clFlush!(queue)
+        return event
+    }
+}
+
+/// What an `OpenCLQueue` keeps under its lock.
+struct OpenCLQueueState: @unchecked Sendable {
+    // Sendable: only read and written under the queue's lock; held commands capture host
+    // addresses the caller keeps valid until the work completes, as the contract says.
+    /// Work run under the queue's lock: enqueues driver commands or opens a gate.
+    typealias Command = (inout OpenCLQueueState) throws(DeviceError) -> Void
+
+    struct HeldCommand: @unchecked Sendable {
+        let run: Command
+        let dropped: (@Sendable () -> Void)?
+    }
+
+    var lastEvent: OpenCLHandle?
+    /// Gates not yet open: while there are any, commands are held.
+    var gateCount = 0
+    var held: [HeldCommand] = []
 }
