@@ -38,6 +38,12 @@ struct OpenCLProgramCacheTests {
         let fourth = OpenCLProgramCache(directory: directory)
         release(try fourth.program(name: "twice", source: source, options: "", device: device), device)
         #expect(fourth.binaryLoadCount.load(ordering: .relaxed) == 1)
+        unlink(path)
+        var folder = directory
+        for _ in 0..<3 {
+            rmdir(folder)
+            folder = String(folder[..<(folder.lastIndex(of: "/") ?? folder.endIndex)])
+        }
     }
 
     @Test func aCompileErrorCarriesTheBuildLog() throws {
