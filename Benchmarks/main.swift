@@ -14,6 +14,7 @@ import Glibc
 let groups: [(name: String, summary: String, run: () -> Void)] = [
     ("log", "redirection log: disabled sites, file records, native caller capture", LogBenchmarks.run),
     ("devices", "CPU backend: float32 GEMM, 16M add/mul/sum, against numpy and PyTorch (CPU)", DeviceBenchmarks.run),
+    ("opencl", "OpenCL backend: SGEMM against CLBlast on the same device, add, copies, launch latency", OpenCLBenchmarks.run),
 ]
 
 @MainActor

@@ -11,7 +11,7 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 
 if (($# == 0)); then
-  echo "usage: scripts/benchmark.sh GROUP... | all   (groups: log, devices, software, cuda)" >&2
+  echo "usage: scripts/benchmark.sh GROUP... | all   (groups: log, devices, software, cuda, opencl)" >&2
   exit 2
 fi
 
@@ -65,6 +65,18 @@ for group in "$@"; do
       OPENBLAS_CORETYPE="$(openblas_coretype)" OPENBLAS_NUM_THREADS="${OPENBLAS_NUM_THREADS:-$(nproc)}" \
       LD_LIBRARY_PATH="$cuda/lib${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}" \
       "$root/preload/deviceshim-run" "$peer"
+  fi
+  # `opencl`: the OpenCL backend on the first OpenCL device. CLBlast's SGEMM runs first on
+  # that device (peers/opencl_clblast_sgemm.c); the Swift group reads its numbers from the
+  # file DEVICESHIM_CLBLAST_RESULTS names and prints ours/CLBlast next to them.
+  if [[ "$group" == opencl || "$group" == all ]]; then
+    echo "== opencl: CLBlast SGEMM peer on the same device"
+    peer="$root/.build/opencl_clblast_sgemm"
+    mkdir -p "$root/.build"
+    gcc -O2 "$root/Benchmarks/peers/opencl_clblast_sgemm.c" -o "$peer" -lclblast -lOpenCL
+    clblast_results="$root/.build/opencl_clblast_sgemm.txt"
+    "$peer" 256 512 1024 | tee "$clblast_results"
+    export DEVICESHIM_CLBLAST_RESULTS="$clblast_results"
   fi
   [[ "$group" == software || "$group" == cuda ]] || groups+=("$group")
 done

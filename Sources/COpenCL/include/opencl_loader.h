@@ -26,17 +26,49 @@ extern "C" {
 #define DS_OPENCL_LIBRARY "libOpenCL.so.1"
 
 /// The entry points the table holds, one X(name) each. Loading fails if one is missing.
-/// Discovery needs these four; the compute backend adds its own (clCreateContext,
-/// clCreateCommandQueueWithProperties, clCreateBuffer, clCreateProgramWithSource,
-/// clCreateKernel, clEnqueueNDRangeKernel, ...) here, and they appear as table fields.
+/// Discovery needs the first four; the compute backend (Sources/Devices/OpenCL) the rest, all
+/// of OpenCL 1.2, which every ICD loader exports.
 #define DS_OPENCL_REQUIRED_ENTRY_POINTS(X) \
     X(clGetPlatformIDs)                    \
     X(clGetPlatformInfo)                   \
     X(clGetDeviceIDs)                      \
-    X(clGetDeviceInfo)
+    X(clGetDeviceInfo)                     \
+    X(clCreateContext)                     \
+    X(clReleaseContext)                    \
+    X(clCreateCommandQueue)                \
+    X(clReleaseCommandQueue)               \
+    X(clFlush)                             \
+    X(clFinish)                            \
+    X(clCreateBuffer)                      \
+    X(clReleaseMemObject)                  \
+    X(clEnqueueWriteBuffer)                \
+    X(clEnqueueReadBuffer)                 \
+    X(clEnqueueCopyBuffer)                 \
+    X(clEnqueueFillBuffer)                 \
+    X(clEnqueueMarkerWithWaitList)         \
+    X(clEnqueueBarrierWithWaitList)        \
+    X(clEnqueueNDRangeKernel)              \
+    X(clCreateUserEvent)                   \
+    X(clSetUserEventStatus)                \
+    X(clSetEventCallback)                  \
+    X(clWaitForEvents)                     \
+    X(clGetEventInfo)                      \
+    X(clGetEventProfilingInfo)             \
+    X(clRetainEvent)                       \
+    X(clReleaseEvent)                      \
+    X(clCreateProgramWithSource)           \
+    X(clCreateProgramWithBinary)           \
+    X(clBuildProgram)                      \
+    X(clGetProgramInfo)                    \
+    X(clGetProgramBuildInfo)               \
+    X(clReleaseProgram)                    \
+    X(clCreateKernel)                      \
+    X(clSetKernelArg)                      \
+    X(clReleaseKernel)
 
 /// Entry points a loader may lack (newer OpenCL versions): NULL in the table when missing.
-#define DS_OPENCL_OPTIONAL_ENTRY_POINTS(X) /* none yet */
+#define DS_OPENCL_OPTIONAL_ENTRY_POINTS(X) \
+    X(clCreateCommandQueueWithProperties)
 
 /// One function pointer per entry point, named as the OpenCL function it points to.
 typedef struct ds_opencl_functions {

@@ -2,7 +2,7 @@
 enum BuiltInBackends {
     static let providers: [@Sendable () -> BackendInventory] = [
         cpu,
-        { describedOnly(OpenCLDiscovery.discover()) },
+        { OpenCLBackend.inventory() },
         { describedOnly(VulkanDiscovery.discover()) },
     ]
 

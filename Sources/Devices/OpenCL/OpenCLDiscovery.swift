@@ -11,10 +11,16 @@ public enum OpenCLDiscovery {
     /// Every device of every platform, in platform order then device order.
     /// - Parameter library: the ICD loader to open; tests name one that does not exist.
     public static func discover(library: String = defaultLibrary) -> BackendDiscovery {
+        discoverWithHandles(library: library).discovery
+    }
+
+    /// The discovery and, for each device it lists (same order), the driver's handles to
+    /// compute on it; the API table is nil when the loader could not be used.
+    static func discoverWithHandles(library: String = defaultLibrary) -> (discovery: BackendDiscovery, handles: [OpenCLDeviceHandle], api: OpenCLAPI?) {
         let start = ContinuousClock.now
-        var discovery = enumerate(library: library)
-        discovery.elapsedNanoseconds = nanoseconds(start.duration(to: .now))
-        return discovery
+        var found = enumerate(library: library)
+        found.discovery.elapsedNanoseconds = nanoseconds(start.duration(to: .now))
+        return found
     }
 
     private static func nanoseconds(_ duration: Duration) -> UInt64 {
@@ -22,28 +28,38 @@ public enum OpenCLDiscovery {
         return UInt64(max(0, seconds)) * 1_000_000_000 + UInt64(max(0, attoseconds) / 1_000_000_000)
     }
 
-    private static func enumerate(library: String) -> BackendDiscovery {
+    private static func enumerate(library: String) -> (discovery: BackendDiscovery, handles: [OpenCLDeviceHandle], api: OpenCLAPI?) {
         let functions: ds_opencl_functions
         switch load(library) {
         case .success(let loaded): functions = loaded
-        case .failure(let reason): return BackendDiscovery(backend: .opencl, devices: [], note: "OpenCL unavailable: \(reason)")
+        case .failure(let reason): return (BackendDiscovery(backend: .opencl, devices: [], note: "OpenCL unavailable: \(reason)"), [], nil)
         }
         guard let getPlatformIDs = functions.clGetPlatformIDs, let getPlatformInfo = functions.clGetPlatformInfo,
               let getDeviceIDs = functions.clGetDeviceIDs, let getDeviceInfo = functions.clGetDeviceInfo
-        else { return BackendDiscovery(backend: .opencl, devices: [], note: "OpenCL unavailable: \(library) lacks an entry point") }
+        else { return (BackendDiscovery(backend: .opencl, devices: [], note: "OpenCL unavailable: \(library) lacks an entry point"), [], nil) }
+        let api = OpenCLAPI(functions)
+        let (discovery, handles) = enumerate(library: library, getPlatformIDs, getPlatformInfo, getDeviceIDs, getDeviceInfo)
+        return (discovery, handles, api)
+    }
+
+    private static func enumerate(
+        library: String, _ getPlatformIDs: cl_api_clGetPlatformIDs, _ getPlatformInfo: cl_api_clGetPlatformInfo,
+        _ getDeviceIDs: cl_api_clGetDeviceIDs, _ getDeviceInfo: cl_api_clGetDeviceInfo
+    ) -> (BackendDiscovery, [OpenCLDeviceHandle]) {
+        var handles: [OpenCLDeviceHandle] = []
 
         var platformCount: cl_uint = 0
         let status = getPlatformIDs(0, nil, &platformCount)
         if status == CL_PLATFORM_NOT_FOUND_KHR || (status == CL_SUCCESS && platformCount == 0) {
-            return BackendDiscovery(backend: .opencl, devices: [], note: "no OpenCL platform: \(library) found no installed driver (ICD)")
+            return (BackendDiscovery(backend: .opencl, devices: [], note: "no OpenCL platform: \(library) found no installed driver (ICD)"), [])
         }
         guard status == CL_SUCCESS else {
-            return BackendDiscovery(backend: .opencl, devices: [], note: "clGetPlatformIDs failed: \(OpenCLQueryFailure.statusName(status))")
+            return (BackendDiscovery(backend: .opencl, devices: [], note: "clGetPlatformIDs failed: \(OpenCLQueryFailure.statusName(status))"), [])
         }
         var platforms = [cl_platform_id?](repeating: nil, count: Int(platformCount))
         let listed = getPlatformIDs(platformCount, &platforms, &platformCount)
         guard listed == CL_SUCCESS else {
-            return BackendDiscovery(backend: .opencl, devices: [], note: "clGetPlatformIDs failed: \(OpenCLQueryFailure.statusName(listed))")
+            return (BackendDiscovery(backend: .opencl, devices: [], note: "clGetPlatformIDs failed: \(OpenCLQueryFailure.statusName(listed))"), [])
         }
 
         var devices: [DeviceProperties] = []
@@ -68,13 +84,14 @@ public enum OpenCLDiscovery {
                 do {
                     let (properties, note) = try describe(deviceInfo, platformName: platformName)
                     devices.append(properties)
+                    handles.append(OpenCLDeviceHandle(platform: platform, device: device, platformIndex: platformIndex))
                     if let note { notes.append("\(properties.name): \(note)") }
                 } catch {
                     notes.append("\(platformName) device \(deviceIndex) skipped: \(error)")
                 }
             }
         }
-        return BackendDiscovery(backend: .opencl, devices: devices, note: notes.isEmpty ? nil : notes.joined(separator: "; "))
+        return (BackendDiscovery(backend: .opencl, devices: devices, note: notes.isEmpty ? nil : notes.joined(separator: "; ")), handles)
     }
 
     private static func load(_ library: String) -> Result<ds_opencl_functions, LoadFailure> {

@@ -1,0 +1,133 @@
+/// The kernel entry points of an OpenCL queue: validation (as the CPU queue does), then one
+/// launch of the op's kernel — the dense variant when every operand is contiguous, else the
+/// strided one over a collapsed `OpenCLLayout` (several launches past 8 dimensions).
+extension OpenCLQueue {
+    public func unary(_ op: UnaryOp, input: StridedOperand, output: StridedOperand) throws(DeviceError) {
+        try requireSupport(.unary(op), input.dtype)
+        let inputBuffer = try OpenCLValidation.operand(input, role: "input", dtype: input.dtype, on: owner)
+        let outputBuffer = try OpenCLValidation.operand(output, role: "output", dtype: op.producesBool ? .bool : input.dtype,
+                                                        isOutput: true, on: owner)
+        try OpenCLValidation.sameShape([("input", input), ("output", output)])
+        let (dtype, fp64) = (input.dtype, owner.limits.hasFloat64)
+        try runElementwise("unary_\(dtype)", kernel: op.rawValue, output: (outputBuffer, output), inputs: [(inputBuffer, input)]) {
+            OpenCLElementwiseSource.unary(dtype, hasFloat64: fp64)
+        }
+    }
+
+    public func binary(_ op: BinaryOp, lhs: StridedOperand, rhs: StridedOperand, output: StridedOperand) throws(DeviceError) {
+        guard lhs.dtype == rhs.dtype else {
+            throw .invalidArgument("\(op) needs operands of one dtype, not \(lhs.dtype) and \(rhs.dtype)")
+        }
+        try requireSupport(.binary(op), lhs.dtype)
+        let lhsBuffer = try OpenCLValidation.operand(lhs, role: "left operand", dtype: lhs.dtype, on: owner)
+        let rhsBuffer = try OpenCLValidation.operand(rhs, role: "right operand", dtype: lhs.dtype, on: owner)
+        let outputBuffer = try OpenCLValidation.operand(output, role: "output", dtype: op.producesBool ? .bool : lhs.dtype,
+                                                        isOutput: true, on: owner)
+        try OpenCLValidation.sameShape([("left operand", lhs), ("right operand", rhs), ("output", output)])
+        let (dtype, fp64) = (lhs.dtype, owner.limits.hasFloat64)
+        try runElementwise("binary_\(dtype)", kernel: op.rawValue, output: (outputBuffer, output),
+                           inputs: [(lhsBuffer, lhs), (rhsBuffer, rhs)]) {
+            OpenCLElementwiseSource.binary(dtype, hasFloat64: fp64)
+        }
+    }
+
+    public func convert(input: StridedOperand, output: StridedOperand) throws(DeviceError) {
+        try requireSupport(.convert(from: input.dtype), output.dtype)
+        let inputBuffer = try OpenCLValidation.operand(input, role: "input", dtype: input.dtype, on: owner)
+        let outputBuffer = try OpenCLValidation.operand(output, role: "output", dtype: output.dtype, isOutput: true, on: owner)
+        try OpenCLValidation.sameShape([("input", input), ("output", output)])
+        let (source, fp64) = (input.dtype, owner.limits.hasFloat64)
+        try runElementwise("convert_from_\(source)", kernel: "to_\(output.dtype)", output: (outputBuffer, output),
+                           inputs: [(inputBuffer, input)]) {
+            OpenCLElementwiseSource.convert(from: source, hasFloat64: fp64)
+        }
+    }
+
+    public func reduce(_ op: ReductionOp, input: StridedOperand, axis: Int, output: StridedOperand) throws(DeviceError) {
+        try requireSupport(.reduce(op), input.dtype)
+        let inputBuffer = try OpenCLValidation.operand(input, role: "input", dtype: input.dtype, on: owner)
+        let outputBuffer = try OpenCLValidation.operand(output, role: "output", dtype: op.outputType(for: input.dtype),
+                                                        isOutput: true, on: owner)
+        guard input.shape.indices.contains(axis) else {
+            throw .invalidArgument("axis \(axis) is not an axis of shape \(input.shape)")
+        }
+        var reducedShape = input.shape
+        reducedShape[axis] = 1
+        guard output.shape == reducedShape else {
+            throw .invalidArgument("reducing axis \(axis) of shape \(input.shape) gives shape \(reducedShape), "
+                + "not the output's \(output.shape)")
+        }
+        let allowsEmpty = [.sum, .prod, .any, .all].contains(op)
+        guard input.shape[axis] > 0 || allowsEmpty || output.elementCount == 0 else {
+            throw .invalidArgument("\(op) of an empty axis has no value")
+        }
+        let layout = OpenCLLayout(shape: reducedShape, operands: [(output.offset, output.strides), (input.offset, input.strides)])
+        guard layout.elementCount > 0 else { return }
+        let (dtype, fp64) = (input.dtype, owner.limits.hasFloat64)
+        let program = try owner.programs.program("reduce_\(dtype)", device: owner) {
+            OpenCLReductionSource.source(dtype, hasFloat64: fp64)
+        }
+        let (length, axisStride) = (input.shape[axis], input.strides[axis])
+        let group = owner.limits.elementwiseGroupSize
+        let byGroups = length >= 256 && layout.elementCount < owner.limits.computeUnits * 32 && group > 1
+        for piece in layout.pieces() {
+            var arguments: [OpenCLKernelArgument] = [.buffer(outputBuffer), .buffer(inputBuffer), .bytes(piece.packed),
+                                                     .int64(Int64(length)), .int64(Int64(axisStride))]
+            if byGroups {
+                arguments += [.local(group * 8), .local(group * 8)]
+                try launch(program, "\(op.rawValue)_groups", arguments, global: min(piece.elementCount, 4096) * group, local: group)
+            } else {
+                try launch(program, "\(op.rawValue)_rows", arguments, global: Self.gridSize(piece.elementCount, group), local: group)
+            }
+        }
+    }
+
+    // MARK: - Launching
+
+    func requireSupport(_ op: KernelOp, _ dtype: DType) throws(DeviceError) {
+        guard owner.supports(op, dtype) else { throw .unsupported(device: owner.id, op: op, dtype: dtype) }
+    }
+
+    /// Work-items for a grid-stride loop over `count` elements: whole groups, at most 1024.
+    static func gridSize(_ count: Int, _ group: Int) -> Int {
+        min((count + group - 1) / group, 1024) * group
+    }
+
+    func launch(
+        _ program: OpenCLProgram, _ kernel: String, _ arguments: [OpenCLKernelArgument], global: Int, local: Int
+    ) throws(DeviceError) {
+        try launch(program, kernel, arguments, global: [global], local: [local])
+    }
+
+    func launch(
+        _ program: OpenCLProgram, _ kernel: String, _ arguments: [OpenCLKernelArgument], global: [Int], local: [Int]?
+    ) throws(DeviceError) {
+        try submit { [self] event throws(DeviceError) in
+            try program.enqueue(kernel, arguments, global: global, local: local, queue: queue, event: event)
+            return 0
+        }
+    }
+
+    private func runElementwise(
+        _ programName: String, kernel: String, output: (OpenCLBuffer, StridedOperand), inputs: [(OpenCLBuffer, StridedOperand)],
+        source: () -> String
+    ) throws(DeviceError) {
+        let all = [output] + inputs
+        let layout = OpenCLLayout(shape: output.1.shape, operands: all.map { ($0.1.offset, $0.1.strides) })
+        let count = layout.elementCount
+        guard count > 0 else { return }
+        let program = try owner.programs.program(programName, device: owner, source: source)
+        let buffers = all.map { OpenCLKernelArgument.buffer($0.0) }
+        let group = owner.limits.elementwiseGroupSize
+        if all.indices.allSatisfy(layout.isDense) {
+            let offsets = (0..<3).map { OpenCLKernelArgument.int64(Int64($0 < layout.offsets.count ? layout.offsets[$0] : 0)) }
+            try launch(program, "\(kernel)_c", buffers + [.int64(Int64(count))] + offsets,
+                       global: (count + group - 1) / group * group, local: group)
+            return
+        }
+        for piece in layout.pieces() {
+            try launch(program, "\(kernel)_s", buffers + [.bytes(piece.packed)], global: Self.gridSize(piece.elementCount, group),
+                       local: group)
+        }
+    }
+}
