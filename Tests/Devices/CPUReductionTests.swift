@@ -13,7 +13,7 @@ import Testing
         for op in ops {
             let shapes = randomShapes(count: 16, using: &random).filter { !$0.isEmpty }
             for (index, shape) in shapes.enumerated() {
-                for axis in shape.indices where shape[axis] > 0 || ReductionFunctions.allowsEmptyAxis(op) {
+                for axis in shape.indices where shape[axis] > 0 || op.allowsEmptyAxis {
                     var outputShape = shape
                     outputShape[axis] = 1
                     let inputLayout = Layout.allCases[(index + axis) % 5]

@@ -79,7 +79,7 @@ public final class CPUQueue: DeviceQueue {
         let inputBuffer = try CPUValidation.operand(input, role: "input", dtype: input.dtype)
         let outputBuffer = try CPUValidation.operand(output, role: "output", dtype: op.producesBool ? .bool : input.dtype,
                                                      isOutput: true)
-        try CPUValidation.sameShape([("input", input), ("output", output)])
+        try StridedOperand.checkSameShape([("input", input), ("output", output)])
         let operands = elementwise(output: (outputBuffer, output), inputs: [(inputBuffer, input)])
         let dtype = input.dtype
         submit { withExtendedLifetime((inputBuffer, outputBuffer)) { UnaryFunctions.run(op, dtype, operands) } }
@@ -94,7 +94,7 @@ public final class CPUQueue: DeviceQueue {
         let rhsBuffer = try CPUValidation.operand(rhs, role: "right operand", dtype: lhs.dtype)
         let outputBuffer = try CPUValidation.operand(output, role: "output", dtype: op.producesBool ? .bool : lhs.dtype,
                                                      isOutput: true)
-        try CPUValidation.sameShape([("left operand", lhs), ("right operand", rhs), ("output", output)])
+        try StridedOperand.checkSameShape([("left operand", lhs), ("right operand", rhs), ("output", output)])
         let operands = elementwise(output: (outputBuffer, output), inputs: [(lhsBuffer, lhs), (rhsBuffer, rhs)])
         let dtype = lhs.dtype
         submit { withExtendedLifetime((lhsBuffer, rhsBuffer, outputBuffer)) { BinaryFunctions.run(op, dtype, operands) } }
@@ -105,18 +105,7 @@ public final class CPUQueue: DeviceQueue {
         let inputBuffer = try CPUValidation.operand(input, role: "input", dtype: input.dtype)
         let outputBuffer = try CPUValidation.operand(output, role: "output", dtype: op.outputType(for: input.dtype),
                                                      isOutput: true)
-        guard input.shape.indices.contains(axis) else {
-            throw .invalidArgument("axis \(axis) is not an axis of shape \(input.shape)")
-        }
-        var reducedShape = input.shape
-        reducedShape[axis] = 1
-        guard output.shape == reducedShape else {
-            throw .invalidArgument("reducing axis \(axis) of shape \(input.shape) gives shape \(reducedShape), "
-                + "not the output's \(output.shape)")
-        }
-        guard input.shape[axis] > 0 || ReductionFunctions.allowsEmptyAxis(op) || output.elementCount == 0 else {
-            throw .invalidArgument("\(op) of an empty axis has no value")
-        }
+        let reducedShape = try op.checkShapes(input: input, axis: axis, output: output)
         // The walk over outputs: the reduced axis has length 1 there, so it drops out.
         let operands = ReductionOperands(
             output: outputBuffer.baseAddress, input: inputBuffer.baseAddress,
@@ -130,7 +119,7 @@ public final class CPUQueue: DeviceQueue {
         try requireSupport(.convert(from: input.dtype), output.dtype)
         let inputBuffer = try CPUValidation.operand(input, role: "input", dtype: input.dtype)
         let outputBuffer = try CPUValidation.operand(output, role: "output", dtype: output.dtype, isOutput: true)
-        try CPUValidation.sameShape([("input", input), ("output", output)])
+        try StridedOperand.checkSameShape([("input", input), ("output", output)])
         let operands = elementwise(output: (outputBuffer, output), inputs: [(inputBuffer, input)])
         let (source, destination) = (input.dtype, output.dtype)
         submit {

@@ -12,14 +12,6 @@ enum ReductionFunctions {
         dtype != .bool || (op != .sum && op != .prod)
     }
 
-    /// Whether `op` has a value for an empty axis.
-    static func allowsEmptyAxis(_ op: ReductionOp) -> Bool {
-        switch op {
-        case .sum, .prod, .any, .all: true
-        case .max, .min, .argmax, .argmin: false
-        }
-    }
-
     /// Runs `op` on an input of `dtype` (operands validated, op supported).
     static func run(_ op: ReductionOp, _ dtype: DType, _ operands: ReductionOperands) {
         switch dtype {

@@ -7,7 +7,7 @@ extension OpenCLQueue {
         let inputBuffer = try OpenCLValidation.operand(input, role: "input", dtype: input.dtype, on: owner)
         let outputBuffer = try OpenCLValidation.operand(output, role: "output", dtype: op.producesBool ? .bool : input.dtype,
                                                         isOutput: true, on: owner)
-        try OpenCLValidation.sameShape([("input", input), ("output", output)])
+        try StridedOperand.checkSameShape([("input", input), ("output", output)])
         let (dtype, fp64) = (input.dtype, owner.limits.hasFloat64)
         try runElementwise("unary_\(dtype)", kernel: op.rawValue, output: (outputBuffer, output), inputs: [(inputBuffer, input)]) {
             OpenCLElementwiseSource.unary(dtype, hasFloat64: fp64)
@@ -23,7 +23,7 @@ extension OpenCLQueue {
         let rhsBuffer = try OpenCLValidation.operand(rhs, role: "right operand", dtype: lhs.dtype, on: owner)
         let outputBuffer = try OpenCLValidation.operand(output, role: "output", dtype: op.producesBool ? .bool : lhs.dtype,
                                                         isOutput: true, on: owner)
-        try OpenCLValidation.sameShape([("left operand", lhs), ("right operand", rhs), ("output", output)])
+        try StridedOperand.checkSameShape([("left operand", lhs), ("right operand", rhs), ("output", output)])
         let (dtype, fp64) = (lhs.dtype, owner.limits.hasFloat64)
         try runElementwise("binary_\(dtype)", kernel: op.rawValue, output: (outputBuffer, output),
                            inputs: [(lhsBuffer, lhs), (rhsBuffer, rhs)]) {
@@ -35,7 +35,7 @@ extension OpenCLQueue {
         try requireSupport(.convert(from: input.dtype), output.dtype)
         let inputBuffer = try OpenCLValidation.operand(input, role: "input", dtype: input.dtype, on: owner)
         let outputBuffer = try OpenCLValidation.operand(output, role: "output", dtype: output.dtype, isOutput: true, on: owner)
-        try OpenCLValidation.sameShape([("input", input), ("output", output)])
+        try StridedOperand.checkSameShape([("input", input), ("output", output)])
         let (source, fp64) = (input.dtype, owner.limits.hasFloat64)
         try runElementwise("convert_from_\(source)", kernel: "to_\(output.dtype)", output: (outputBuffer, output),
                            inputs: [(inputBuffer, input)]) {
@@ -48,19 +48,7 @@ extension OpenCLQueue {
         let inputBuffer = try OpenCLValidation.operand(input, role: "input", dtype: input.dtype, on: owner)
         let outputBuffer = try OpenCLValidation.operand(output, role: "output", dtype: op.outputType(for: input.dtype),
                                                         isOutput: true, on: owner)
-        guard input.shape.indices.contains(axis) else {
-            throw .invalidArgument("axis \(axis) is not an axis of shape \(input.shape)")
-        }
-        var reducedShape = input.shape
-        reducedShape[axis] = 1
-        guard output.shape == reducedShape else {
-            throw .invalidArgument("reducing axis \(axis) of shape \(input.shape) gives shape \(reducedShape), "
-                + "not the output's \(output.shape)")
-        }
-        let allowsEmpty = [.sum, .prod, .any, .all].contains(op)
-        guard input.shape[axis] > 0 || allowsEmpty || output.elementCount == 0 else {
-            throw .invalidArgument("\(op) of an empty axis has no value")
-        }
+        let reducedShape = try op.checkShapes(input: input, axis: axis, output: output)
         let layout = OpenCLLayout(shape: reducedShape, operands: [(output.offset, output.strides), (input.offset, input.strides)])
         guard layout.elementCount > 0 else { return }
         let (dtype, fp64) = (input.dtype, owner.limits.hasFloat64)

@@ -19,27 +19,13 @@ enum OpenCLValidation {
         return buffer
     }
 
-    /// Checks that `operand` lies inside a buffer the queue reaches and has `dtype`; an output
-    /// must not broadcast.
+    /// Checks that `operand` lies inside a buffer the queue reaches and has `dtype` (see
+    /// `StridedOperand.check`).
     static func operand(
         _ operand: StridedOperand, role: String, dtype: DType, isOutput: Bool = false, on device: OpenCLDevice
     ) throws(DeviceError) -> OpenCLBuffer {
         let buffer = try buffer(operand.buffer, role: role, on: device)
-        _ = try operand.validated()
-        guard operand.dtype == dtype else {
-            throw .invalidArgument("the \(role) is \(operand.dtype), it must be \(dtype)")
-        }
-        if isOutput, operand.elementCount > 1, zip(operand.shape, operand.strides).contains(where: { $0 > 1 && $1 == 0 }) {
-            throw .invalidArgument("the \(role) has a stride of 0 (shape \(operand.shape), strides \(operand.strides))")
-        }
+        try operand.check(as: role, dtype: dtype, isOutput: isOutput)
         return buffer
-    }
-
-    static func sameShape(_ operands: [(role: String, operand: StridedOperand)]) throws(DeviceError) {
-        guard let first = operands.first else { return }
-        for other in operands.dropFirst() where other.operand.shape != first.operand.shape {
-            throw .invalidArgument("the \(first.role) has shape \(first.operand.shape) but the \(other.role) has "
-                + "\(other.operand.shape)")
-        }
     }
 }

@@ -1,0 +1,53 @@
+/// The checks every backend makes on an op's operands before it queues the op, each throwing
+/// the `invalidArgument` a caller can act on. Backends add their own (whose buffer it is).
+extension StridedOperand {
+    /// Throws unless the operand lies inside its buffer and has `dtype`. An output must not
+    /// broadcast: a stride of 0 along a dimension longer than 1 would write one element twice.
+    /// `role` ("input", "output", …) names the operand in the error.
+    public func check(as role: String, dtype: DType, isOutput: Bool = false) throws(DeviceError) {
+        _ = try validated()
+        guard self.dtype == dtype else {
+            throw .invalidArgument("the \(role) is \(self.dtype), it must be \(dtype)")
+        }
+        if isOutput, elementCount > 1, zip(shape, strides).contains(where: { $0 > 1 && $1 == 0 }) {
+            throw .invalidArgument("the \(role) has a stride of 0 (shape \(shape), strides \(strides))")
+        }
+    }
+
+    /// Throws unless all `operands` have one shape.
+    public static func checkSameShape(_ operands: [(role: String, operand: StridedOperand)]) throws(DeviceError) {
+        guard let first = operands.first else { return }
+        for other in operands.dropFirst() where other.operand.shape != first.operand.shape {
+            throw .invalidArgument("the \(first.role) has shape \(first.operand.shape) but the \(other.role) has "
+                + "\(other.operand.shape)")
+        }
+    }
+}
+
+extension ReductionOp {
+    /// Whether the reduction has a value over an empty axis (sum 0, prod 1, any false, all true).
+    public var allowsEmptyAxis: Bool {
+        switch self {
+        case .sum, .prod, .any, .all: true
+        case .max, .min, .argmax, .argmin: false
+        }
+    }
+
+    /// Throws unless `axis` is an axis of `input`, `output` has the input's shape with that axis
+    /// made 1, and the axis is not empty where the reduction needs a value. Returns that shape.
+    public func checkShapes(input: StridedOperand, axis: Int, output: StridedOperand) throws(DeviceError) -> [Int] {
+        guard input.shape.indices.contains(axis) else {
+            throw .invalidArgument("axis \(axis) is not an axis of shape \(input.shape)")
+        }
+        var reducedShape = input.shape
+        reducedShape[axis] = 1
+        guard output.shape == reducedShape else {
+            throw .invalidArgument("reducing axis \(axis) of shape \(input.shape) gives shape \(reducedShape), "
+                + "not the output's \(output.shape)")
+        }
+        guard input.shape[axis] > 0 || allowsEmptyAxis || output.elementCount == 0 else {
+            throw .invalidArgument("\(self) of an empty axis has no value")
+        }
+        return reducedShape
+    }
+}
