@@ -3,7 +3,7 @@ enum BuiltInBackends {
     static let providers: [@Sendable () -> BackendInventory] = [
         cpu,
         { describedOnly(OpenCLDiscovery.discover()) },
-        { describedOnly(VulkanDiscovery.discover()) },
+        { VulkanBackend.inventory() },
     ]
 
     /// The native CPU backend: always present, described from /proc.
