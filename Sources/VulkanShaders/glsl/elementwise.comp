@@ -60,8 +60,8 @@ void binaryElement(int o, int a, int b) {
 
 // Floats to integers truncate toward zero and saturate (NaN is 0); integers wrap; bool is != 0.
 int saturatedInt(float x, int dtype) {
+    if (dtype == DT_BOOL) return nonzero(x) ? 1 : 0;
     if (nanBits(x)) return 0;
-    if (dtype == DT_BOOL) return x != 0.0 ? 1 : 0;
     if (dtype == DT_U8) return int(clamp(trunc(x), 0.0, 255.0));
     if (x >= 2147483648.0) return 2147483647;
     if (x <= -2147483648.0) return -2147483647 - 1;

@@ -78,16 +78,22 @@ float tanhFloat(float x) {
     return x < 0.0 ? -r : r;
 }
 
-// fmod: x - trunc(x / y)·y, corrected where the quotient rounded across an integer.
+// fmod, exact as C's: subtract |y|·2^k, the largest such not above the rest, until the rest
+// is below |y|; each subtraction is exact (Sterbenz: the two are within a factor of 2).
 float fmodFloat(float x, float y) {
     if (nanBits(x) || nanBits(y) || isinf(x) || y == 0.0) return uintBitsToFloat(0x7FC00000u);
     if (isinf(y)) return x;
     float ay = abs(y);
     float r = abs(x);
-    if (r < ay) return x;
-    r = r - trunc(r / ay) * ay;
-    if (r < 0.0) r += ay;
-    if (r >= ay) r -= ay;
+    int exponentY;
+    frexp(ay, exponentY);
+    while (r >= ay) {
+        int exponentR;
+        frexp(r, exponentR);
+        float step = ldexp(ay, exponentR - exponentY);
+        if (step > r) step = ldexp(ay, exponentR - exponentY - 1);
+        r -= step;
+    }
     return x < 0.0 ? -r : r;
 }
 

@@ -14,10 +14,15 @@ double fmodDouble(double x, double y) {
     if (nanBitsDouble(x) || nanBitsDouble(y) || isinf(x) || y == 0.0lf) return uint64BitsToDouble(0x7FF8000000000000ul);
     if (isinf(y)) return x;
     double ay = abs(y), r = abs(x);
-    if (r < ay) return x;
-    r = r - trunc(r / ay) * ay;
-    if (r < 0.0lf) r += ay;
-    if (r >= ay) r -= ay;
+    int exponentY;
+    frexp(ay, exponentY);
+    while (r >= ay) {  // exact steps, as in fmodFloat
+        int exponentR;
+        frexp(r, exponentR);
+        double step = ldexp(ay, exponentR - exponentY);
+        if (step > r) step = ldexp(ay, exponentR - exponentY - 1);
+        r -= step;
+    }
     return x < 0.0lf ? -r : r;
 }
 
@@ -127,8 +132,8 @@ void wideBinary(int op, int dtype, uvec2 out_, int o, uvec2 aBase, int a, uvec2 
 }
 
 int64_t saturatedInt64(double x, int dtype) {
+    if (dtype == DT_BOOL) return (nanBitsDouble(x) || x != 0.0lf) ? 1l : 0l;
     if (nanBitsDouble(x)) return 0l;
-    if (dtype == DT_BOOL) return x != 0.0lf ? 1l : 0l;
     if (dtype == DT_U8) return int64_t(clamp(trunc(x), 0.0lf, 255.0lf));
     if (dtype == DT_I32) return int64_t(clamp(trunc(x), -2147483648.0lf, 2147483647.0lf));
     if (x >= 9223372036854775808.0lf) return 0x7FFFFFFFFFFFFFFFl;
