@@ -19,6 +19,10 @@ final class VulkanMarker: QueueMarker, @unchecked Sendable {
     /// The stream whose timeline this is: kept alive while anyone can wait on the marker.
     let stream: VulkanStream
     let value: UInt64
+    /// Set once the batch that signals `value` was submitted to the VkQueue. Only then may
+    /// another stream wait for it on the GPU: all streams share one VkQueue, and a wait
+    /// submitted ahead of its signal would block the signal behind it.
+    let isSubmitted = Atomic<Bool>(false)
     private let state = Mutex(State.pending)
     private let resolution = DispatchGroup()
 

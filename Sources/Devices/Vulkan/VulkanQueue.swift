@@ -147,10 +147,12 @@ public final class VulkanQueue: DeviceQueue, @unchecked Sendable {
         try stream.marker()
     }
 
-    /// Markers of this device's queues are waited for on the GPU (a semaphore wait); any
-    /// other marker (another device, another backend) on the completion thread.
+    /// Markers of this device's queues whose work was submitted are waited for on the GPU (a
+    /// semaphore wait); any other marker (not yet submitted, another device, another backend)
+    /// on the completion thread.
     public func wait(for marker: any QueueMarker) throws(DeviceError) {
-        if let marker = marker as? VulkanMarker, marker.device === vulkan, marker.value > 0 {
+        if let marker = marker as? VulkanMarker, marker.device === vulkan, marker.value > 0,
+           marker.isSubmitted.load(ordering: .acquiring) || marker.failure != nil {
             if let error = marker.failure {
                 try stream.hostStep(evenAfterFailure: false) { () throws(DeviceError) in throw error }
             } else {

@@ -174,6 +174,7 @@ final class VulkanStream: @unchecked Sendable {
         let result = VulkanCommands.submit(vulkan, batch: batch, timeline: timeline)
         if result == VK_SUCCESS {
             batch.submitted = true
+            for (marker, _) in batch.markers { marker.isSubmitted.store(true, ordering: .releasing) }
         } else {
             fail(vulkan.error(result, call: "vkQueueSubmit"))
         }
