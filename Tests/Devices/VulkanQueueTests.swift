@@ -96,7 +96,8 @@ struct VulkanQueueTests {
         let counter = try Counter(device: device, queue: producer)
         for _ in 0..<300 { try counter.increment(on: producer) }
         let marker = try #require(try producer.enqueueMarker() as? VulkanMarker)
-        #expect(marker.isSubmitted.load(ordering: .acquiring))
+        let submitted = marker.isSubmitted.load(ordering: .acquiring)
+        #expect(submitted)
         try consumer.wait(for: marker)
         var value: Int32 = 0
         try consumer.copy(from: BufferRegion(counter.buffer, offset: 0, byteCount: 4), to: &value)
