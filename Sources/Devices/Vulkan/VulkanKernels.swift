@@ -22,8 +22,9 @@ extension VulkanQueue {
         if shaderOperands.count == 2 { shaderOperands.append(shaderOperands[1]) }  // b = a for one input
         let (inType, outType) = (inputs[0].operand.dtype, output.operand.dtype)
         let shader = inType.isWide || outType.isWide ? DS_VULKAN_SHADER_ELEMENTWISE_WIDE : DS_VULKAN_SHADER_ELEMENTWISE
-        let pipeline = try vulkan.pipelines.pipeline(shader, constants: [Int32(Self.groupSize), kind, op, inType.shaderCode, outType.shaderCode])
         let walk = VulkanLayout.collapsed(shape: output.operand.shape, strides: shaderOperands.map(\.strides))
+        let flat: Int32 = walk.shape.count <= 1 ? 1 : 0
+        let pipeline = try vulkan.pipelines.pipeline(shader, constants: [Int32(Self.groupSize), kind, op, inType.shaderCode, outType.shaderCode, flat])
         let launches = VulkanLayout.pieces(shape: walk.shape, strides: walk.strides).map { piece in
             var words = PushWords()
             shaderOperands.forEach { words.address($0.address) }
@@ -31,7 +32,7 @@ extension VulkanQueue {
             words.ints(piece.shape)
             piece.strides.forEach { words.ints($0) }
             words.ints([shaderOperands[1].offset + piece.offsets[1], shaderOperands[2].offset + piece.offsets[2]])
-            return (words.words, VulkanLayout.groups(items: piece.count, groupSize: Self.groupSize))
+            return (words.words, VulkanLayout.groups(items: (piece.count + Self.groupSize - 1) / Self.groupSize, groupSize: 1, exact: true))
         }
         try stream.record(retaining: all.map(\.buffer)) { commands in
             for (words, groups) in launches {

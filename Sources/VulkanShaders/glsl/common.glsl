@@ -119,9 +119,11 @@ int stridedOffset(uint i, uvec4 shape, ivec4 strides) {
     return int(c0) * strides.x + int(c1) * strides.y + int(c2) * strides.z + int(c3) * strides.w;
 }
 
-// The flat index of this invocation and the total count of invocations (2-D dispatches).
-uint invocationIndex() {
+// The flat index of this invocation and the total count of invocations (2-D dispatches) for
+// workgroups of `groupSize`. Shaders pass their own specialization constant: some drivers
+// (Mesa 22 lavapipe) leave gl_WorkGroupSize at its default when local_size_x_id sets it.
+uint invocationIndex(uint groupSize) {
     uint group = gl_WorkGroupID.y * gl_NumWorkGroups.x + gl_WorkGroupID.x;
-    return group * gl_WorkGroupSize.x + gl_LocalInvocationID.x;
+    return group * groupSize + gl_LocalInvocationID.x;
 }
-uint invocationCount() { return gl_NumWorkGroups.x * gl_NumWorkGroups.y * gl_WorkGroupSize.x; }
+uint invocationCount(uint groupSize) { return gl_NumWorkGroups.x * gl_NumWorkGroups.y * groupSize; }

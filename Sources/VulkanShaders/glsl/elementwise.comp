@@ -1,17 +1,19 @@
 #version 460
 // Element-wise kernels: unary (KIND 0), binary (1) and conversion (2) on strided operands of
 // up to 4 dimensions (the host collapses and splits the rest). Op and dtypes are
-// specialization constants, so each pipeline keeps one path. A grid-stride loop covers
-// `count` elements.
+// specialization constants, so each pipeline keeps one path. One invocation per element.
 #include "common.glsl"
 #include "ops.glsl"
 #include "wide.glsl"
 
 layout(local_size_x_id = 0) in;
+layout(constant_id = 0) const uint GROUP_SIZE = 256;
 layout(constant_id = 1) const int KIND = 0;
 layout(constant_id = 2) const int OP = 0;
 layout(constant_id = 3) const int IN_DT = DT_F32;
 layout(constant_id = 4) const int OUT_DT = DT_F32;
+// 1 when the host collapsed the walk to one dimension: offsets without divisions.
+layout(constant_id = 5) const int FLAT = 0;
 
 layout(push_constant) uniform Operands {
     uvec2 outAddress;
@@ -83,11 +85,21 @@ void convertElement(int o, int a) {
 }
 
 void main() {
-    for (uint i = invocationIndex(); i < p.count; i += invocationCount()) {
-        int o = p.outOffset + stridedOffset(i, p.shape, p.outStrides);
-        int a = p.aOffset + stridedOffset(i, p.shape, p.aStrides);
+    // The host dispatches a 2-D grid with an invocation per element (a loop costs more on lavapipe).
+    uint i = invocationIndex(GROUP_SIZE);
+    if (i < p.count) {
+        int o, a, b;
+        if (FLAT == 1) {
+            o = p.outOffset + int(i) * p.outStrides.w;
+            a = p.aOffset + int(i) * p.aStrides.w;
+            b = p.bOffset + int(i) * p.bStrides.w;
+        } else {
+            o = p.outOffset + stridedOffset(i, p.shape, p.outStrides);
+            a = p.aOffset + stridedOffset(i, p.shape, p.aStrides);
+            b = p.bOffset + stridedOffset(i, p.shape, p.bStrides);
+        }
         if (KIND == 0) unaryElement(o, a);
-        else if (KIND == 1) binaryElement(o, a, p.bOffset + stridedOffset(i, p.shape, p.bStrides));
+        else if (KIND == 1) binaryElement(o, a, b);
         else convertElement(o, a);
     }
 }

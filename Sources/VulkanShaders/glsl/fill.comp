@@ -5,6 +5,7 @@
 #include "common.glsl"
 
 layout(local_size_x_id = 0) in;
+layout(constant_id = 0) const uint GROUP_SIZE = 256;
 
 layout(push_constant) uniform Operands {
     uvec2 address;
@@ -14,7 +15,7 @@ layout(push_constant) uniform Operands {
 } p;
 
 void main() {
-    for (uint i = invocationIndex(); i < p.count; i += invocationCount()) {
+    for (uint i = invocationIndex(GROUP_SIZE); i < p.count; i += invocationCount(GROUP_SIZE)) {
         uint byteIndex = i % p.patternLength;
         uint word = byteIndex < 4u ? p.pattern.x : p.pattern.y;
         U8Ref(p.address).v[i] = uint8_t((word >> (8u * (byteIndex & 3u))) & 0xFFu);

@@ -140,7 +140,7 @@ shared State partial[GROUP_SIZE];
 
 void main() {
     if (MODE == 0) {
-        for (uint outer = invocationIndex(); outer < p.outerCount; outer += invocationCount()) {
+        for (uint outer = invocationIndex(GROUP_SIZE); outer < p.outerCount; outer += invocationCount(GROUP_SIZE)) {
             int base = p.inOffset + stridedOffset(outer, p.shape, p.inStrides);
             State s = identity();
             for (int j = 0; j < p.axisLength; j++) s = combine(s, element(p.inAddress, base + j * p.axisStride, j));
