@@ -25,6 +25,8 @@ public final class VulkanDevice: ComputeDevice, @unchecked Sendable {
     let submissionLock = Mutex<Void>(())
     let memory: VulkanMemoryAllocator
     let pipelines: VulkanPipelines
+    /// Staging buffers kept for reuse by host transfers.
+    let staging = VulkanStagingPool()
     /// Set once a call reported VK_ERROR_DEVICE_LOST; every queue fails from then on.
     let lostReason = Mutex<String?>(nil)
 

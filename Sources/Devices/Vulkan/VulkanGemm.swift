@@ -1,10 +1,10 @@
 import CVulkanShaders
 
 /// GEMM with the tiled shared-memory shader (gemm.comp): float32, and float64 on devices
-/// with shaderFloat64. Tile sizes are specialization constants: 16 × 16 invocations, each
-/// computing 4 × 4 elements of C, over slices 16 deep.
+/// with shaderFloat64. Tile sizes are specialization constants: 8 × 8 invocations, each
+/// computing 8 × 8 elements of C, over slices 16 deep (the best of the shapes tried on lavapipe).
 extension VulkanQueue {
-    static let gemmTile = (x: 16, y: 16, perInvocationM: 4, perInvocationN: 4, depth: 16)
+    static let gemmTile = (x: 8, y: 8, perInvocationM: 8, perInvocationN: 8, depth: 16)
 
     public func gemm(_ operation: GemmOperation) throws(DeviceError) {
         try requireSupport(.gemm, operation.dtype)

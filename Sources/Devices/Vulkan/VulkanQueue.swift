@@ -24,10 +24,9 @@ public final class VulkanQueue: DeviceQueue, @unchecked Sendable {
         let buffer = try VulkanValidation.region(destination, role: "destination", device: vulkan)
         let count = destination.byteCount
         guard count > 0 else { return }
-        let staging = try VulkanBuffer(device: vulkan, byteCount: count, kind: .staging)
-        guard let host = staging.hostAddress else { throw .driver(device: vulkan.id, call: "vkMapMemory", code: 0) }
-        host.copyMemory(from: source, byteCount: count)
-        try stream.record(retaining: [staging, buffer]) { commands in
+        let staging = try stream.staging.take(byteCount: count, on: vulkan)
+        staging.hostAddress!.copyMemory(from: source, byteCount: count)
+        try stream.record(retaining: [buffer], staging: staging) { commands in
             VulkanCommands.copy(vulkan, commands, from: staging.handle, at: 0, to: buffer.handle, at: destination.offset, count: count)
         }
     }
@@ -36,9 +35,8 @@ public final class VulkanQueue: DeviceQueue, @unchecked Sendable {
         let buffer = try VulkanValidation.region(source, role: "source", device: vulkan)
         let count = source.byteCount
         guard count > 0 else { return }
-        let staging = try VulkanBuffer(device: vulkan, byteCount: count, kind: .staging)
-        guard staging.hostAddress != nil else { throw .driver(device: vulkan.id, call: "vkMapMemory", code: 0) }
-        try stream.record(retaining: [staging, buffer]) { commands in
+        let staging = try stream.staging.take(byteCount: count, on: vulkan)
+        try stream.record(retaining: [buffer], staging: staging) { commands in
             VulkanCommands.copy(vulkan, commands, from: buffer.handle, at: source.offset, to: staging.handle, at: 0, count: count)
         }
         stream.addReadback(staging: staging, host: HostAddress(destination), count: count)

@@ -33,6 +33,8 @@ final class VulkanStream: @unchecked Sendable {
     /// The completion thread while it runs a step, so `synchronize` from a callback throws.
     private let completionThread = Atomic<UInt>(0)
     private let queries: VulkanTimestamps
+    /// Staging buffers for host transfers (the device's pool).
+    var staging: VulkanStagingPool { vulkan.staging }
 
     private struct State: @unchecked Sendable {  // owned by `state`
         var recording: VulkanBatch?
@@ -91,16 +93,21 @@ final class VulkanStream: @unchecked Sendable {
 
     /// Records one command (after a barrier on earlier ones) holding `retained` until the
     /// batch completes; skipped once the stream failed.
-    func record(retaining retained: [AnyObject], _ body: (VkCommandBuffer) -> Void) throws(DeviceError) {
+    func record(retaining retained: [AnyObject], staging: VulkanBuffer? = nil,
+                _ body: (VkCommandBuffer) -> Void) throws(DeviceError) {
         try vulkan.checkNotLost()
         let outcome: DeviceError? = state.withLock { state in
-            if isFailed { return nil }
+            if isFailed {
+                if let staging { self.staging.give(staging) }
+                return nil
+            }
             do throws(DeviceError) {
                 let batch = try currentBatch(&state)
                 if batch.commandCount > 0 { VulkanCommands.barrier(vulkan, batch.commandBuffer) }
                 body(batch.commandBuffer)
                 batch.commandCount += 1
                 batch.retained.append(contentsOf: retained)
+                if let staging { batch.staging.append(staging) }
                 if batch.commandCount >= Self.batchCommandLimit { flush(&state) }
                 return nil
             } catch {
@@ -238,6 +245,8 @@ final class VulkanStream: @unchecked Sendable {
         for (_, slot) in batch.markers { queries.release(slot) }
         batch.retained = []
         batch.readbacks = []
+        batch.staging.forEach(staging.give)
+        batch.staging = []
     }
 
     private func waitForTimeline(_ value: UInt64) -> DeviceError? {
@@ -295,6 +304,8 @@ final class VulkanBatch: @unchecked Sendable {
     var waits: [(VkSemaphore, UInt64)] = []
     var retained: [AnyObject] = []
     var readbacks: [(staging: VulkanBuffer, host: HostAddress, count: Int)] = []
+    /// Staging buffers to give back to the pool once the batch completed.
+    var staging: [VulkanBuffer] = []
     var markers: [(VulkanMarker, VulkanTimestamps.Slot?)] = []
 
     init(commandBuffer: VkCommandBuffer) { self.commandBuffer = commandBuffer }
