@@ -105,6 +105,25 @@ struct VulkanKernelTests {
         }
     }
 
+    /// The shared-memory tree devices without subgroup shuffles use, on long axes.
+    @Test func sharedMemoryReductionsMatchTheCPU() throws {
+        let device = try VulkanTests.requireDevice()
+        device.reducesWithSubgroups.store(false, ordering: .relaxed)
+        defer { device.reducesWithSubgroups.store(device.hasSubgroupShuffles, ordering: .relaxed) }
+        var random = SeededGenerator(seed: 15)
+        for dtype in [DType.float32, .int32, .float16, .uint8] {
+            for op in ReductionOp.allCases where device.supports(.reduce(op), dtype) && !(op == .prod && dtype.isFloatingPoint) {
+                let input = try TestTensor([3, 700], dtype, layout: .transposed, using: &random) { randomValue(dtype, using: &$0) }
+                let outputType = op.outputType(for: dtype)
+                let output = try TestTensor([3, 1], outputType, layout: .contiguous, using: &random) { randomValue(outputType, using: &$0) }
+                let differences = try differencesFromCPU(inputs: [input], output: output, tolerant: dtype.isFloatingPoint) { queue, inputs, output in
+                    try queue.reduce(op, input: inputs[0], axis: 1, output: output)
+                }
+                #expect(differences.isEmpty, "\(op) on \(dtype): \(differences)")
+            }
+        }
+    }
+
     @Test func argmaxTakesTheFirstOfTiesAndNaN() throws {
         let device = try VulkanTests.requireDevice()
         let queue = try device.makeQueue()

@@ -19,8 +19,12 @@ public final class VulkanDevice: ComputeDevice, @unchecked Sendable {
     let support: ds_vulkan_compute_support
     /// int64 / float64 kernels (shaderInt64 and shaderFloat64 both present and enabled).
     let hasWideTypes: Bool
-    /// Reductions combine with subgroup shuffles (basic + shuffle-relative in compute).
-    let usesSubgroups: Bool
+    /// Whether the device has subgroup shuffles in compute (basic + shuffle-relative).
+    let hasSubgroupShuffles: Bool
+    /// Reductions combine with subgroup shuffles when true (the default where the device has
+    /// them), with a shared-memory tree otherwise; tests turn it off to check the fallback.
+    let reducesWithSubgroups = Atomic<Bool>(false)
+    var usesSubgroups: Bool { reducesWithSubgroups.load(ordering: .relaxed) }
     let queue: VkQueue
     let submissionLock = Mutex<Void>(())
     let memory: VulkanMemoryAllocator
@@ -64,9 +68,10 @@ public final class VulkanDevice: ComputeDevice, @unchecked Sendable {
         self.support = support
         self.hasWideTypes = wide
         let required = UInt32(VK_SUBGROUP_FEATURE_BASIC_BIT.rawValue | VK_SUBGROUP_FEATURE_SHUFFLE_RELATIVE_BIT.rawValue)
-        self.usesSubgroups = support.subgroup_compute != 0 && support.subgroup_operations & required == required
+        self.hasSubgroupShuffles = support.subgroup_compute != 0 && support.subgroup_operations & required == required
             && support.subgroup_size > 0 && support.subgroup_size <= 128
         self.queue = queue
+        reducesWithSubgroups.store(hasSubgroupShuffles, ordering: .relaxed)
         self.memory = VulkanMemoryAllocator(deviceID: id, device: device, functions: table, properties: support.memory)
         self.pipelines = VulkanPipelines(deviceID: id, device: device, functions: table,
                                          pushConstantBytes: min(128, support.limits.maxPushConstantsSize))
