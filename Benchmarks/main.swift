@@ -14,6 +14,7 @@ import Glibc
 let groups: [(name: String, summary: String, run: () -> Void)] = [
     ("log", "redirection log: disabled sites, file records, native caller capture", LogBenchmarks.run),
     ("devices", "CPU backend: float32 GEMM, 16M add/mul/sum, against numpy and PyTorch (CPU)", DeviceBenchmarks.run),
+    ("vulkan", "Vulkan backend vs CPU backend: SGEMM, add, host<->device copies, launch latency", VulkanBenchmarks.run),
 ]
 
 @MainActor
