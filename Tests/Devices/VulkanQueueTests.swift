@@ -51,6 +51,21 @@ struct VulkanQueueTests {
         #expect(element(.int32, at: 0, in: bytes) == Double(VulkanStream.batchCommandLimit * 2 + 10))
     }
 
+    /// Reads recorded as the command that fills a batch still reach host memory.
+    @Test func readsThatFillABatchStillArrive() throws {
+        let device = try VulkanTests.requireDevice()
+        let queue = try device.makeQueue()
+        let buffer = try device.allocate(byteCount: 4)
+        try queue.fill(BufferRegion(buffer), with: FillPattern(element: Int32(7)))
+        let count = VulkanStream.batchCommandLimit * 2 + 3
+        var values = [Int32](repeating: 0, count: count)
+        try values.withUnsafeMutableBytes { raw in
+            for index in 0..<count { try queue.copy(from: BufferRegion(buffer), to: raw.baseAddress! + 4 * index) }
+            try queue.synchronize()
+        }
+        #expect(values.allSatisfy { $0 == 7 })
+    }
+
     @Test func markersCompleteInOrderWithIncreasingDeviceTimes() throws {
         let device = try VulkanTests.requireDevice()
         let queue = try device.makeQueue()

@@ -36,10 +36,9 @@ public final class VulkanQueue: DeviceQueue, @unchecked Sendable {
         let count = source.byteCount
         guard count > 0 else { return }
         let staging = try stream.staging.take(byteCount: count, on: vulkan)
-        try stream.record(retaining: [buffer], staging: staging) { commands in
+        try stream.record(retaining: [buffer], staging: staging, readback: (HostAddress(destination), count)) { commands in
             VulkanCommands.copy(vulkan, commands, from: buffer.handle, at: source.offset, to: staging.handle, at: 0, count: count)
         }
-        stream.addReadback(staging: staging, host: HostAddress(destination), count: count)
     }
 
     /// Between buffers of this device (overlapping ranges of one buffer go through a temporary buffer).

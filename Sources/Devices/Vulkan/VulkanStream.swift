@@ -92,8 +92,9 @@ final class VulkanStream: @unchecked Sendable {
     // MARK: - Recording
 
     /// Records one command (after a barrier on earlier ones) holding `retained` until the
-    /// batch completes; skipped once the stream failed.
-    func record(retaining retained: [AnyObject], staging: VulkanBuffer? = nil,
+    /// batch completes, then giving `staging` back to the pool (after copying `readback`
+    /// bytes of it to host memory); skipped once the stream failed.
+    func record(retaining retained: [AnyObject], staging: VulkanBuffer? = nil, readback: (host: HostAddress, count: Int)? = nil,
                 _ body: (VkCommandBuffer) -> Void) throws(DeviceError) {
         try vulkan.checkNotLost()
         let outcome: DeviceError? = state.withLock { state in
@@ -108,6 +109,7 @@ final class VulkanStream: @unchecked Sendable {
                 batch.commandCount += 1
                 batch.retained.append(contentsOf: retained)
                 if let staging { batch.staging.append(staging) }
+                if let staging, let readback { batch.readbacks.append((staging, readback.host, readback.count)) }
                 if batch.commandCount >= Self.batchCommandLimit { flush(&state) }
                 return nil
             } catch {
@@ -115,11 +117,6 @@ final class VulkanStream: @unchecked Sendable {
             }
         }
         if let outcome { throw outcome }
-    }
-
-    /// Adds a staged read to the batch the last command went into.
-    func addReadback(staging: VulkanBuffer, host: HostAddress, count: Int) {
-        state.withLock { state in state.recording?.readbacks.append((staging, host, count)) }
     }
 
     /// A marker after all work recorded so far; submits the batch.
@@ -292,21 +289,4 @@ final class VulkanStream: @unchecked Sendable {
         completion.sync {}
         if let error = failure.withLock({ $0 }) { throw error }
     }
-}
-
-/// One command buffer's worth of a stream's work and what completing it must do. Owned by
-/// the stream's lock while recording, then by the completion thread.
-final class VulkanBatch: @unchecked Sendable {
-    let commandBuffer: VkCommandBuffer
-    var commandCount = 0
-    var value: UInt64 = 0
-    var submitted = false
-    var waits: [(VkSemaphore, UInt64)] = []
-    var retained: [AnyObject] = []
-    var readbacks: [(staging: VulkanBuffer, host: HostAddress, count: Int)] = []
-    /// Staging buffers to give back to the pool once the batch completed.
-    var staging: [VulkanBuffer] = []
-    var markers: [(VulkanMarker, VulkanTimestamps.Slot?)] = []
-
-    init(commandBuffer: VkCommandBuffer) { self.commandBuffer = commandBuffer }
 }
