@@ -18,6 +18,8 @@ variants=(
   "reduce_wide reduce.comp -DWIDE"
   "gemm_float32 gemm.comp"
   "gemm_float64 gemm.comp -DWIDE -DDOUBLE"
+  "gemm_float16 gemm.comp -DHALF"
+  "gemm_bfloat16 gemm.comp -DBFLOAT"
   "fill fill.comp"
 )
 

@@ -20,7 +20,7 @@ struct VulkanGemmTests {
         Case(m: 128, n: 96, k: 200, alpha: -1, beta: 0.25),
     ]
 
-    @Test(arguments: cases, [DType.float32, .float64])
+    @Test(arguments: cases, [DType.float32, .float64, .float16, .bfloat16])
     func gemmMatchesAReference(testCase: Case, dtype: DType) throws {
         let device = try VulkanTests.requireDevice()
         guard device.supports(.gemm, dtype) else { return }
@@ -40,6 +40,12 @@ struct VulkanGemmTests {
             let buffer = try device.allocate(byteCount: values.count * dtype.byteSize)
             if dtype == .float32 {
                 try values.map { Float($0) }.withUnsafeBytes { try queue.copy(from: $0.baseAddress!, to: BufferRegion(buffer)) }
+            } else if dtype != .float64 {
+                let bits = values.map { value -> UInt16 in
+                    dtype == .float16 ? Float16(Float(value)).bitPattern
+                        : value.isNaN ? 0x7FC0 : UInt16(Float(TestElements.rounded(value, to: .bfloat16)).bitPattern >> 16)
+                }
+                try bits.withUnsafeBytes { try queue.copy(from: $0.baseAddress!, to: BufferRegion(buffer)) }
             } else {
                 try values.withUnsafeBytes { try queue.copy(from: $0.baseAddress!, to: BufferRegion(buffer)) }
             }
@@ -54,7 +60,7 @@ struct VulkanGemmTests {
             c: MatrixOperand(bufferC, offset: offset, leadingDimension: ldc, batchStride: strideC),
             batchCount: testCase.batchCount))
         let bytes = try contents(of: bufferC, queue: queue)
-        let stored = { (values: [Double], index: Int) in dtype == .float32 ? Double(Float(values[index])) : values[index] }
+        let stored = { (values: [Double], index: Int) in dtype == .float64 ? values[index] : TestElements.rounded(values[index], to: dtype) }
         var worst = 0.0
         for batch in 0..<testCase.batchCount {
             for column in 0..<n {
@@ -67,11 +73,18 @@ struct VulkanGemmTests {
                     }
                     let cIndex = offset + batch * strideC + row + column * ldc
                     let expected = testCase.alpha * sum + (testCase.beta == 0 ? 0 : testCase.beta * stored(c, cIndex))
-                    worst = max(worst, (element(dtype, at: cIndex, in: bytes) - expected).magnitude)
+                    // float16 / bfloat16: C is rounded once (half an ulp, relative), after float32 sums.
+                    let rounding: Double = dtype == .float16 ? 0x1p-11 : dtype == .bfloat16 ? 0x1p-8 : 0
+                    let error = (element(dtype, at: cIndex, in: bytes) - expected).magnitude - rounding * expected.magnitude
+                    worst = error.isNaN ? .infinity : max(worst, error)
                 }
             }
         }
-        let tolerance = dtype == .float32 ? 1e-4 * Double(max(k, 1)) : 1e-12 * Double(max(k, 1))
+        let tolerance: Double = switch dtype {
+        case .float64: 1e-12 * Double(max(k, 1))
+        case .float32: 1e-4 * Double(max(k, 1))
+        default: 1e-4 * Double(max(k, 1))
+        }
         #expect(worst <= tolerance, "\(testCase) \(dtype): largest error \(worst)")
         // Elements outside C's matrices keep their values (the gap after each column's m rows).
         if testCase.padding > 0, m > 0, n > 0 {

@@ -1,7 +1,7 @@
 import CVulkanShaders
 
-/// GEMM with the tiled shared-memory shader (gemm.comp): float32, and float64 on devices
-/// with shaderFloat64. Tile sizes are specialization constants: 8 × 8 invocations, each
+/// GEMM with the tiled shared-memory shader (gemm.comp): float32, float16 and bfloat16
+/// (float32 arithmetic, rounded once), and float64 on devices with shaderFloat64. Tile sizes are specialization constants: 8 × 8 invocations, each
 /// computing 8 × 8 elements of C, over slices 16 deep (the best of the shapes tried on lavapipe).
 extension VulkanQueue {
     static let gemmTile = (x: 8, y: 8, perInvocationM: 8, perInvocationN: 8, depth: 16)
@@ -25,7 +25,13 @@ extension VulkanQueue {
         guard touched else { return }
         let tile = Self.gemmTile
         let double = operation.dtype == .float64
-        let pipeline = try vulkan.pipelines.pipeline(double ? DS_VULKAN_SHADER_GEMM_FLOAT64 : DS_VULKAN_SHADER_GEMM_FLOAT32,
+        let shader = switch operation.dtype {
+        case .float64: DS_VULKAN_SHADER_GEMM_FLOAT64
+        case .float16: DS_VULKAN_SHADER_GEMM_FLOAT16
+        case .bfloat16: DS_VULKAN_SHADER_GEMM_BFLOAT16
+        default: DS_VULKAN_SHADER_GEMM_FLOAT32
+        }
+        let pipeline = try vulkan.pipelines.pipeline(shader,
                                                      constants: [tile.x, tile.y, tile.perInvocationM, tile.perInvocationN, tile.depth].map { Int32($0) })
         let flags = (operation.transposeA ? 1 : 0) | (operation.transposeB ? 2 : 0) | (operation.beta == 0 ? 4 : 0)
         let groupsX = UInt32((m + tile.x * tile.perInvocationM - 1) / (tile.x * tile.perInvocationM))

@@ -4,7 +4,8 @@
 /// even); int32, uint8 and bool the integer and logical ops. int64 and float64 need the wide
 /// shader variants (shaderInt64 and shaderFloat64): float64 lacks the transcendental unary
 /// ops and `pow` (GLSL has no float64 exp, log, sin, …; computing them in float32 would not
-/// be float64 results), which the redirector runs elsewhere.
+/// be float64 results), which the redirector runs elsewhere. GEMM on float16 / bfloat16
+/// multiplies in float32 and rounds C once, as the CPU backend does.
 enum VulkanSupport {
     static let float64UnaryOps: Set<UnaryOp> = [.neg, .abs, .sign, .square, .relu, .logicalNot, .sqrt, .rsqrt,
                                                 .reciprocal, .floor, .ceil, .round]
@@ -27,7 +28,7 @@ enum VulkanSupport {
         case let .convert(from):
             return wide || (from != .int64 && from != .float64)
         case .gemm:
-            return dtype == .float32 || (dtype == .float64 && wide)
+            return dtype.isFloatingPoint
         }
     }
 }

@@ -2,16 +2,27 @@
 // C = alpha·op(A)·op(B) + beta·C, column-major, one batch per gl_WorkGroupID.z. A workgroup
 // of TILE_X × TILE_Y invocations computes a (TILE_X·WM) × (TILE_Y·WN) block of C, staging
 // BK-deep slices of op(A) and op(B) in shared memory; tile sizes are specialization
-// constants. With beta == 0 (flag bit 2) C is not read. -DDOUBLE builds the float64 variant.
+// constants. With beta == 0 (flag bit 2) C is not read. -DDOUBLE builds the float64 variant;
+// -DHALF / -DBFLOAT the float16 / bfloat16 ones (float32 arithmetic, C rounded once, half to even).
 #include "common.glsl"
 
 #ifdef DOUBLE
 #extension GL_EXT_shader_explicit_arithmetic_types_float64 : require
 #define T double
-#define TRef F64Ref
+#define LOAD(address, i) F64Ref(address).v[i]
+#define STORE(address, i, value) F64Ref(address).v[i] = value
+#elif defined(HALF)
+#define T float
+#define LOAD(address, i) halfToFloat(uint(U16Ref(address).v[i]))
+#define STORE(address, i, value) U16Ref(address).v[i] = uint16_t(floatToHalf(value))
+#elif defined(BFLOAT)
+#define T float
+#define LOAD(address, i) bfloat16ToFloat(uint(U16Ref(address).v[i]))
+#define STORE(address, i, value) U16Ref(address).v[i] = uint16_t(floatToBfloat16(value))
 #else
 #define T float
-#define TRef F32Ref
+#define LOAD(address, i) F32Ref(address).v[i]
+#define STORE(address, i, value) F32Ref(address).v[i] = value
 #endif
 
 layout(local_size_x_id = 0, local_size_y_id = 1) in;
@@ -59,14 +70,14 @@ void main() {
             uint i = transposeA ? e / BK : e % BM, l = transposeA ? e % BK : e / BM;
             int row = row0 + int(i), depth = l0 + int(l);
             T value = T(0);
-            if (row < p.m && depth < p.k) value = TRef(p.a).v[baseA + (transposeA ? depth + row * p.lda : row + depth * p.lda)];
+            if (row < p.m && depth < p.k) value = LOAD(p.a, baseA + (transposeA ? depth + row * p.lda : row + depth * p.lda));
             tileA[l * BM + i] = value;
         }
         for (uint e = thread; e < BK * BN; e += THREADS) {
             uint j = transposeB ? e % BN : e / BK, l = transposeB ? e / BN : e % BK;
             int column = column0 + int(j), depth = l0 + int(l);
             T value = T(0);
-            if (column < p.n && depth < p.k) value = TRef(p.b).v[baseB + (transposeB ? column + depth * p.ldb : depth + column * p.ldb)];
+            if (column < p.n && depth < p.k) value = LOAD(p.b, baseB + (transposeB ? column + depth * p.ldb : depth + column * p.ldb));
             tileB[l * BN + j] = value;
         }
         barrier();
@@ -89,8 +100,8 @@ void main() {
             if (row >= p.m) continue;
             int index = baseC + row + column * p.ldc;
             T result = p.alpha * sums[s * WM + r];
-            if (!betaZero) result += p.beta * TRef(p.c).v[index];
-            TRef(p.c).v[index] = result;
+            if (!betaZero) result += p.beta * LOAD(p.c, index);
+            STORE(p.c, index, result);
         }
     }
 }
