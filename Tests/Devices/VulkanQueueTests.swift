@@ -42,6 +42,31 @@ struct VulkanQueueTests {
         #expect(queue.isIdle)
     }
 
+    @Test func severalQueuesOnSeveralThreadsEachKeepTheirOrder() throws {
+        let device = try VulkanTests.requireDevice()
+        let queueCount = 3, itemCount = 150
+        let queues = try (0..<queueCount).map { _ in try device.makeQueue() }
+        let counters = try queues.map { try Counter(device: device, queue: $0) }
+        let logs = Mutex([[Int]](repeating: [], count: queueCount))
+        // Two threads per queue enqueue kernels and callbacks at once: each thread's callbacks keep their order.
+        DispatchQueue.concurrentPerform(iterations: queueCount * 2) { thread in
+            let index = thread / 2
+            for item in 0..<itemCount {
+                let tag = (thread % 2) * itemCount + item
+                try? counters[index].increment(on: queues[index])
+                try? queues[index].enqueueHostCallback { logs.withLock { $0[index].append(tag) } }
+            }
+        }
+        for (queue, counter) in zip(queues, counters) {
+            let bytes = try contents(of: counter.buffer, queue: queue)
+            #expect(element(.int32, at: 0, in: bytes) == Double(2 * itemCount))
+        }
+        for log in logs.withLock({ $0 }) {
+            #expect(log.filter { $0 < itemCount } == Array(0..<itemCount))
+            #expect(log.filter { $0 >= itemCount } == Array(itemCount..<2 * itemCount))
+        }
+    }
+
     @Test func batchesLongerThanTheLimitStayInOrder() throws {
         let device = try VulkanTests.requireDevice()
         let queue = try device.makeQueue()
