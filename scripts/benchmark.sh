@@ -11,7 +11,7 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 
 if (($# == 0)); then
-  echo "usage: scripts/benchmark.sh GROUP... | all   (groups: log, devices, software, cuda, opencl)" >&2
+  echo "usage: scripts/benchmark.sh GROUP... | all   (groups: log, devices, software, cuda, opencl, vulkan)" >&2
   exit 2
 fi
 
@@ -35,6 +35,9 @@ fi
 openblas_coretype() {
   echo "${OPENBLAS_CORETYPE:-$(grep -q avx512f /proc/cpuinfo && echo SkylakeX || echo Haswell)}"
 }
+# `vulkan`: the Vulkan backend (lavapipe on machines without a GPU) next to the CPU backend in
+# one run: SGEMM N=256/512/1024 GFLOP/s, a 4M-element add, 64 MiB host<->device copies and the
+# per-launch latency; it runs in the benchmarks binary like `log` and `devices`.
 groups=()
 for group in "$@"; do
   if [[ "$group" == software || "$group" == all ]]; then

@@ -10,6 +10,7 @@ cd "$root"
 
 echo "== generated sources are current"
 python3 "$root/scripts/generate-cuda-errors.py" --check
+"$root/scripts/compile-shaders.sh" --check
 
 echo "== release build (warnings fail the run)"
 release_log="$(mktemp)"

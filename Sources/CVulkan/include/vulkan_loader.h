@@ -43,7 +43,9 @@ extern "C" {
     X(vkGetPhysicalDeviceProperties2)           \
     X(vkGetPhysicalDeviceFeatures2)             \
     X(vkGetPhysicalDeviceMemoryProperties)      \
-    X(vkGetPhysicalDeviceQueueFamilyProperties)
+    X(vkGetPhysicalDeviceQueueFamilyProperties) \
+    X(vkCreateDevice)                           \
+    X(vkGetDeviceProcAddr)
 
 /// The loader's vkGetInstanceProcAddr and the global functions.
 typedef struct ds_vulkan_functions {

@@ -55,7 +55,7 @@ public final class CPUQueue: DeviceQueue {
 
     public func fill(_ destination: BufferRegion, with pattern: FillPattern) throws(DeviceError) {
         let (buffer, target) = try CPUValidation.region(destination, role: "destination")
-        try CPUValidation.fill(pattern, over: destination)
+        try pattern.check(over: destination)
         let (address, bytes, count) = (HostAddress(target), pattern.bytes, destination.byteCount)
         if Self.isSmall(bytes: count), ranInline({ perform { MemoryKernels.fill(address.pointer, count: count, with: bytes) } }) {
             return

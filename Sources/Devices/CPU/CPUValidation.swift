@@ -23,14 +23,4 @@ enum CPUValidation {
         try operand.check(as: role, dtype: dtype, isOutput: isOutput)
         return buffer
     }
-
-    /// A fill pattern the CPU can repeat over `region`.
-    static func fill(_ pattern: FillPattern, over region: BufferRegion) throws(DeviceError) {
-        guard [1, 2, 4, 8].contains(pattern.bytes.count) else {
-            throw .invalidArgument("a fill pattern has 1, 2, 4 or 8 bytes, not \(pattern.bytes.count)")
-        }
-        guard region.byteCount % pattern.bytes.count == 0 else {
-            throw .invalidArgument("\(region.byteCount) bytes are not a whole number of \(pattern.bytes.count)-byte patterns")
-        }
-    }
 }

@@ -51,3 +51,16 @@ extension ReductionOp {
         return reducedShape
     }
 }
+
+extension FillPattern {
+    /// Throws unless the pattern has 1, 2, 4 or 8 bytes and `region` holds a whole number of
+    /// them.
+    public func check(over region: BufferRegion) throws(DeviceError) {
+        guard [1, 2, 4, 8].contains(bytes.count) else {
+            throw .invalidArgument("a fill pattern has 1, 2, 4 or 8 bytes, not \(bytes.count)")
+        }
+        guard region.byteCount % bytes.count == 0 else {
+            throw .invalidArgument("\(region.byteCount) bytes are not a whole number of \(bytes.count)-byte patterns")
+        }
+    }
+}

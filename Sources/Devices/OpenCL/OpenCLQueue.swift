@@ -103,13 +103,8 @@ public final class OpenCLQueue: DeviceQueue, @unchecked Sendable {
     /// the aligned middle with the pattern rotated to start where the region's pattern is.
     public func fill(_ destination: BufferRegion, with pattern: FillPattern) throws(DeviceError) {
         let buffer = try OpenCLValidation.region(destination, role: "destination", on: owner)
+        try pattern.check(over: destination)
         let bytes = pattern.bytes, width = bytes.count
-        guard [1, 2, 4, 8].contains(width) else {
-            throw .invalidArgument("a fill pattern has 1, 2, 4 or 8 bytes, not \(width)")
-        }
-        guard destination.byteCount % width == 0 else {
-            throw .invalidArgument("\(destination.byteCount) bytes are not a whole number of \(width)-byte patterns")
-        }
         let count = destination.byteCount
         let head = min(count, (width - destination.offset % width) % width)
         let middle = (count - head) / width * width

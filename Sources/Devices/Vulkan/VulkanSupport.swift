@@ -1,0 +1,34 @@
+/// Which ops and dtypes the Vulkan shaders compute (honestly: only what they implement).
+///
+/// float32, float16 and bfloat16 have every op (computed in float32, rounded once, half to
+/// even); int32, uint8 and bool the integer and logical ops. int64 and float64 need the wide
+/// shader variants (shaderInt64 and shaderFloat64): float64 lacks the transcendental unary
+/// ops and `pow` (GLSL has no float64 exp, log, sin, …; computing them in float32 would not
+/// be float64 results), which the redirector runs elsewhere. GEMM on float16 / bfloat16
+/// multiplies in float32 and rounds C once, as the CPU backend does.
+enum VulkanSupport {
+    static let float64UnaryOps: Set<UnaryOp> = [.neg, .abs, .sign, .square, .relu, .logicalNot, .sqrt, .rsqrt,
+                                                .reciprocal, .floor, .ceil, .round]
+
+    static func supports(_ op: KernelOp, _ dtype: DType, wide: Bool) -> Bool {
+        if !wide, dtype == .int64 || dtype == .float64 { return false }
+        switch op {
+        case let .unary(op):
+            switch dtype {
+            case .float32, .float16, .bfloat16: return true
+            case .float64: return float64UnaryOps.contains(op)
+            case .int32, .int64, .uint8: return UnaryOp.integerOps.contains(op)
+            case .bool: return op == .logicalNot
+            }
+        case let .binary(op):
+            if dtype == .bool { return op.producesBool }
+            return !(dtype == .float64 && op == .pow)
+        case let .reduce(op):
+            return dtype != .bool || (op != .sum && op != .prod)
+        case let .convert(from):
+            return wide || (from != .int64 && from != .float64)
+        case .gemm:
+            return dtype.isFloatingPoint
+        }
+    }
+}
