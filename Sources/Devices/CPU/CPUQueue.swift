@@ -146,11 +146,12 @@ public final class CPUQueue: DeviceQueue {
     }
 
     public func enqueueMarker() throws(DeviceError) -> any QueueMarker {
-        let marker = CPUMarker()
-        let resolve: @Sendable () -> Void = { [self] in
-            if let error = failure.withLock({ $0 }) { marker.fail(error) } else { marker.complete() }
-        }
-        if !ranInline(resolve) { submitResolving(resolve) }
+        let marker = CPUMarker(), outcome = MarkerOutcome()
+        // The queue's state is read in the marker's turn; the marker resolves once the turn is
+        // counted done, so whoever it wakes finds the queue idle (`isIdle`, `cudaStreamQuery`).
+        let check: @Sendable () -> Void = { [self] in outcome.error = failure.withLock { $0 } }
+        let resolve: @Sendable () -> Void = { if let error = outcome.error { marker.fail(error) } else { marker.complete() } }
+        if !ranInline(check, then: resolve) { submitResolving(check, then: resolve) }
         return marker
     }
 
@@ -209,9 +210,9 @@ public final class CPUQueue: DeviceQueue {
     /// Queues `body` for the worker; it runs even after the queue failed (markers resolve
     /// either way). Work running on the worker counts as pending, so work enqueued from a host
     /// callback is never run inline inside it.
-    private func submitResolving(_ body: @escaping @Sendable () -> Void) {
+    private func submitResolving(_ body: @escaping @Sendable () -> Void, then completion: (@Sendable () -> Void)? = nil) {
         pendingCount.add(1, ordering: .relaxed)
-        worker.async { [self] in running.withLock { _ in run(body) } }
+        worker.async { [self] in running.withLock { _ in run(body, then: completion) } }
     }
 
     /// Runs short work at once on the caller's thread when the queue is idle, and says whether
@@ -219,21 +220,29 @@ public final class CPUQueue: DeviceQueue {
     /// (about 20 µs on this project's machine) than the work itself. Holding `running` keeps
     /// the worker from starting later work meanwhile, so order holds across threads. Callers
     /// pass only work that cannot block: never host callbacks or waits.
-    private func ranInline(_ body: () -> Void) -> Bool {
+    private func ranInline(_ body: () -> Void, then completion: (() -> Void)? = nil) -> Bool {
         guard pendingCount.load(ordering: .relaxed) == 0 else { return false }
         return running.withLockIfAvailable { _ -> Bool in
             guard pendingCount.compareExchange(expected: 0, desired: 1, ordering: .acquiring).exchanged else { return false }
-            run(body)
+            run(body, then: completion)
             return true
         } ?? false
     }
 
-    /// Runs one item (on the worker, or inline on a caller), then counts it done.
-    private func run(_ body: () -> Void) {
+    /// Runs one item (on the worker, or inline on a caller), counts it done, then calls
+    /// `completion` (a marker's resolution).
+    private func run(_ body: () -> Void, then completion: (() -> Void)? = nil) {
         workerThread.store(UInt(pthread_self()), ordering: .relaxed)
         body()
         workerThread.store(0, ordering: .relaxed)
         pendingCount.subtract(1, ordering: .releasing)
+        completion?()
     }
+}
+
+/// The queue's failure (or none) as a marker's turn found it, kept for the marker's
+/// resolution right after: written and read by the one thread running that item.
+private final class MarkerOutcome: @unchecked Sendable {
+    var error: DeviceError?
 }
 

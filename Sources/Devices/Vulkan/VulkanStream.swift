@@ -226,18 +226,22 @@ final class VulkanStream: @unchecked Sendable {
             _ = waitForTimeline(batch.value - 1)
             signalTimeline(batch.value)
         }
-        if let error = failure.withLock({ $0 }) {
-            for (marker, _) in batch.markers { marker.fail(error) }
-        } else {
+        let error = failure.withLock { $0 }
+        if error == nil {
             for read in batch.readbacks where read.count > 0 {
                 if let source = read.staging.hostAddress { read.host.pointer.copyMemory(from: source, byteCount: read.count) }
             }
-            for (marker, slot) in batch.markers { marker.complete(nanoseconds: queries.read(slot)) }
         }
+        let times = error == nil ? batch.markers.map { queries.read($0.1) } : []
         state.withLock { state in
             VulkanCommands.reset(vulkan, batch.commandBuffer)
             state.spareCommandBuffers.append(batch.commandBuffer)
             state.outstanding -= 1
+        }
+        // Markers resolve once the batch is counted done, so whoever they wake finds the
+        // queue idle (`isIdle`, `cudaStreamQuery`).
+        for (index, (marker, _)) in batch.markers.enumerated() {
+            if let error { marker.fail(error) } else { marker.complete(nanoseconds: times[index]) }
         }
         for (_, slot) in batch.markers { queries.release(slot) }
         batch.retained = []
