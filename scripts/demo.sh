@@ -38,6 +38,12 @@ DEVICESHIM_LOG=info preload/deviceshim-run "$work/cuda_demo"
 echo "      At DEVICESHIM_LOG=debug every call is a record; the calls it made, counted:"
 DEVICESHIM_LOG=debug DEVICESHIM_LOG_FORMAT=json preload/deviceshim-run "$work/cuda_demo" 2>&1 >/dev/null \
   | python3 -c "import collections,json,sys; c=collections.Counter(json.loads(l)['api'] for l in sys.stdin if l.startswith('{')); print('      ' + ', '.join(f'{k} x{v}' for k,v in sorted(c.items())))"
+echo "      The same binary, unchanged, with cuda:0 sent to the OpenCL and the Vulkan device"
+echo "      (PoCL and lavapipe here; a GPU's driver elsewhere) by DEVICESHIM_POLICY:"
+for backend in opencl vulkan; do
+  DEVICESHIM_POLICY="cuda=$backend,cpu" DEVICESHIM_LOG=info preload/deviceshim-run "$work/cuda_demo" 2>&1 \
+    | grep -E "cudaGetDeviceProperties_v2 cuda:0 -> |SGEMM|copying past" | grep -v "emulated:"
+done
 
 echo
 echo "== 5. A C program that does not link DeviceShim, under preload/deviceshim-run"
