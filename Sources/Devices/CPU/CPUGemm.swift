@@ -13,12 +13,7 @@ enum CPUGemm {
     /// would (so OpenBLAS never rejects, or prints about, a call that passed).
     static func validated(_ operation: GemmOperation) throws(DeviceError) -> GemmPlan {
         let (m, n, k, batchCount) = (operation.m, operation.n, operation.k, operation.batchCount)
-        guard m >= 0, n >= 0, k >= 0, batchCount >= 0 else {
-            throw .invalidArgument("gemm sizes must not be negative: m \(m), n \(n), k \(k), batchCount \(batchCount)")
-        }
-        guard max(m, n, k) <= Int(Int32.max) else {
-            throw .invalidArgument("gemm sizes above \(Int32.max) are not supported: m \(m), n \(n), k \(k)")
-        }
+        try operation.checkSizes()
         let size = operation.dtype.byteSize
         // A matrix is read only if it contributes: A and B not when k == 0; nothing when C is empty.
         let touched = m > 0 && n > 0 && batchCount > 0

@@ -64,3 +64,16 @@ extension FillPattern {
         }
     }
 }
+
+extension GemmOperation {
+    /// Throws unless m, n, k and the batch count are not negative and m, n, k fit a 32-bit
+    /// index (what BLAS and the kernels take).
+    public func checkSizes() throws(DeviceError) {
+        guard m >= 0, n >= 0, k >= 0, batchCount >= 0 else {
+            throw .invalidArgument("gemm sizes must not be negative: m \(m), n \(n), k \(k), batchCount \(batchCount)")
+        }
+        guard max(m, n, k) <= Int(Int32.max) else {
+            throw .invalidArgument("gemm sizes above \(Int32.max) are not supported: m \(m), n \(n), k \(k)")
+        }
+    }
+}

@@ -82,12 +82,7 @@ extension OpenCLQueue {
     func gemm(_ operation: GemmOperation, tile: OpenCLGemmTile) throws(DeviceError) {
         try requireSupport(.gemm, operation.dtype)
         let (m, n, k, batches) = (operation.m, operation.n, operation.k, operation.batchCount)
-        guard m >= 0, n >= 0, k >= 0, batches >= 0 else {
-            throw .invalidArgument("gemm sizes must not be negative: m \(m), n \(n), k \(k), batchCount \(batches)")
-        }
-        guard max(m, n, k) <= Int(Int32.max) else {
-            throw .invalidArgument("gemm sizes above \(Int32.max) are not supported: m \(m), n \(n), k \(k)")
-        }
+        try operation.checkSizes()
         let touched = m > 0 && n > 0 && batches > 0
         let a = try checked("A", operation.a, rows: operation.transposeA ? k : m, columns: operation.transposeA ? m : k,
                             operation: operation, touched: touched && k > 0)

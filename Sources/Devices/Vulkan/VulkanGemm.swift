@@ -9,12 +9,7 @@ extension VulkanQueue {
     public func gemm(_ operation: GemmOperation) throws(DeviceError) {
         try requireSupport(.gemm, operation.dtype)
         let (m, n, k, batchCount) = (operation.m, operation.n, operation.k, operation.batchCount)
-        guard m >= 0, n >= 0, k >= 0, batchCount >= 0 else {
-            throw .invalidArgument("gemm sizes must not be negative: m \(m), n \(n), k \(k), batchCount \(batchCount)")
-        }
-        guard max(m, n, k) <= Int(Int32.max) else {
-            throw .invalidArgument("gemm sizes above \(Int32.max) are not supported: m \(m), n \(n), k \(k)")
-        }
+        try operation.checkSizes()
         let touched = m > 0 && n > 0 && batchCount > 0
         let reads = touched && k > 0 && operation.alpha != 0
         let a = try matrix("A", operation.a, rows: operation.transposeA ? k : m, columns: operation.transposeA ? m : k,
