@@ -8,7 +8,7 @@ enum OpenCLKernelArgument {
     case int32(Int32)
     case float32(Float)
     case float64(Double)
-    /// Raw bytes of a struct argument (an `OpenCLLayout`).
+    /// Raw bytes of a struct argument (a packed `StridedWalk`).
     case bytes([Int64])
     /// Local memory of this many bytes.
     case local(Int)

@@ -1,6 +1,6 @@
 /// The kernel entry points of an OpenCL queue: validation (as the CPU queue does), then one
 /// launch of the op's kernel — the dense variant when every operand is contiguous, else the
-/// strided one over a collapsed `OpenCLLayout` (several launches past 8 dimensions).
+/// strided one over a collapsed `StridedWalk` (several launches past 8 dimensions).
 extension OpenCLQueue {
     public func unary(_ op: UnaryOp, input: StridedOperand, output: StridedOperand) throws(DeviceError) {
         try requireSupport(.unary(op), input.dtype)
@@ -49,7 +49,7 @@ extension OpenCLQueue {
         let outputBuffer = try OpenCLValidation.operand(output, role: "output", dtype: op.outputType(for: input.dtype),
                                                         isOutput: true, on: owner)
         let reducedShape = try op.checkShapes(input: input, axis: axis, output: output)
-        let layout = OpenCLLayout(shape: reducedShape, operands: [(output.offset, output.strides), (input.offset, input.strides)])
+        let layout = StridedWalk(shape: reducedShape, operands: [(output.offset, output.strides), (input.offset, input.strides)])
         guard layout.elementCount > 0 else { return }
         let (dtype, fp64) = (input.dtype, owner.limits.hasFloat64)
         let program = try owner.programs.program("reduce_\(dtype)", device: owner) {
@@ -58,8 +58,8 @@ extension OpenCLQueue {
         let (length, axisStride) = (input.shape[axis], input.strides[axis])
         let group = owner.limits.elementwiseGroupSize
         let byGroups = length >= 256 && layout.elementCount < owner.limits.computeUnits * 32 && group > 1
-        for piece in layout.pieces() {
-            var arguments: [OpenCLKernelArgument] = [.buffer(outputBuffer), .buffer(inputBuffer), .bytes(piece.packed),
+        for piece in layout.pieces(maxRank: OpenCLKernelSource.maxRank) {
+            var arguments: [OpenCLKernelArgument] = [.buffer(outputBuffer), .buffer(inputBuffer), .bytes(piece.openCLLayout),
                                                      .int64(Int64(length)), .int64(Int64(axisStride))]
             if byGroups {
                 arguments += [.local(group * 8), .local(group * 8)]
@@ -101,7 +101,7 @@ extension OpenCLQueue {
         source: () -> String
     ) throws(DeviceError) {
         let all = [output] + inputs
-        let layout = OpenCLLayout(shape: output.1.shape, operands: all.map { ($0.1.offset, $0.1.strides) })
+        let layout = StridedWalk(shape: output.1.shape, operands: all.map { ($0.1.offset, $0.1.strides) })
         let count = layout.elementCount
         guard count > 0 else { return }
         let program = try owner.programs.program(programName, device: owner, source: source)
@@ -113,8 +113,8 @@ extension OpenCLQueue {
                        global: (count + group - 1) / group * group, local: group)
             return
         }
-        for piece in layout.pieces() {
-            try launch(program, "\(kernel)_s", buffers + [.bytes(piece.packed)], global: Self.gridSize(piece.elementCount, group),
+        for piece in layout.pieces(maxRank: OpenCLKernelSource.maxRank) {
+            try launch(program, "\(kernel)_s", buffers + [.bytes(piece.openCLLayout)], global: Self.gridSize(piece.elementCount, group),
                        local: group)
         }
     }

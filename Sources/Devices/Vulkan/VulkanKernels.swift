@@ -22,17 +22,17 @@ extension VulkanQueue {
         if shaderOperands.count == 2 { shaderOperands.append(shaderOperands[1]) }  // b = a for one input
         let (inType, outType) = (inputs[0].operand.dtype, output.operand.dtype)
         let shader = inType.isWide || outType.isWide ? DS_VULKAN_SHADER_ELEMENTWISE_WIDE : DS_VULKAN_SHADER_ELEMENTWISE
-        let walk = VulkanLayout.collapsed(shape: output.operand.shape, strides: shaderOperands.map(\.strides))
+        let walk = StridedWalk(shape: output.operand.shape, operands: shaderOperands.map { (0, $0.strides) })
         let flat: Int32 = walk.shape.count <= 1 ? 1 : 0
         let pipeline = try vulkan.pipelines.pipeline(shader, constants: [Int32(Self.groupSize), kind, op, inType.shaderCode, outType.shaderCode, flat])
-        let launches = VulkanLayout.pieces(shape: walk.shape, strides: walk.strides).map { piece in
+        let launches = VulkanLayout.pieces(walk).map { piece in
             var words = PushWords()
             shaderOperands.forEach { words.address($0.address) }
-            words.ints([piece.count, shaderOperands[0].offset + piece.offsets[0]])
+            words.ints([piece.elementCount, shaderOperands[0].offset + piece.offsets[0]])
             words.ints(piece.shape)
             piece.strides.forEach { words.ints($0) }
             words.ints([shaderOperands[1].offset + piece.offsets[1], shaderOperands[2].offset + piece.offsets[2]])
-            return (words.words, VulkanLayout.groups(items: (piece.count + Self.groupSize - 1) / Self.groupSize, groupSize: 1, exact: true))
+            return (words.words, VulkanLayout.groups(items: (piece.elementCount + Self.groupSize - 1) / Self.groupSize, groupSize: 1, exact: true))
         }
         try stream.record(retaining: all.map(\.buffer)) { commands in
             for (words, groups) in launches {
@@ -61,16 +61,16 @@ extension VulkanQueue {
         ])
         var outerShape = input.shape
         outerShape.remove(at: axis)
-        let walk = VulkanLayout.collapsed(shape: outerShape, strides: [outputOperand.strides, inputOperand.strides])
-        let launches = VulkanLayout.pieces(shape: walk.shape, strides: walk.strides).map { piece in
+        let walk = StridedWalk(shape: outerShape, operands: [(0, outputOperand.strides), (0, inputOperand.strides)])
+        let launches = VulkanLayout.pieces(walk).map { piece in
             var words = PushWords()
             words.address(outputOperand.address)
             words.address(inputOperand.address)
-            words.ints([piece.count, axisLength, axisStride, outputOperand.offset + piece.offsets[0]])
+            words.ints([piece.elementCount, axisLength, axisStride, outputOperand.offset + piece.offsets[0]])
             words.ints(piece.shape)
             piece.strides.forEach { words.ints($0) }
             words.int(inputOperand.offset + piece.offsets[1])
-            let groups = VulkanLayout.groups(items: piece.count, groupSize: Self.groupSize, exact: cooperative)
+            let groups = VulkanLayout.groups(items: piece.elementCount, groupSize: Self.groupSize, exact: cooperative)
             return (words.words, groups)
         }
         try stream.record(retaining: [inputBuffer, outputBuffer]) { commands in

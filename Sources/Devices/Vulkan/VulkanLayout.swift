@@ -1,6 +1,6 @@
 /// How strided operands reach a shader: each by the device address of its lowest element
 /// (so shader indices are never negative and fit 32 bits), walked over at most 4 collapsed
-/// dimensions per dispatch (the host loops over any further outer dimensions).
+/// dimensions per dispatch (a `StridedWalk`; the host loops over any further outer ones).
 enum VulkanLayout {
     /// An operand as a shader sees it.
     struct ShaderOperand {
@@ -8,15 +8,6 @@ enum VulkanLayout {
         /// Element offset of element (0, 0, …) from `address`.
         var offset: Int
         var strides: [Int]
-    }
-
-    /// One dispatch of a walk: its inner shape (4 dims, leading 1s), each operand's inner
-    /// strides and the element offset its outer indices add.
-    struct Piece {
-        var shape: [Int]
-        var strides: [[Int]]
-        var offsets: [Int]
-        var count: Int { shape.reduce(1, *) }
     }
 
     static let maxRank = 4
@@ -35,44 +26,9 @@ enum VulkanLayout {
                              offset: operand.offset - lowest, strides: strides)
     }
 
-    /// The walk over `shape` with dimensions of size 1 dropped and neighbours merged where
-    /// every operand steps through them as one.
-    static func collapsed(shape: [Int], strides: [[Int]]) -> (shape: [Int], strides: [[Int]]) {
-        var dims: [(size: Int, strides: [Int])] = []
-        for axis in shape.indices where shape[axis] != 1 {
-            let current = strides.map { $0[axis] }
-            if let last = dims.last, zip(last.strides, current).allSatisfy({ $0 == $1 * shape[axis] }) {
-                dims[dims.count - 1] = (last.size * shape[axis], current)
-            } else {
-                dims.append((shape[axis], current))
-            }
-        }
-        return (dims.map(\.size), strides.indices.map { operand in dims.map { $0.strides[operand] } })
-    }
-
-    /// The dispatches covering a collapsed walk: the innermost 4 dimensions each, one per
-    /// index of the dimensions outside them.
-    static func pieces(shape: [Int], strides: [[Int]]) -> [Piece] {
-        let innerCount = min(shape.count, maxRank)
-        let split = shape.count - innerCount
-        let pad = maxRank - innerCount
-        let innerShape = [Int](repeating: 1, count: pad) + shape[split...]
-        let innerStrides = strides.map { [Int](repeating: 0, count: pad) + $0[split...] }
-        let outerShape = Array(shape[..<split])
-        var pieces: [Piece] = []
-        var index = [Int](repeating: 0, count: outerShape.count)
-        while true {
-            let offsets = strides.map { operandStrides in zip(index, operandStrides).reduce(0) { $0 + $1.0 * $1.1 } }
-            pieces.append(Piece(shape: innerShape, strides: innerStrides, offsets: offsets))
-            var axis = outerShape.count - 1
-            while axis >= 0 {
-                index[axis] += 1
-                if index[axis] < outerShape[axis] { break }
-                index[axis] = 0
-                axis -= 1
-            }
-            if axis < 0 { return pieces }
-        }
+    /// The dispatches of `walk`: its innermost 4 dimensions each, padded to exactly 4.
+    static func pieces(_ walk: StridedWalk) -> [StridedWalk] {
+        walk.pieces(maxRank: maxRank).map { $0.padded(toRank: maxRank) }
     }
 
     /// Workgroups for `items` work items of `groupSize`, as a 2-D grid within the limits
