@@ -77,7 +77,7 @@ public final class CPUQueue: DeviceQueue {
     public func unary(_ op: UnaryOp, input: StridedOperand, output: StridedOperand) throws(DeviceError) {
         try requireSupport(.unary(op), input.dtype)
         let inputBuffer = try CPUValidation.operand(input, role: "input", dtype: input.dtype)
-        let outputBuffer = try CPUValidation.operand(output, role: "output", dtype: op.producesBool ? .bool : input.dtype,
+        let outputBuffer = try CPUValidation.operand(output, role: "output", dtype: op.outputType(for: input.dtype),
                                                      isOutput: true)
         try StridedOperand.checkSameShape([("input", input), ("output", output)])
         let operands = elementwise(output: (outputBuffer, output), inputs: [(inputBuffer, input)])
@@ -86,13 +86,11 @@ public final class CPUQueue: DeviceQueue {
     }
 
     public func binary(_ op: BinaryOp, lhs: StridedOperand, rhs: StridedOperand, output: StridedOperand) throws(DeviceError) {
-        guard lhs.dtype == rhs.dtype else {
-            throw .invalidArgument("\(op) needs operands of one dtype, not \(lhs.dtype) and \(rhs.dtype)")
-        }
+        let outputType = try op.outputType(lhs: lhs, rhs: rhs)
         try requireSupport(.binary(op), lhs.dtype)
         let lhsBuffer = try CPUValidation.operand(lhs, role: "left operand", dtype: lhs.dtype)
         let rhsBuffer = try CPUValidation.operand(rhs, role: "right operand", dtype: lhs.dtype)
-        let outputBuffer = try CPUValidation.operand(output, role: "output", dtype: op.producesBool ? .bool : lhs.dtype,
+        let outputBuffer = try CPUValidation.operand(output, role: "output", dtype: outputType,
                                                      isOutput: true)
         try StridedOperand.checkSameShape([("left operand", lhs), ("right operand", rhs), ("output", output)])
         let operands = elementwise(output: (outputBuffer, output), inputs: [(lhsBuffer, lhs), (rhsBuffer, rhs)])

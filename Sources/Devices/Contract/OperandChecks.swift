@@ -24,6 +24,21 @@ extension StridedOperand {
     }
 }
 
+extension UnaryOp {
+    /// The dtype `op` writes for an input of `dtype`.
+    public func outputType(for dtype: DType) -> DType { producesBool ? .bool : dtype }
+}
+
+extension BinaryOp {
+    /// Throws unless `lhs` and `rhs` have one dtype; returns the dtype the output must have.
+    public func outputType(lhs: StridedOperand, rhs: StridedOperand) throws(DeviceError) -> DType {
+        guard lhs.dtype == rhs.dtype else {
+            throw .invalidArgument("\(self) needs operands of one dtype, not \(lhs.dtype) and \(rhs.dtype)")
+        }
+        return producesBool ? .bool : lhs.dtype
+    }
+}
+
 extension ReductionOp {
     /// Whether the reduction has a value over an empty axis (sum 0, prod 1, any false, all true).
     public var allowsEmptyAxis: Bool {

@@ -5,7 +5,7 @@ extension OpenCLQueue {
     public func unary(_ op: UnaryOp, input: StridedOperand, output: StridedOperand) throws(DeviceError) {
         try requireSupport(.unary(op), input.dtype)
         let inputBuffer = try OpenCLValidation.operand(input, role: "input", dtype: input.dtype, on: owner)
-        let outputBuffer = try OpenCLValidation.operand(output, role: "output", dtype: op.producesBool ? .bool : input.dtype,
+        let outputBuffer = try OpenCLValidation.operand(output, role: "output", dtype: op.outputType(for: input.dtype),
                                                         isOutput: true, on: owner)
         try StridedOperand.checkSameShape([("input", input), ("output", output)])
         let (dtype, fp64) = (input.dtype, owner.limits.hasFloat64)
@@ -15,13 +15,11 @@ extension OpenCLQueue {
     }
 
     public func binary(_ op: BinaryOp, lhs: StridedOperand, rhs: StridedOperand, output: StridedOperand) throws(DeviceError) {
-        guard lhs.dtype == rhs.dtype else {
-            throw .invalidArgument("\(op) needs operands of one dtype, not \(lhs.dtype) and \(rhs.dtype)")
-        }
+        let outputType = try op.outputType(lhs: lhs, rhs: rhs)
         try requireSupport(.binary(op), lhs.dtype)
         let lhsBuffer = try OpenCLValidation.operand(lhs, role: "left operand", dtype: lhs.dtype, on: owner)
         let rhsBuffer = try OpenCLValidation.operand(rhs, role: "right operand", dtype: lhs.dtype, on: owner)
-        let outputBuffer = try OpenCLValidation.operand(output, role: "output", dtype: op.producesBool ? .bool : lhs.dtype,
+        let outputBuffer = try OpenCLValidation.operand(output, role: "output", dtype: outputType,
                                                         isOutput: true, on: owner)
         try StridedOperand.checkSameShape([("left operand", lhs), ("right operand", rhs), ("output", output)])
         let (dtype, fp64) = (lhs.dtype, owner.limits.hasFloat64)

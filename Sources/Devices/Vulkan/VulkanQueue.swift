@@ -99,7 +99,7 @@ public final class VulkanQueue: DeviceQueue, @unchecked Sendable {
     public func unary(_ op: UnaryOp, input: StridedOperand, output: StridedOperand) throws(DeviceError) {
         try requireSupport(.unary(op), input.dtype)
         let inputBuffer = try VulkanValidation.operand(input, role: "input", dtype: input.dtype, device: vulkan)
-        let outputBuffer = try VulkanValidation.operand(output, role: "output", dtype: op.producesBool ? .bool : input.dtype,
+        let outputBuffer = try VulkanValidation.operand(output, role: "output", dtype: op.outputType(for: input.dtype),
                                                         device: vulkan, isOutput: true)
         try StridedOperand.checkSameShape([("input", input), ("output", output)])
         try elementwise(kind: 0, op: Int32(UnaryOp.allCases.firstIndex(of: op)!), kernel: .unary(op),
@@ -107,13 +107,11 @@ public final class VulkanQueue: DeviceQueue, @unchecked Sendable {
     }
 
     public func binary(_ op: BinaryOp, lhs: StridedOperand, rhs: StridedOperand, output: StridedOperand) throws(DeviceError) {
-        guard lhs.dtype == rhs.dtype else {
-            throw .invalidArgument("\(op) needs operands of one dtype, not \(lhs.dtype) and \(rhs.dtype)")
-        }
+        let outputType = try op.outputType(lhs: lhs, rhs: rhs)
         try requireSupport(.binary(op), lhs.dtype)
         let lhsBuffer = try VulkanValidation.operand(lhs, role: "left operand", dtype: lhs.dtype, device: vulkan)
         let rhsBuffer = try VulkanValidation.operand(rhs, role: "right operand", dtype: lhs.dtype, device: vulkan)
-        let outputBuffer = try VulkanValidation.operand(output, role: "output", dtype: op.producesBool ? .bool : lhs.dtype,
+        let outputBuffer = try VulkanValidation.operand(output, role: "output", dtype: outputType,
                                                         device: vulkan, isOutput: true)
         try StridedOperand.checkSameShape([("left operand", lhs), ("right operand", rhs), ("output", output)])
         try elementwise(kind: 1, op: Int32(BinaryOp.allCases.firstIndex(of: op)!), kernel: .binary(op),
