@@ -4,7 +4,7 @@ import Glibc
 import DeviceShim
 
 /// The OpenCL backend on the first OpenCL device: float32 GEMM against CLBlast's SGEMM on the
-/// same device (the peer, `peers/opencl_clblast_sgemm.c`, runs just before in the same
+/// same device (the peer, `peers/software_device_gemm.c`, runs just before in the same
 /// `scripts/benchmark.sh opencl` and hands its GFLOP/s over in the file named by
 /// `DEVICESHIM_CLBLAST_RESULTS`), then element-wise add throughput, host↔device copy
 /// throughput and per-launch latency.

@@ -38,14 +38,21 @@ openblas_coretype() {
 # `vulkan`: the Vulkan backend (lavapipe on machines without a GPU) next to the CPU backend in
 # one run: SGEMM N=256/512/1024 GFLOP/s, a 4M-element add, 64 MiB host<->device copies and the
 # per-launch latency; it runs in the benchmarks binary like `log` and `devices`.
+# The CLBlast/OpenBLAS SGEMM peer (Benchmarks/peers/software_device_gemm.c), built once;
+# prints its path.
+clblast_peer() {
+  local peer="$root/.build/software_device_gemm"
+  if [[ ! -x "$peer" || "$root/Benchmarks/peers/software_device_gemm.c" -nt "$peer" ]]; then
+    mkdir -p "$root/.build"
+    gcc -O2 "$root/Benchmarks/peers/software_device_gemm.c" -o "$peer" -lclblast -lOpenCL -lopenblas
+  fi
+  echo "$peer"
+}
 groups=()
 for group in "$@"; do
   if [[ "$group" == software || "$group" == all ]]; then
     echo "== software: CLBlast on PoCL vs OpenBLAS, GFLOP/s (higher is better)"
-    peer="$root/.build/software_device_gemm"
-    mkdir -p "$root/.build"
-    gcc -O2 "$root/Benchmarks/peers/software_device_gemm.c" -o "$peer" -lclblast -lOpenCL -lopenblas
-    OPENBLAS_CORETYPE="$(openblas_coretype)" "$peer" 256 512 1024
+    OPENBLAS_CORETYPE="$(openblas_coretype)" "$(clblast_peer)" 256 512 1024
   fi
   if [[ "$group" == cuda || "$group" == all ]]; then
     echo "== cuda: CUDA runtime and cuBLAS C ABI under deviceshim-run vs in-process peers"
@@ -70,15 +77,13 @@ for group in "$@"; do
       "$root/preload/deviceshim-run" "$peer"
   fi
   # `opencl`: the OpenCL backend on the first OpenCL device. CLBlast's SGEMM runs first on
-  # that device (peers/opencl_clblast_sgemm.c); the Swift group reads its numbers from the
-  # file DEVICESHIM_CLBLAST_RESULTS names and prints ours/CLBlast next to them.
+  # that device (the `software` group's peer, whose second column is CLBlast); the Swift
+  # group reads its numbers from the file DEVICESHIM_CLBLAST_RESULTS names and prints
+  # ours/CLBlast next to them.
   if [[ "$group" == opencl || "$group" == all ]]; then
-    echo "== opencl: CLBlast SGEMM peer on the same device"
-    peer="$root/.build/opencl_clblast_sgemm"
-    mkdir -p "$root/.build"
-    gcc -O2 "$root/Benchmarks/peers/opencl_clblast_sgemm.c" -o "$peer" -lclblast -lOpenCL
-    clblast_results="$root/.build/opencl_clblast_sgemm.txt"
-    "$peer" 256 512 1024 | tee "$clblast_results"
+    echo "== opencl: CLBlast SGEMM peer on the same device (N, CLBlast GFLOP/s, OpenBLAS GFLOP/s)"
+    clblast_results="$root/.build/clblast_sgemm.txt"
+    OPENBLAS_CORETYPE="$(openblas_coretype)" "$(clblast_peer)" 256 512 1024 | tee "$clblast_results"
     export DEVICESHIM_CLBLAST_RESULTS="$clblast_results"
   fi
   [[ "$group" == software || "$group" == cuda ]] || groups+=("$group")
