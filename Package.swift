@@ -54,6 +54,7 @@ let package = Package(
 
         .testTarget(name: "DeviceShimLoggingTests", dependencies: ["DeviceShimLogging", .product(name: "Logging", package: "swift-log")], path: "Tests/Logging", swiftSettings: swiftSettings),
         .testTarget(name: "DeviceShimDevicesTests", dependencies: ["DeviceShimDevices"], path: "Tests/Devices", swiftSettings: swiftSettings),
+        .testTarget(name: "DeviceShimTensorTests", dependencies: ["DeviceShimTensor"], path: "Tests/Tensor", exclude: ["Reference"], swiftSettings: swiftSettings),
         .testTarget(name: "DeviceShimMocksTests", dependencies: ["DeviceShimMocks"], path: "Tests/Mocks", swiftSettings: swiftSettings),
         .testTarget(name: "DeviceShimTests", dependencies: ["DeviceShim"], path: "Tests/Shim", exclude: ["Programs"], swiftSettings: swiftSettings),
     ]

@@ -1,0 +1,84 @@
+import Synchronization
+
+/// The tensor engine's link to the devices: it resolves device requests through the
+/// redirector (logging who asked) and keeps one in-order queue per real device, on which all
+/// tensor work for that device runs.
+public final class TensorEngine: Sendable {
+    /// The process's engine, over `Redirector.shared`.
+    public static let shared = TensorEngine(redirector: .shared, log: .shared)
+
+    public let redirector: Redirector
+    let log: RedirectionLog
+    private let queues = Mutex<[DeviceID: any DeviceQueue]>([:])
+
+    public init(redirector: Redirector, log: RedirectionLog = .shared) {
+        self.redirector = redirector
+        self.log = log
+    }
+
+    /// Where tensors asked for on `request` live. Every call is a `debug` record naming the
+    /// caller; the redirector's first decision for a request is an `info` record.
+    func placement(_ request: DeviceRequest, api: String, from site: CallSite) throws(TensorError) -> TensorPlacement {
+        let resolution = try TensorError.wrapping { () throws(DeviceError) in
+            try redirector.resolve(request, api: api, from: site)
+        }
+        log.record(.debug, RedirectionRecord(api: api, requested: request.description, resolved: resolution.entry.id.description),
+                   from: site)
+        return try placement(request, on: resolution.device, site: site)
+    }
+
+    /// The placement for work that `request` runs on `device` (its own or a fallback).
+    func placement(_ request: DeviceRequest, on device: any ComputeDevice, site: CallSite) throws(TensorError) -> TensorPlacement {
+        TensorPlacement(request: request, device: device, queue: try queue(for: device), engine: self, origin: site)
+    }
+
+    /// Parses a device string, as `Tensor(…, device: "cuda:1")` takes it.
+    static func request(_ text: String) throws(TensorError) -> DeviceRequest {
+        do { return try DeviceRequest(parsing: text) } catch { throw .invalidDevice(error.description) }
+    }
+
+    private func queue(for device: any ComputeDevice) throws(TensorError) -> any DeviceQueue {
+        if let queue = queues.withLock({ $0[device.id] }) { return queue }
+        let made = try TensorError.wrapping { () throws(DeviceError) in try device.makeQueue() }
+        return queues.withLock { queues in
+            if let raced = queues[device.id] { return raced }
+            queues[device.id] = made
+            return made
+        }
+    }
+}
+
+/// Where a tensor's elements live: the device its request resolved to, the queue its work
+/// runs on, and the Swift code that placed it (named by fallback records).
+struct TensorPlacement: Sendable {
+    let request: DeviceRequest
+    let device: any ComputeDevice
+    let queue: any DeviceQueue
+    let engine: TensorEngine
+    let origin: CallSite
+
+    /// The placement that runs `op` on `dtype` for this tensor: this one when the device has
+    /// the kernel, else the policy's fallback (logged once per op and dtype by the redirector).
+    func executor(for op: KernelOp, _ dtype: DType, api: String) throws(TensorError) -> TensorPlacement {
+        let resolution = try TensorError.wrapping { () throws(DeviceError) in
+            try engine.redirector.resolve(request, op: op, dtype: dtype, api: api, from: origin)
+        }
+        if resolution.device.id == device.id { return self }
+        return try engine.placement(request, on: resolution.device, site: origin)
+    }
+
+    func allocate(byteCount: Int) throws(TensorError) -> any DeviceBuffer {
+        try TensorError.wrapping { () throws(DeviceError) in try device.allocate(byteCount: Swift.max(byteCount, 1)) }
+    }
+}
+
+/// A tensor's elements: one device buffer, shared by every view of it.
+final class TensorStorage: Sendable {
+    let buffer: any DeviceBuffer
+    let placement: TensorPlacement
+
+    init(buffer: any DeviceBuffer, placement: TensorPlacement) {
+        self.buffer = buffer
+        self.placement = placement
+    }
+}

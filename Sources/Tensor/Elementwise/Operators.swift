@@ -1,0 +1,50 @@
+/// Swift operators for element-wise arithmetic, with broadcasting and type promotion:
+/// `try (a * b + c).relu()`. Comparisons use the dotted forms (`.<`, `.==`), as
+/// mlx-swift does, since `==` must answer one Bool.
+extension Tensor {
+    public static func + (lhs: Tensor, rhs: Tensor) throws(TensorError) -> Tensor { try lhs.add(rhs) }
+    public static func + (lhs: Tensor, rhs: some TensorOperand) throws(TensorError) -> Tensor { try lhs.add(rhs) }
+    public static func + (lhs: some TensorOperand, rhs: Tensor) throws(TensorError) -> Tensor {
+        try binary(.add, lhs.elementwiseOperand, .tensor(rhs), api: "Tensor.add")
+    }
+    public static func - (lhs: Tensor, rhs: Tensor) throws(TensorError) -> Tensor { try lhs.sub(rhs) }
+    public static func - (lhs: Tensor, rhs: some TensorOperand) throws(TensorError) -> Tensor { try lhs.sub(rhs) }
+    public static func - (lhs: some TensorOperand, rhs: Tensor) throws(TensorError) -> Tensor {
+        try binary(.sub, lhs.elementwiseOperand, .tensor(rhs), api: "Tensor.sub")
+    }
+    public static func * (lhs: Tensor, rhs: Tensor) throws(TensorError) -> Tensor { try lhs.mul(rhs) }
+    public static func * (lhs: Tensor, rhs: some TensorOperand) throws(TensorError) -> Tensor { try lhs.mul(rhs) }
+    public static func * (lhs: some TensorOperand, rhs: Tensor) throws(TensorError) -> Tensor {
+        try binary(.mul, lhs.elementwiseOperand, .tensor(rhs), api: "Tensor.mul")
+    }
+    public static func / (lhs: Tensor, rhs: Tensor) throws(TensorError) -> Tensor { try lhs.div(rhs) }
+    public static func / (lhs: Tensor, rhs: some TensorOperand) throws(TensorError) -> Tensor { try lhs.div(rhs) }
+    public static func / (lhs: some TensorOperand, rhs: Tensor) throws(TensorError) -> Tensor {
+        let dtype = TypePromotion.floating(ElementwiseOperand.resultType([lhs.elementwiseOperand, .tensor(rhs)]))
+        return try binary(.div, lhs.elementwiseOperand, .tensor(rhs), computeType: dtype, api: "Tensor.div")
+    }
+    /// The remainder with the divisor's sign, as Python's `%` and `torch.remainder`.
+    public static func % (lhs: Tensor, rhs: some TensorOperand) throws(TensorError) -> Tensor { try lhs.remainder(rhs) }
+    public static prefix func - (operand: Tensor) throws(TensorError) -> Tensor { try operand.neg() }
+
+    public static func .== (lhs: Tensor, rhs: some TensorOperand) throws(TensorError) -> Tensor { try lhs.equal(rhs) }
+    public static func .!= (lhs: Tensor, rhs: some TensorOperand) throws(TensorError) -> Tensor { try lhs.notEqual(rhs) }
+    public static func .< (lhs: Tensor, rhs: some TensorOperand) throws(TensorError) -> Tensor { try lhs.less(rhs) }
+    public static func .<= (lhs: Tensor, rhs: some TensorOperand) throws(TensorError) -> Tensor { try lhs.lessEqual(rhs) }
+    public static func .> (lhs: Tensor, rhs: some TensorOperand) throws(TensorError) -> Tensor { try lhs.greater(rhs) }
+    public static func .>= (lhs: Tensor, rhs: some TensorOperand) throws(TensorError) -> Tensor { try lhs.greaterEqual(rhs) }
+
+    /// In place: the sum is written into this tensor's elements (converted to its dtype), so
+    /// every view of them sees it (`torch.Tensor.add_`). The other compound assignments alike.
+    public static func += (lhs: inout Tensor, rhs: some TensorOperand) throws(TensorError) { try lhs.copy(from: lhs.add(rhs)) }
+    public static func -= (lhs: inout Tensor, rhs: some TensorOperand) throws(TensorError) { try lhs.copy(from: lhs.sub(rhs)) }
+    public static func *= (lhs: inout Tensor, rhs: some TensorOperand) throws(TensorError) { try lhs.copy(from: lhs.mul(rhs)) }
+    public static func /= (lhs: inout Tensor, rhs: some TensorOperand) throws(TensorError) { try lhs.copy(from: lhs.div(rhs)) }
+}
+
+infix operator .== : ComparisonPrecedence
+infix operator .!= : ComparisonPrecedence
+infix operator .< : ComparisonPrecedence
+infix operator .<= : ComparisonPrecedence
+infix operator .> : ComparisonPrecedence
+infix operator .>= : ComparisonPrecedence

@@ -1,0 +1,63 @@
+/// Element-wise functions of one tensor (`torch.exp`, `relu`, `clamp`, …).
+extension Tensor {
+    /// `op` on every element. Ops defined only for floating point compute integer and bool
+    /// tensors in float32, as PyTorch does (`torch.exp(int_tensor)` is float32).
+    func unary(_ op: UnaryOp, api: String) throws(TensorError) -> Tensor {
+        let integerCapable = UnaryOp.integerOps.contains(op)
+        if dtype == .bool && op != .logicalNot && integerCapable {
+            throw .invalidArgument("\(api) is not defined for bool tensors")
+        }
+        let input = integerCapable ? self : try converted(to: TypePromotion.floating(dtype))
+        let outputType = op.outputType(for: input.dtype)
+        return try Tensor.compute(.unary(op), input.dtype, api: api, inputs: [input], shape: shape, outputDType: outputType) {
+            queue, inputs, output throws(DeviceError) in
+            try queue.unary(op, input: inputs[0], output: output)
+        }
+    }
+
+    public func neg() throws(TensorError) -> Tensor { try unary(.neg, api: "Tensor.neg") }
+    public func abs() throws(TensorError) -> Tensor { try unary(.abs, api: "Tensor.abs") }
+    public func sign() throws(TensorError) -> Tensor { try unary(.sign, api: "Tensor.sign") }
+    public func square() throws(TensorError) -> Tensor { try unary(.square, api: "Tensor.square") }
+    public func relu() throws(TensorError) -> Tensor { try unary(.relu, api: "Tensor.relu") }
+    public func logicalNot() throws(TensorError) -> Tensor { try unary(.logicalNot, api: "Tensor.logical_not") }
+    public func exp() throws(TensorError) -> Tensor { try unary(.exp, api: "Tensor.exp") }
+    public func log() throws(TensorError) -> Tensor { try unary(.log, api: "Tensor.log") }
+    public func sqrt() throws(TensorError) -> Tensor { try unary(.sqrt, api: "Tensor.sqrt") }
+    public func rsqrt() throws(TensorError) -> Tensor { try unary(.rsqrt, api: "Tensor.rsqrt") }
+    public func reciprocal() throws(TensorError) -> Tensor { try unary(.reciprocal, api: "Tensor.reciprocal") }
+    public func sin() throws(TensorError) -> Tensor { try unary(.sin, api: "Tensor.sin") }
+    public func cos() throws(TensorError) -> Tensor { try unary(.cos, api: "Tensor.cos") }
+    public func tanh() throws(TensorError) -> Tensor { try unary(.tanh, api: "Tensor.tanh") }
+    public func sigmoid() throws(TensorError) -> Tensor { try unary(.sigmoid, api: "Tensor.sigmoid") }
+    /// The Gaussian error linear unit in its exact (erf) form, `torch.nn.functional.gelu`.
+    public func gelu() throws(TensorError) -> Tensor { try unary(.gelu, api: "Tensor.gelu") }
+    public func erf() throws(TensorError) -> Tensor { try unary(.erf, api: "Tensor.erf") }
+    public func floor() throws(TensorError) -> Tensor { try integerOrRounded(.floor, api: "Tensor.floor") }
+    public func ceil() throws(TensorError) -> Tensor { try integerOrRounded(.ceil, api: "Tensor.ceil") }
+    /// Rounded to the nearest integer, halves to even (`torch.round`).
+    public func round() throws(TensorError) -> Tensor { try integerOrRounded(.round, api: "Tensor.round") }
+
+    /// Rounded toward zero (`torch.trunc`).
+    public func trunc() throws(TensorError) -> Tensor {
+        guard dtype.isFloatingPoint else { return self }
+        return try abs().floor().mul(sign())
+    }
+
+    /// Each element limited to `min...max` (either may be nil), as `torch.clamp`: NaN stays
+    /// NaN, and where `min > max` every element is `max`.
+    public func clamp(min lower: TensorScalar? = nil, max upper: TensorScalar? = nil) throws(TensorError) -> Tensor {
+        guard lower != nil || upper != nil else { throw .invalidArgument("clamp needs at least one of min and max") }
+        let bounds = [lower, upper].compactMap { $0 }.map { ElementwiseOperand.scalar($0) }
+        let dtype = ElementwiseOperand.resultType([.tensor(self)] + bounds)
+        var result = try converted(to: dtype)
+        if let lower { result = try Tensor.binary(.maximum, .tensor(result), .scalar(lower), computeType: dtype, api: "Tensor.clamp") }
+        if let upper { result = try Tensor.binary(.minimum, .tensor(result), .scalar(upper), computeType: dtype, api: "Tensor.clamp") }
+        return result
+    }
+
+    /// Rounding ops leave integer tensors as they are, as PyTorch's do.
+    private func integerOrRounded(_ op: UnaryOp, api: String) throws(TensorError) -> Tensor {
+        dtype.isFloatingPoint ? try unary(op, api: api) : try cloned()
+    }
+}

@@ -1,0 +1,81 @@
+/// Reductions over any set of dimensions, built on the contract's one-axis kernels: the
+/// reduced dimensions are moved last and merged (a view when the strides allow), then
+/// reduced in one kernel.
+extension Tensor {
+    /// `op` over `dims` (all when nil), keeping them as size 1 when `keepDim`. Sums and
+    /// products of integers and bools are int64, as in PyTorch.
+    func reduce(_ op: ReductionOp, dims: [Int]?, keepDim: Bool, api: String) throws(TensorError) -> Tensor {
+        let axes = try reducedAxes(dims)
+        var input = self
+        if (op == .sum || op == .prod) && !dtype.isFloatingPoint { input = try converted(to: .int64) }
+        let keptShape = shape.indices.map { axes.contains($0) ? 1 : shape[$0] }
+        let finalShape = keepDim ? keptShape : shape.indices.filter { !axes.contains($0) }.map { shape[$0] }
+        if input.count == 0 && !op.allowsEmptyAxis && axes.contains(where: { shape[$0] == 0 }) {
+            throw .invalidArgument("\(api) of a tensor with no elements over dimensions \(axes.sorted()) has no value; give dims that are not empty")
+        }
+        // Kept dimensions first, in order, then the reduced ones, merged into one.
+        let kept = shape.indices.filter { !axes.contains($0) }
+        let order = kept + axes.sorted()
+        let reducedCount = axes.map { shape[$0] }.reduce(1, *)
+        let keptSizes = kept.map { shape[$0] }
+        let merged = try input.permuted(order).reshaped(keptSizes + [reducedCount])
+        let output = try Tensor.compute(.reduce(op), merged.dtype, api: api, inputs: [merged], shape: keptSizes + [1],
+                                        outputDType: op.outputType(for: merged.dtype)) { queue, inputs, output throws(DeviceError) in
+            try queue.reduce(op, input: inputs[0], axis: keptSizes.count, output: output)
+        }
+        return try output.reshaped(finalShape)
+    }
+
+    /// `dims` normalised and deduplicated; every dimension when nil (or empty, as PyTorch's `dim=[]` for sums).
+    private func reducedAxes(_ dims: [Int]?) throws(TensorError) -> Set<Int> {
+        guard let dims, !dims.isEmpty else { return Set(shape.indices) }
+        var axes = Set<Int>()
+        for dim in dims {
+            let axis = try normalized(dim)
+            guard axes.insert(axis).inserted else { throw .invalidArgument("dim \(dim) appears multiple times in the list of dims") }
+        }
+        return rank == 0 ? [] : axes
+    }
+
+    public func sum(dims: [Int]? = nil, keepDim: Bool = false) throws(TensorError) -> Tensor {
+        try reduce(.sum, dims: dims, keepDim: keepDim, api: "Tensor.sum")
+    }
+    public func prod(dims: [Int]? = nil, keepDim: Bool = false) throws(TensorError) -> Tensor {
+        try reduce(.prod, dims: dims, keepDim: keepDim, api: "Tensor.prod")
+    }
+    /// The largest element over `dims` (`torch.amax`; NaN wins, as in PyTorch).
+    public func max(dims: [Int]? = nil, keepDim: Bool = false) throws(TensorError) -> Tensor {
+        try reduce(.max, dims: dims, keepDim: keepDim, api: "Tensor.amax")
+    }
+    /// The smallest element over `dims` (`torch.amin`).
+    public func min(dims: [Int]? = nil, keepDim: Bool = false) throws(TensorError) -> Tensor {
+        try reduce(.min, dims: dims, keepDim: keepDim, api: "Tensor.amin")
+    }
+    /// Whether every element over `dims` is nonzero (`torch.all`).
+    public func all(dims: [Int]? = nil, keepDim: Bool = false) throws(TensorError) -> Tensor {
+        try reduce(.all, dims: dims, keepDim: keepDim, api: "Tensor.all")
+    }
+    /// Whether any element over `dims` is nonzero (`torch.any`).
+    public func any(dims: [Int]? = nil, keepDim: Bool = false) throws(TensorError) -> Tensor {
+        try reduce(.any, dims: dims, keepDim: keepDim, api: "Tensor.any")
+    }
+
+    /// The index of the largest element along `dim` (first on ties), or in the flattened
+    /// tensor when `dim` is nil (`torch.argmax`).
+    public func argmax(dim: Int? = nil, keepDim: Bool = false) throws(TensorError) -> Tensor {
+        try argReduce(.argmax, dim: dim, keepDim: keepDim)
+    }
+    /// The index of the smallest element along `dim` (`torch.argmin`).
+    public func argmin(dim: Int? = nil, keepDim: Bool = false) throws(TensorError) -> Tensor {
+        try argReduce(.argmin, dim: dim, keepDim: keepDim)
+    }
+
+    private func argReduce(_ op: ReductionOp, dim: Int?, keepDim: Bool) throws(TensorError) -> Tensor {
+        let api = "Tensor.\(op)"
+        guard let dim else {
+            let flat = try reshaped([-1]).reduce(op, dims: [0], keepDim: false, api: api)
+            return keepDim ? try flat.reshaped([Int](repeating: 1, count: rank)) : flat
+        }
+        return try reduce(op, dims: [dim], keepDim: keepDim, api: api)
+    }
+}
