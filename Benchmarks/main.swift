@@ -16,6 +16,7 @@ let groups: [(name: String, summary: String, run: () -> Void)] = [
     ("devices", "CPU backend: float32 GEMM, 16M add/mul/sum, against numpy and PyTorch (CPU)", DeviceBenchmarks.run),
     ("opencl", "OpenCL backend: SGEMM against CLBlast on the same device, add, copies, launch latency", OpenCLBenchmarks.run),
     ("vulkan", "Vulkan backend vs CPU backend: SGEMM, add, host<->device copies, launch latency", VulkanBenchmarks.run),
+    ("tensor", "tensor engine per backend: matmul, element-wise, reductions, softmax, a chain, against PyTorch (CPU)", TensorBenchmarks.run),
 ]
 
 @MainActor

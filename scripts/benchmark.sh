@@ -2,7 +2,7 @@
 # Runs benchmark groups against their peers: scripts/benchmark.sh GROUP... (or `all`).
 #
 # Installs what is missing, idempotently: the system libraries (scripts/setup.sh) and, for
-# the `devices` group's peers, numpy and PyTorch's CPU build (torch==2.13.0+cpu, found in
+# the `devices` and `tensor` groups' peers, numpy and PyTorch's CPU build (torch==2.13.0+cpu, found in
 # the wheel folder pip is configured with) — only when python3 cannot import them. Then
 # builds the benchmarks in release mode and runs the groups.
 # DEVICESHIM_SCRATCH_PATH picks SwiftPM's build folder (default .build).
@@ -11,15 +11,15 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 
 if (($# == 0)); then
-  echo "usage: scripts/benchmark.sh GROUP... | all   (groups: log, devices, software, cuda, opencl, vulkan)" >&2
+  echo "usage: scripts/benchmark.sh GROUP... | all   (groups: log, devices, software, cuda, opencl, vulkan, tensor)" >&2
   exit 2
 fi
 
 "$root/scripts/setup.sh"
 
-if [[ " $* " == *" devices "* || " $* " == *" all "* ]]; then
+if [[ " $* " == *" devices "* || " $* " == *" tensor "* || " $* " == *" all "* ]]; then
   if ! python3 -c "import numpy, torch" 2>/dev/null; then
-    echo "benchmark: installing the devices group's peers (numpy, torch CPU)"
+    echo "benchmark: installing the devices and tensor groups' peers (numpy, torch CPU)"
     python3 -m pip install -q numpy "torch==2.13.0+cpu"
   fi
 fi

@@ -36,3 +36,11 @@ extension Tensor {
         }
     }
 }
+
+extension Tensor {
+    /// Waits until all work queued on this tensor's device is done (`torch.cuda.synchronize`),
+    /// throwing the first failure of that work.
+    public func synchronize() throws(TensorError) {
+        try enqueue { queue throws(DeviceError) in try queue.synchronize() }
+    }
+}

@@ -1,0 +1,102 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import DeviceShim
+
+/// The `tensor` group: the tensor engine's ops against PyTorch (CPU) eager ops, per backend.
+///
+/// Each DeviceShim sample is the op through the public `Tensor` API (a new output tensor, as
+/// PyTorch's `a + b` makes one) and `synchronize()`. The peer runs in one python3 process
+/// (`Benchmarks/peers/tensor_peers.py`), in rounds with DeviceShim, as in the `devices`
+/// group. The target, on the CPU backend: at least PyTorch's speed for every case.
+/// `DEVICESHIM_TENSOR_BACKENDS=cpu` (a comma-separated list) limits the backends measured.
+enum TensorBenchmarks {
+    struct Case {
+        var kind: String
+        var size: Int
+        var repetitions: Int
+        var name: String { kind == "matmul" ? "matmul \(size)" : "\(kind) \(size >> 20)M f32" }
+    }
+
+    static func cases(for backend: String) -> [Case] {
+        let (matmul, elements, repetitions) = backend == "vulkan" ? (256, 1 << 20, 3) : (1024, 4 << 20, 8)
+        return [Case(kind: "matmul", size: matmul, repetitions: repetitions)]
+            + ["add", "mul", "sum", "sumdim", "softmax", "chain"].map { Case(kind: $0, size: elements, repetitions: repetitions) }
+    }
+
+    static func run() {
+        var notes: [String] = []
+        let peers = PeerProcess(script: peerScript)
+        if let greeting = peers?.readReply() {
+            notes.append(greeting["error"].map { "peer unavailable: \($0)" }
+                ?? "peer: torch \(greeting["torch"] ?? "?") with \(greeting["torch_threads"] ?? "?") threads")
+        }
+        for backend in backends {
+            var rows: [ResultRow] = []
+            var backendNotes = notes
+            do {
+                for benchmark in cases(for: backend) {
+                    let body = try prepare(benchmark, device: backend)
+                    var ours: [Double] = [], theirs: [Double] = []
+                    for _ in 0..<3 {
+                        ours += try measure(body, repetitions: benchmark.repetitions)
+                        usleep(DeviceBenchmarks.pauseMicroseconds)
+                        let reply = peers?.request("\(benchmark.kind) \(benchmark.size) 2 \(benchmark.repetitions)") ?? [:]
+                        theirs += (reply["torch"] ?? "").split(separator: " ").compactMap { Double($0).map { $0 * 1e9 } }
+                        usleep(DeviceBenchmarks.pauseMicroseconds)
+                    }
+                    let (mine, peer) = (DeviceBenchmarks.median(ours), DeviceBenchmarks.median(theirs))
+                    rows.append(ResultRow(name: benchmark.name, deviceShim: mine, peer: "torch (CPU)", peerNanoseconds: peer,
+                                          target: backend == "cpu" && peer.isFinite ? peer : nil))
+                }
+            } catch {
+                backendNotes.append("DeviceShim failed on \(backend): \(error)")
+            }
+            backendNotes.append("ratio = PyTorch time / DeviceShim time (>= 1: DeviceShim at least as fast); target on cpu: >= 1")
+            Report.printTable(title: "tensor (\(backend) backend)", rows: rows, notes: backendNotes)
+        }
+        peers?.finish()
+    }
+
+    /// The timed body: one op through the Tensor API, its operands made (and touched) first.
+    static func prepare(_ benchmark: Case, device: String) throws -> () throws -> Tensor {
+        let generator = RandomGenerator(seed: UInt64(benchmark.size))
+        if benchmark.kind == "matmul" {
+            let a = try Tensor.randn([benchmark.size, benchmark.size], generator: generator, device: device)
+            let b = try Tensor.randn([benchmark.size, benchmark.size], generator: generator, device: device)
+            return { try a.matmul(b) }
+        }
+        let rows = try Tensor.randn([benchmark.size / 1024, 1024], generator: generator, device: device)
+        let (a, b, c) = try (Tensor.randn([benchmark.size], generator: generator, device: device),
+                             Tensor.randn([benchmark.size], generator: generator, device: device),
+                             Tensor.randn([benchmark.size], generator: generator, device: device))
+        switch benchmark.kind {
+        case "add": return { try a + b }
+        case "mul": return { try a * b }
+        case "sum": return { try a.sum() }
+        case "sumdim": return { try rows.sum(dims: [1]) }
+        case "softmax": return { try rows.softmax(dim: 1) }
+        default: return { try (a * b + c).relu().sum() }
+        }
+    }
+
+    static func measure(_ body: () throws -> Tensor, repetitions: Int) throws -> [Double] {
+        for _ in 0..<2 { try body().synchronize() }
+        return try (0..<repetitions).map { _ in
+            let start = Timing.now()
+            try body().synchronize()
+            return Double(Timing.now() - start)
+        }
+    }
+
+    /// The backends to run: `DEVICESHIM_TENSOR_BACKENDS` (comma-separated) or all three.
+    static var backends: [String] {
+        guard let listed = getenv("DEVICESHIM_TENSOR_BACKENDS") else { return ["cpu", "opencl", "vulkan"] }
+        return String(cString: listed).split(separator: ",").map(String.init)
+    }
+
+    static var peerScript: String {
+        let source = "\(#filePath)"
+        return "\(source[..<(source.lastIndex(of: "/") ?? source.startIndex)])/peers/tensor_peers.py"
+    }
+}

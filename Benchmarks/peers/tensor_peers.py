@@ -1,0 +1,69 @@
+#!/usr/bin/env python3
+"""The peer of the `tensor` benchmark group: PyTorch (CPU) eager ops, in one process.
+
+deviceshim-benchmarks drives this script over stdin/stdout so that DeviceShim's tensor
+engine and PyTorch take turns, in rounds, in the same run. Each request is one line,
+`CASE SIZE WARMUP REPETITIONS`; each reply is one line of JSON, {"torch": "s1 s2 ..."} with
+samples in seconds. The first line written is a greeting with versions, or an error.
+
+Cases mirror TensorBenchmarks.swift, float32, operands made at a case's first request:
+  matmul N     (N x N) @ (N x N)
+  add N, mul N a + b, a * b on N elements (a new output each time, as DeviceShim's ops make)
+  sum N        a.sum() over N elements
+  sumdim N     a.sum(dim=1) of an (N / 1024) x 1024 matrix
+  softmax N    a.softmax(dim=1) of an (N / 1024) x 1024 matrix
+  chain N      (a * b + c).relu().sum() on N elements
+"""
+import json
+import sys
+import time
+
+
+def reply(payload):
+    sys.stdout.write(json.dumps(payload) + "\n")
+    sys.stdout.flush()
+
+
+def operation(torch, case, size):
+    generator = torch.Generator().manual_seed(size)
+    if case == "matmul":
+        a, b = torch.randn(size, size, generator=generator), torch.randn(size, size, generator=generator)
+        return lambda: a @ b
+    if case in ("sumdim", "softmax"):
+        a = torch.randn(size // 1024, 1024, generator=generator)
+        return (lambda: a.sum(dim=1)) if case == "sumdim" else (lambda: a.softmax(dim=1))
+    a, b, c = (torch.randn(size, generator=generator) for _ in range(3))
+    return {
+        "add": lambda: a + b,
+        "mul": lambda: a * b,
+        "sum": lambda: a.sum(),
+        "chain": lambda: (a * b + c).relu().sum(),
+    }[case]
+
+
+def main():
+    try:
+        import torch
+    except ImportError as error:
+        reply({"error": f"{error} (scripts/benchmark.sh installs torch)"})
+        return
+    reply({"torch": torch.__version__, "torch_threads": torch.get_num_threads()})
+    for line in sys.stdin:
+        words = line.split()
+        if not words or words[0] == "quit":
+            break
+        case, size, warmup, repetitions = words[0], int(words[1]), int(words[2]), int(words[3])
+        body = operation(torch, case, size)
+        with torch.no_grad():
+            for _ in range(warmup):
+                body()
+            samples = []
+            for _ in range(repetitions):
+                start = time.perf_counter_ns()
+                body()
+                samples.append((time.perf_counter_ns() - start) / 1e9)
+        reply({"torch": " ".join(f"{sample:.9f}" for sample in samples)})
+
+
+if __name__ == "__main__":
+    main()
