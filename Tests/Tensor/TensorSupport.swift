@@ -10,4 +10,12 @@ enum TensorDevices {
         }
         return names
     }()
+
+    private static let engines: [String: TensorEngine] = Dictionary(uniqueKeysWithValues: all.map { backend in
+        let rule = backend == "cpu" ? "cuda=cpu" : "cuda=\(backend),cpu"
+        return (backend, TensorEngine(redirector: Redirector(policy: try! RedirectPolicy(parsing: rule))))
+    })
+
+    /// An engine whose policy sends `cuda` to `backend`, falling back to the CPU per op.
+    static func engine(_ backend: String) -> TensorEngine { engines[backend]! }
 }

@@ -39,6 +39,25 @@ public enum TensorScalar: Sendable, Hashable, CustomStringConvertible,
         }
     }
 
+    /// Throws unless this number fits `dtype` as PyTorch's fill checks it: integers within
+    /// the type (uint8 also takes -255…-1, wrapping), no NaN or infinity into integers, no
+    /// finite float beyond a float dtype's largest value.
+    func checkRepresentable(as dtype: DType) throws(TensorError) {
+        let value = doubleValue
+        let limits: ClosedRange<Double>? = switch dtype {
+        case .uint8: -255...255
+        case .int32: Double(Int32.min)...Double(Int32.max)
+        case .int64: -0x1p63...0x1p63
+        case .float16: -65504...65504
+        case .bfloat16, .float32: -Double(Float.greatestFiniteMagnitude)...Double(Float.greatestFiniteMagnitude)
+        case .float64, .bool: nil
+        }
+        guard let limits else { return }
+        let fits = dtype.isFloatingPoint ? !value.isFinite || limits.contains(value) : value.isFinite && limits.contains(value)
+        if case .bool = self { return }
+        guard fits else { throw .invalidArgument("value \(self) cannot be converted to type \(dtype) without overflow") }
+    }
+
     /// The bytes of this number as one element of `dtype` (floats to integers truncate).
     func fillPattern(as dtype: DType) -> FillPattern {
         let value = doubleValue

@@ -75,7 +75,11 @@ extension Tensor {
         try uninitialized(other.shape, dtype: dtype ?? other.dtype, on: other.placement)
     }
 
-    static func full(_ shape: [Int], _ value: TensorScalar, dtype: DType, on placement: TensorPlacement) throws(TensorError) -> Tensor {
+    /// A filled tensor; `checked` refuses values the dtype cannot hold (as `torch.full` does),
+    /// unchecked ones wrap (as Python numbers in arithmetic do).
+    static func full(_ shape: [Int], _ value: TensorScalar, dtype: DType, on placement: TensorPlacement,
+                     checked: Bool = true) throws(TensorError) -> Tensor {
+        if checked { try value.checkRepresentable(as: dtype) }
         let tensor = try uninitialized(shape, dtype: dtype, on: placement)
         if tensor.count > 0 { try tensor.fill(with: value) }
         return tensor

@@ -38,7 +38,7 @@ extension Tensor {
         let step = steps > 1 ? (end - start) / Double(steps - 1) : 0
         // PyTorch fills the first half from `start` and the second from `end`, so both ends are exact.
         let values = (0..<steps).map { index in
-            index < steps / 2 ? start + step * Double(index) : end - step * Double(steps - 1 - index)
+            steps == 1 || index < steps / 2 ? start + step * Double(index) : end - step * Double(steps - 1 - index)
         }
         return try hostValues(values, shape: [steps], dtype: dtype, on: placement)
     }

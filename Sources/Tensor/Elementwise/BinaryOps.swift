@@ -1,28 +1,54 @@
 /// Element-wise functions of two operands, with broadcasting and PyTorch's type promotion.
 extension Tensor {
     /// `op` applied to `lhs` and `rhs` (at least one a tensor), computed in `computeType`
-    /// (default: their promoted dtype), writing bool for comparisons and logical ops.
+    /// (default: their promoted dtype), writing bool for comparisons and logical ops. On bool
+    /// operands, `add`/`maximum` are logical or and `mul`/`minimum` logical and, as in PyTorch.
     static func binary(_ op: BinaryOp, _ lhs: ElementwiseOperand, _ rhs: ElementwiseOperand,
                        computeType: DType? = nil, api: String) throws(TensorError) -> Tensor {
         let tensors = [lhs.tensor, rhs.tensor].compactMap { $0 }
         guard let first = tensors.first else { throw .invalidArgument("\(api) needs at least one tensor operand") }
         try first.checkSameDevice(tensors)
         let dtype = computeType ?? ElementwiseOperand.resultType([lhs, rhs])
+        let kernel = dtype == .bool ? booleanForm(op) : op
         let shape = try broadcastShape(tensors.map(\.shape))
         let left = try lhs.materialized(dtype, on: first.placement).broadcast(to: shape)
         let right = try rhs.materialized(dtype, on: first.placement).broadcast(to: shape)
-        return try compute(.binary(op), dtype, api: api, inputs: [left, right], shape: shape,
-                           outputDType: op.producesBool ? .bool : dtype) {
-            queue, inputs, output throws(DeviceError) in
-            try queue.binary(op, lhs: inputs[0], rhs: inputs[1], output: output)
+        return try compute(.binary(kernel), dtype, api: api, inputs: [left, right], shape: shape,
+                           outputDType: kernel.producesBool ? .bool : dtype) { queue, inputs, output throws(DeviceError) in
+            try queue.binary(kernel, lhs: inputs[0], rhs: inputs[1], output: output)
+        }
+    }
+
+    private static func booleanForm(_ op: BinaryOp) -> BinaryOp {
+        switch op {
+        case .add, .maximum: .logicalOr
+        case .mul, .minimum: .logicalAnd
+        default: op
         }
     }
 
     /// `self + alpha · other` (`torch.add`).
     public func add(_ other: some TensorOperand, alpha: TensorScalar = 1) throws(TensorError) -> Tensor {
-        if alpha == 1 || alpha == 1.0 { return try Tensor.binary(.add, .tensor(self), other.elementwiseOperand, api: "Tensor.add") }
-        let scaled = try Tensor.binary(.mul, other.elementwiseOperand, .scalar(alpha), computeType: ElementwiseOperand.resultType([.tensor(self), other.elementwiseOperand]), api: "Tensor.add")
-        return try Tensor.binary(.add, .tensor(self), .tensor(scaled), computeType: scaled.dtype, api: "Tensor.add")
+        try Tensor.scaledSum(.add, .tensor(self), other.elementwiseOperand, alpha: alpha, api: "Tensor.add")
+    }
+
+    /// `self - alpha · other` (`torch.sub`); bool tensors cannot be subtracted, as in PyTorch.
+    public func sub(_ other: some TensorOperand, alpha: TensorScalar = 1) throws(TensorError) -> Tensor {
+        if dtype == .bool || other.elementwiseOperand.tensor?.dtype == .bool {
+            throw .invalidArgument("subtraction with a bool tensor is not supported; use logicalXor or logicalNot")
+        }
+        return try Tensor.scaledSum(.sub, .tensor(self), other.elementwiseOperand, alpha: alpha, api: "Tensor.sub")
+    }
+
+    private static func scaledSum(_ op: BinaryOp, _ lhs: ElementwiseOperand, _ rhs: ElementwiseOperand, alpha: TensorScalar,
+                                  api: String) throws(TensorError) -> Tensor {
+        let dtype = ElementwiseOperand.resultType([lhs, rhs])
+        if alpha == 1 || alpha == 1.0 { return try binary(op, lhs, rhs, computeType: dtype, api: api) }
+        if case .float = alpha, !dtype.isFloatingPoint {
+            throw .invalidArgument("for integral input tensors, argument alpha must not be a floating point number")
+        }
+        let scaled = try binary(.mul, rhs, .scalar(alpha), computeType: dtype, api: api)
+        return try binary(op, lhs, .tensor(scaled), computeType: dtype, api: api)
     }
 
     /// True division in floating point, as `torch.div` (integers give float32).
@@ -35,15 +61,31 @@ extension Tensor {
     public enum RoundingMode: Sendable { case trunc, floor }
 
     /// Division rounded toward zero (`trunc`) or down (`floor`), in the operands' promoted
-    /// dtype, as `torch.div(…, rounding_mode=)`.
+    /// dtype, as `torch.div(…, rounding_mode=)`. Integer division by zero is an error.
     public func div(_ other: some TensorOperand, roundingMode: RoundingMode) throws(TensorError) -> Tensor {
-        let dtype = ElementwiseOperand.resultType([.tensor(self), other.elementwiseOperand])
-        let quotient = try Tensor.binary(.div, .tensor(self), other.elementwiseOperand, computeType: dtype, api: "Tensor.div")
-        if dtype.isFloatingPoint { return try roundingMode == .trunc ? quotient.trunc() : quotient.floor() }
+        let divisor = other.elementwiseOperand
+        let dtype = ElementwiseOperand.resultType([.tensor(self), divisor])
+        let quotient = try Tensor.binary(.div, .tensor(self), divisor, computeType: dtype, api: "Tensor.div")
+        if dtype.isFloatingPoint {
+            return roundingMode == .trunc ? try quotient.trunc() : try floorQuotient(divisor, dtype: dtype, trueQuotient: quotient)
+        }
+        try Tensor.checkNoZeroDivisor(divisor, dtype: dtype, on: placement)
         guard roundingMode == .floor else { return quotient }
         // Integer division truncates: step down where the remainder's sign differs from the divisor's.
-        let remainder = try fmod(other)
-        return try quotient.sub((Tensor.needsFloorCorrection(remainder, other.elementwiseOperand, dtype: dtype).converted(to: dtype)))
+        let remainder = try Tensor.binary(.remainder, .tensor(self), divisor, computeType: dtype, api: "Tensor.div")
+        return try quotient.sub(Tensor.needsFloorCorrection(remainder, divisor, dtype: dtype).converted(to: dtype))
+    }
+
+    /// PyTorch's float floor division: `(a - fmod(a, b)) / b`, stepped down where the
+    /// remainder's sign differs from the divisor's, then floored; `a / b` where `b` is 0.
+    private func floorQuotient(_ divisor: ElementwiseOperand, dtype: DType, trueQuotient: Tensor) throws(TensorError) -> Tensor {
+        let remainder = try Tensor.binary(.remainder, .tensor(self), divisor, computeType: dtype, api: "Tensor.div")
+        let exact = try Tensor.binary(.div, .tensor(sub(remainder)), divisor, computeType: dtype, api: "Tensor.div")
+        let stepped = try exact.sub(Tensor.needsFloorCorrection(remainder, divisor, dtype: dtype).converted(to: dtype))
+        var floored = try stepped.floor()
+        floored = try floored.add(stepped.sub(floored).greater(0.5).converted(to: dtype))
+        let zeroDivisor = try Tensor.binary(.equal, divisor, .scalar(0), computeType: dtype, api: "Tensor.div")
+        return try Tensor.where(zeroDivisor, trueQuotient, floored)
     }
 
     /// The remainder with the dividend's sign, as C's `fmod` (`torch.fmod`).
@@ -53,23 +95,72 @@ extension Tensor {
 
     /// The remainder with the divisor's sign, as Python's `%` (`torch.remainder`).
     public func remainder(_ other: some TensorOperand) throws(TensorError) -> Tensor {
-        let dtype = ElementwiseOperand.resultType([.tensor(self), other.elementwiseOperand])
-        let truncated = try fmod(other)
-        let corrected = try truncated.add(other)
-        return try Tensor.where(Tensor.needsFloorCorrection(truncated, other.elementwiseOperand, dtype: dtype), corrected, truncated)
+        try Tensor.remainder(self, other)
+    }
+
+    /// `lhs % rhs` with the divisor's sign (`torch.remainder`), for a number or tensor on
+    /// either side. Integer remainder by zero is an error, as in PyTorch.
+    public static func remainder(_ lhs: some TensorOperand, _ rhs: some TensorOperand) throws(TensorError) -> Tensor {
+        let (dividend, divisor) = (lhs.elementwiseOperand, rhs.elementwiseOperand)
+        let dtype = ElementwiseOperand.resultType([dividend, divisor])
+        guard let home = dividend.tensor ?? divisor.tensor else { throw .invalidArgument("remainder needs a tensor operand") }
+        if !dtype.isFloatingPoint { try checkNoZeroDivisor(divisor, dtype: dtype, on: home.placement) }
+        let truncated = try binary(.remainder, dividend, divisor, computeType: dtype, api: "Tensor.remainder")
+        let corrected = try binary(.add, .tensor(truncated), divisor, computeType: dtype, api: "Tensor.remainder")
+        return try Tensor.where(needsFloorCorrection(truncated, divisor, dtype: dtype), corrected, truncated)
     }
 
     /// Where a truncated remainder is nonzero with a sign other than the divisor's.
     private static func needsFloorCorrection(_ remainder: Tensor, _ divisor: ElementwiseOperand, dtype: DType) throws(TensorError) -> Tensor {
         let nonzero = try remainder.notEqual(0)
         let remainderNegative = try remainder.less(0)
-        let divisorNegative = try binary(.less, divisor, .scalar(0), computeType: dtype, api: "Tensor.remainder")
+        let divisorNegative: Tensor
+        switch divisor {
+        case let .tensor(tensor): divisorNegative = try binary(.less, .tensor(tensor), .scalar(0), computeType: dtype, api: "Tensor.remainder")
+        case let .scalar(value): divisorNegative = try full([], .bool(value.doubleValue < 0), dtype: .bool, on: remainder.placement)
+        }
         return try nonzero.logicalAnd(remainderNegative.logicalXor(divisorNegative))
     }
 
-    public func sub(_ other: some TensorOperand) throws(TensorError) -> Tensor { try Tensor.binary(.sub, .tensor(self), other.elementwiseOperand, api: "Tensor.sub") }
+    /// Integer division by zero is PyTorch's `ZeroDivisionError`; this reads the divisor.
+    private static func checkNoZeroDivisor(_ divisor: ElementwiseOperand, dtype: DType, on placement: TensorPlacement) throws(TensorError) {
+        let hasZero = switch divisor {
+        case let .scalar(value): value.doubleValue == 0
+        case let .tensor(tensor): try tensor.converted(to: dtype).equal(0).any().item() == .bool(true)
+        }
+        if hasZero { throw .invalidArgument("ZeroDivisionError: integer division or remainder by zero") }
+    }
+
+    /// Each element raised to `exponent` (`torch.pow`). A number exponent of 0.5, -0.5, -1 or
+    /// 2 is computed as PyTorch computes it (sqrt, rsqrt, reciprocal, square); an integer
+    /// tensor to a negative integer number is an error.
+    public func pow(_ exponent: some TensorOperand) throws(TensorError) -> Tensor {
+        guard case let .scalar(power) = exponent.elementwiseOperand else {
+            return try Tensor.binary(.pow, .tensor(self), exponent.elementwiseOperand, api: "Tensor.pow")
+        }
+        let dtype = ElementwiseOperand.resultType([.tensor(self), .scalar(power)])
+        if !dtype.isFloatingPoint, case let .int(value) = power, value < 0 {
+            throw .invalidArgument("integers to negative integer powers are not allowed")
+        }
+        if dtype.isFloatingPoint {
+            let input = try converted(to: dtype)
+            switch power.doubleValue {
+            case 0.5: return try input.sqrt()
+            case -0.5: return try input.rsqrt()
+            case -1: return try input.reciprocal()
+            case 2: return try input.square()
+            default: break
+            }
+        }
+        return try Tensor.binary(.pow, .tensor(self), .scalar(power), computeType: dtype, api: "Tensor.pow")
+    }
+
+    /// `base` raised to each element of `exponent` (`torch.pow(number, tensor)`).
+    public static func pow(_ base: TensorScalar, _ exponent: Tensor) throws(TensorError) -> Tensor {
+        try binary(.pow, .scalar(base), .tensor(exponent), api: "Tensor.pow")
+    }
+
     public func mul(_ other: some TensorOperand) throws(TensorError) -> Tensor { try Tensor.binary(.mul, .tensor(self), other.elementwiseOperand, api: "Tensor.mul") }
-    public func pow(_ exponent: some TensorOperand) throws(TensorError) -> Tensor { try Tensor.binary(.pow, .tensor(self), exponent.elementwiseOperand, api: "Tensor.pow") }
     public func maximum(_ other: Tensor) throws(TensorError) -> Tensor { try Tensor.binary(.maximum, .tensor(self), .tensor(other), api: "Tensor.maximum") }
     public func minimum(_ other: Tensor) throws(TensorError) -> Tensor { try Tensor.binary(.minimum, .tensor(self), .tensor(other), api: "Tensor.minimum") }
     public func equal(_ other: some TensorOperand) throws(TensorError) -> Tensor { try Tensor.binary(.equal, .tensor(self), other.elementwiseOperand, api: "Tensor.eq") }

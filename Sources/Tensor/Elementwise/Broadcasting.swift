@@ -34,7 +34,7 @@ public enum ElementwiseOperand: Sendable {
     func materialized(_ dtype: DType, on placement: TensorPlacement) throws(TensorError) -> Tensor {
         switch self {
         case let .tensor(tensor): try tensor.converted(to: dtype)
-        case let .scalar(value): try Tensor.full([], value, dtype: dtype, on: placement)
+        case let .scalar(value): try Tensor.full([], value, dtype: dtype, on: placement, checked: false)
         }
     }
 

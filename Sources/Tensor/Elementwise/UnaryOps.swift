@@ -17,8 +17,17 @@ extension Tensor {
 
     public func neg() throws(TensorError) -> Tensor { try unary(.neg, api: "Tensor.neg") }
     public func abs() throws(TensorError) -> Tensor { try unary(.abs, api: "Tensor.abs") }
-    public func sign() throws(TensorError) -> Tensor { try unary(.sign, api: "Tensor.sign") }
-    public func square() throws(TensorError) -> Tensor { try unary(.square, api: "Tensor.square") }
+    /// -1, 0 or 1 by the sign of each element; 0 for NaN and bool tensors unchanged, as in PyTorch.
+    public func sign() throws(TensorError) -> Tensor {
+        if dtype == .bool { return try cloned() }
+        guard dtype.isFloatingPoint else { return try unary(.sign, api: "Tensor.sign") }
+        // (x > 0) - (x < 0): NaN compares false both ways.
+        return try greater(0).converted(to: dtype).sub(less(0).converted(to: dtype))
+    }
+    /// Each element squared; bool tensors give int64, as in PyTorch.
+    public func square() throws(TensorError) -> Tensor {
+        dtype == .bool ? try converted(to: .int64).square() : try unary(.square, api: "Tensor.square")
+    }
     public func relu() throws(TensorError) -> Tensor { try unary(.relu, api: "Tensor.relu") }
     public func logicalNot() throws(TensorError) -> Tensor { try unary(.logicalNot, api: "Tensor.logical_not") }
     public func exp() throws(TensorError) -> Tensor { try unary(.exp, api: "Tensor.exp") }
@@ -31,7 +40,10 @@ extension Tensor {
     public func tanh() throws(TensorError) -> Tensor { try unary(.tanh, api: "Tensor.tanh") }
     public func sigmoid() throws(TensorError) -> Tensor { try unary(.sigmoid, api: "Tensor.sigmoid") }
     /// The Gaussian error linear unit in its exact (erf) form, `torch.nn.functional.gelu`.
-    public func gelu() throws(TensorError) -> Tensor { try unary(.gelu, api: "Tensor.gelu") }
+    public func gelu() throws(TensorError) -> Tensor {
+        guard dtype.isFloatingPoint else { throw .invalidArgument("gelu is not implemented for \(dtype) tensors") }
+        return try unary(.gelu, api: "Tensor.gelu")
+    }
     public func erf() throws(TensorError) -> Tensor { try unary(.erf, api: "Tensor.erf") }
     public func floor() throws(TensorError) -> Tensor { try integerOrRounded(.floor, api: "Tensor.floor") }
     public func ceil() throws(TensorError) -> Tensor { try integerOrRounded(.ceil, api: "Tensor.ceil") }
@@ -53,6 +65,17 @@ extension Tensor {
         var result = try converted(to: dtype)
         if let lower { result = try Tensor.binary(.maximum, .tensor(result), .scalar(lower), computeType: dtype, api: "Tensor.clamp") }
         if let upper { result = try Tensor.binary(.minimum, .tensor(result), .scalar(upper), computeType: dtype, api: "Tensor.clamp") }
+        return result
+    }
+
+    /// Each element limited by the elements of `lower` and `upper` (broadcast), as `torch.clamp` with tensor bounds.
+    public func clamp(min lower: Tensor?, max upper: Tensor?) throws(TensorError) -> Tensor {
+        guard lower != nil || upper != nil else { throw .invalidArgument("clamp needs at least one of min and max") }
+        let bounds = [lower, upper].compactMap { $0 }
+        let dtype = ElementwiseOperand.resultType([.tensor(self)] + bounds.map { .tensor($0) })
+        var result = try converted(to: dtype)
+        if let lower { result = try Tensor.binary(.maximum, .tensor(result), .tensor(lower), computeType: dtype, api: "Tensor.clamp") }
+        if let upper { result = try Tensor.binary(.minimum, .tensor(result), .tensor(upper), computeType: dtype, api: "Tensor.clamp") }
         return result
     }
 

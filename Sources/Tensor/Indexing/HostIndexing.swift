@@ -4,7 +4,8 @@ extension Tensor {
     /// `out[…, i, …] = self[…, index[…, i, …], …]` along `dim` (`torch.gather`); `index` is
     /// int64 with this tensor's rank, no larger than it in the other dimensions.
     public func gather(dim: Int, index: Tensor) throws(TensorError) -> Tensor {
-        let axis = try checkedIndex(index, dim: dim, api: "gather")
+        if rank == 0 && index.rank == 0 { return try reshaped([1]).gather(dim: 0, index: index.reshaped([1])).reshaped([]) }
+        let axis = try checkedIndex(index, dim: dim, api: "gather", allowInt32: true)
         let source = try hostBytes()
         let positions = try index.toArray(Int64.self)
         let width = dtype.byteSize
@@ -21,8 +22,12 @@ extension Tensor {
     /// A copy of this tensor with `source[…, i, …]` written to position `index[…, i, …]`
     /// along `dim` (`torch.scatter`); with `add`, values add up instead (`scatter_add`).
     public func scatter(dim: Int, index: Tensor, source: Tensor, add: Bool = false) throws(TensorError) -> Tensor {
+        if rank == 0 && index.rank == 0 && source.rank <= 1 {
+            return try reshaped([1]).scatter(dim: 0, index: index.reshaped([1]), source: source.reshaped([-1]), add: add).reshaped([])
+        }
         let axis = try checkedIndex(index, dim: dim, api: "scatter")
         try checkSameDevice([source])
+        guard source.dtype == dtype else { throw .invalidArgument("scatter(): expected self.dtype (\(dtype)) to be equal to src.dtype (\(source.dtype))") }
         guard source.rank == rank, zip(index.shape, source.shape).allSatisfy({ $0 <= $1 }) else {
             throw .shapeMismatch("scatter expects index \(index.shape) no larger than source \(source.shape)")
         }
@@ -61,6 +66,12 @@ extension Tensor {
         return try Tensor.fromHost(values, shape: shape, dtype: dtype, on: placement)
     }
 
+    /// A copy of this tensor with `value` written at the positions `index` names along `dim`
+    /// (`torch.scatter(…, value=)`).
+    public func scatter(dim: Int, index: Tensor, value: TensorScalar) throws(TensorError) -> Tensor {
+        try scatter(dim: dim, index: index, source: Tensor.full(index.shape.isEmpty ? [] : index.shape, value, dtype: dtype, on: placement))
+    }
+
     /// The slices at `index` (1-D, integer) along `dim`, in that order (`torch.index_select`).
     public func indexSelect(dim: Int, index: Tensor) throws(TensorError) -> Tensor {
         let axis = try normalized(dim)
@@ -83,10 +94,10 @@ extension Tensor {
     }
 
     /// Checks a gather/scatter index and returns the normalised dimension.
-    private func checkedIndex(_ index: Tensor, dim: Int, api: String) throws(TensorError) -> Int {
+    private func checkedIndex(_ index: Tensor, dim: Int, api: String, allowInt32: Bool = false) throws(TensorError) -> Int {
         try checkSameDevice([index])
         let axis = try normalized(dim)
-        guard index.dtype == .int64 else { throw .invalidArgument("\(api)(): expected dtype int64 for index, got \(index.dtype)") }
+        guard index.dtype == .int64 || (allowInt32 && index.dtype == .int32) else { throw .invalidArgument("\(api)(): expected dtype int64 for index, got \(index.dtype)") }
         guard index.rank == rank, index.shape.indices.allSatisfy({ $0 == axis || index.shape[$0] <= shape[$0] }) else {
             throw .shapeMismatch("\(api)(): index \(index.shape) must have the input's rank and be no larger outside dimension \(axis) (input \(shape))")
         }

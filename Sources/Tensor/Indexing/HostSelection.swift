@@ -7,12 +7,15 @@ extension Tensor {
     /// `x` where `condition` is true, else `y`, broadcast together (`torch.where`); `x` and
     /// `y` promote as in arithmetic.
     public static func `where`(_ condition: Tensor, _ x: some TensorOperand, _ y: some TensorOperand) throws(TensorError) -> Tensor {
+        guard condition.dtype == .bool else {
+            throw .invalidArgument("where expected condition to be a bool tensor, but got \(condition.dtype)")
+        }
         let operands = [x.elementwiseOperand, y.elementwiseOperand]
         let tensors = [condition] + operands.compactMap(\.tensor)
         try condition.checkSameDevice(tensors)
         let shape = try broadcastShape(tensors.map(\.shape))
         let dtype = ElementwiseOperand.resultType(operands)
-        let mask = try condition.converted(to: .bool).broadcast(to: shape).hostBytes()
+        let mask = try condition.broadcast(to: shape).hostBytes()
         let chosen = try operands[0].materialized(dtype, on: condition.placement).broadcast(to: shape).hostBytes()
         var result = try operands[1].materialized(dtype, on: condition.placement).broadcast(to: shape).hostBytes()
         let width = dtype.byteSize
@@ -26,6 +29,8 @@ extension Tensor {
     /// This tensor with `value` where `mask` is true (`torch.Tensor.masked_fill`); the mask
     /// broadcasts to this tensor's shape and the dtype stays this tensor's.
     public func maskedFill(_ mask: Tensor, _ value: TensorScalar) throws(TensorError) -> Tensor {
+        guard mask.dtype == .bool else { throw .invalidArgument("masked_fill only supports bool masks, but got \(mask.dtype)") }
+        try value.checkRepresentable(as: dtype)
         let shape = try Tensor.broadcastShape([self.shape, mask.shape])
         guard shape == self.shape else {
             throw .shapeMismatch("the mask \(mask.shape) does not broadcast to the tensor's shape \(self.shape)")

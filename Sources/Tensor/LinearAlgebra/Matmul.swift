@@ -39,8 +39,14 @@ extension Tensor {
         }
         let batch = try broadcastShape([Array(lhs.shape.dropLast(2)), Array(rhs.shape.dropLast(2))])
         let batchCount = batch.reduce(1, *)
-        let dtype = TypePromotion.promoted(lhs.dtype, rhs.dtype)
-        guard dtype.isFloatingPoint else { throw .invalidArgument("matmul on \(dtype) is not supported; convert to a floating-point dtype") }
+        guard lhs.dtype == rhs.dtype else {
+            throw .invalidArgument("expected both matmul operands to have the same dtype, but got \(lhs.dtype) and \(rhs.dtype)")
+        }
+        // Integer products run in float64 (exact while sums stay below 2^53) and convert back.
+        guard lhs.dtype.isFloatingPoint else {
+            return try batchedProduct(lhs.converted(to: .float64), rhs.converted(to: .float64)).converted(to: lhs.dtype)
+        }
+        let dtype = lhs.dtype
         let left = try GemmMatrix(try lhs.converted(to: dtype).expanded(to: batch + [m, k]), batchCount: batchCount)
         let right = try GemmMatrix(try rhs.converted(to: dtype).expanded(to: batch + [k, n]), batchCount: batchCount)
         let shape = batch + [m, n]

@@ -4,10 +4,10 @@
 extension Tensor {
     /// `op` over `dims` (all when nil), keeping them as size 1 when `keepDim`. Sums and
     /// products of integers and bools are int64, as in PyTorch.
-    func reduce(_ op: ReductionOp, dims: [Int]?, keepDim: Bool, api: String) throws(TensorError) -> Tensor {
+    func reduce(_ op: ReductionOp, dims: [Int]?, keepDim: Bool, api: String, widenIntegers: Bool = true) throws(TensorError) -> Tensor {
         let axes = try reducedAxes(dims)
         var input = self
-        if (op == .sum || op == .prod) && !dtype.isFloatingPoint { input = try converted(to: .int64) }
+        if (op == .sum || op == .prod) && !dtype.isFloatingPoint && (widenIntegers || dtype == .bool) { input = try converted(to: .int64) }
         let keptShape = shape.indices.map { axes.contains($0) ? 1 : shape[$0] }
         let finalShape = keepDim ? keptShape : shape.indices.filter { !axes.contains($0) }.map { shape[$0] }
         if input.count == 0 && !op.allowsEmptyAxis && axes.contains(where: { shape[$0] == 0 }) {
@@ -37,9 +37,11 @@ extension Tensor {
         return rank == 0 ? [] : axes
     }
 
-    public func sum(dims: [Int]? = nil, keepDim: Bool = false) throws(TensorError) -> Tensor {
-        try reduce(.sum, dims: dims, keepDim: keepDim, api: "Tensor.sum")
+    /// The sum over `dims` (all when nil), computed in `dtype` when given (`torch.sum`).
+    public func sum(dims: [Int]? = nil, keepDim: Bool = false, dtype: DType? = nil) throws(TensorError) -> Tensor {
+        try converted(to: dtype ?? self.dtype).reduce(.sum, dims: dims, keepDim: keepDim, api: "Tensor.sum", widenIntegers: dtype == nil)
     }
+    /// The product over `dims` (`torch.prod`).
     public func prod(dims: [Int]? = nil, keepDim: Bool = false) throws(TensorError) -> Tensor {
         try reduce(.prod, dims: dims, keepDim: keepDim, api: "Tensor.prod")
     }
@@ -51,13 +53,13 @@ extension Tensor {
     public func min(dims: [Int]? = nil, keepDim: Bool = false) throws(TensorError) -> Tensor {
         try reduce(.min, dims: dims, keepDim: keepDim, api: "Tensor.amin")
     }
-    /// Whether every element over `dims` is nonzero (`torch.all`).
+    /// Whether every element over `dims` is nonzero (`torch.all`): bool, or uint8 for uint8 input.
     public func all(dims: [Int]? = nil, keepDim: Bool = false) throws(TensorError) -> Tensor {
-        try reduce(.all, dims: dims, keepDim: keepDim, api: "Tensor.all")
+        try reduce(.all, dims: dims, keepDim: keepDim, api: "Tensor.all").converted(to: dtype == .uint8 ? .uint8 : .bool)
     }
-    /// Whether any element over `dims` is nonzero (`torch.any`).
+    /// Whether any element over `dims` is nonzero (`torch.any`): bool, or uint8 for uint8 input.
     public func any(dims: [Int]? = nil, keepDim: Bool = false) throws(TensorError) -> Tensor {
-        try reduce(.any, dims: dims, keepDim: keepDim, api: "Tensor.any")
+        try reduce(.any, dims: dims, keepDim: keepDim, api: "Tensor.any").converted(to: dtype == .uint8 ? .uint8 : .bool)
     }
 
     /// The index of the largest element along `dim` (first on ties), or in the flattened

@@ -1,9 +1,10 @@
 /// Reductions composed from sums: mean, variance, standard deviation, vector norms.
 extension Tensor {
     /// The mean over `dims` (`torch.mean`); the tensor must be floating point, as in PyTorch.
-    public func mean(dims: [Int]? = nil, keepDim: Bool = false) throws(TensorError) -> Tensor {
-        try requireFloatingPoint("mean")
-        let total = try sum(dims: dims, keepDim: keepDim)
+    public func mean(dims: [Int]? = nil, keepDim: Bool = false, dtype: DType? = nil) throws(TensorError) -> Tensor {
+        let input = try converted(to: dtype ?? self.dtype)
+        try input.requireFloatingPoint("mean")
+        let total = try input.sum(dims: dims, keepDim: keepDim)
         return try total.div(Double(reducedCount(dims)))
     }
 
@@ -43,7 +44,7 @@ extension Tensor {
         return rank == 0 ? 1 : axes.map { shape[$0] }.reduce(1, *)
     }
 
-    private func requireFloatingPoint(_ api: String) throws(TensorError) {
+    func requireFloatingPoint(_ api: String) throws(TensorError) {
         guard dtype.isFloatingPoint else {
             throw .invalidArgument("\(api)() could not infer the output dtype: the input dtype must be floating point, but got \(dtype)")
         }

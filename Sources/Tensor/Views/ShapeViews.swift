@@ -18,8 +18,15 @@ extension Tensor {
         return viewing(shape: target, strides: strides)
     }
 
-    /// All elements in one dimension (`torch.flatten`); a view when possible.
-    public func flattened() throws(TensorError) -> Tensor { try reshaped([-1]) }
+    /// Dimensions `startDim...endDim` merged into one (`torch.flatten`; all by default); a
+    /// view when the strides allow.
+    public func flattened(startDim: Int = 0, endDim: Int = -1) throws(TensorError) -> Tensor {
+        guard rank > 0 else { return try reshaped([1]) }
+        let (first, last) = (try normalized(startDim), try normalized(endDim))
+        guard first <= last else { throw .invalidArgument("flatten() has invalid args: start_dim \(startDim) comes after end_dim \(endDim)") }
+        let merged = shape[first...last].reduce(1, *)
+        return try reshaped(Array(shape[..<first]) + [merged] + Array(shape[(last + 1)...]))
+    }
 
     /// The dimensions reordered: dimension i of the result is `dims[i]` of this tensor.
     public func permuted(_ dims: [Int]) throws(TensorError) -> Tensor {
@@ -64,6 +71,14 @@ extension Tensor {
             dropped = Set(shape.indices.filter { shape[$0] == 1 })
         }
         let kept = shape.indices.filter { !dropped.contains($0) }
+        return viewing(shape: kept.map { shape[$0] }, strides: kept.map { strides[$0] })
+    }
+
+    /// Dimensions of size 1 among `dims` removed (`torch.squeeze(x, dims)`).
+    public func squeezed(dims: [Int]) throws(TensorError) -> Tensor {
+        var axes = Set<Int>()
+        for dim in dims { axes.insert(try normalized(dim)) }
+        let kept = shape.indices.filter { !(axes.contains($0) && shape[$0] == 1) }
         return viewing(shape: kept.map { shape[$0] }, strides: kept.map { strides[$0] })
     }
 

@@ -46,6 +46,7 @@
 
 // erf to float32 precision: W. J. Cody's rational approximations in three ranges.
 float erfFloat(float x) {
+    if (nanBits(x)) return x;
     float a = abs(x);
     float r;
     if (a < 0.5) {
@@ -130,7 +131,7 @@ float powFloat(float a, float b) {
     bool integral = trunc(b) == b;
     bool odd = integral && abs(b) < 16777216.0 && mod(abs(b), 2.0) == 1.0;
     if (isinf(b)) return magnitude == 1.0 ? 1.0 : ((magnitude > 1.0) == (b > 0.0) ? uintBitsToFloat(0x7F800000u) : 0.0);
-    if (a < 0.0 && !integral) return uintBitsToFloat(0x7FC00000u);
+    if (a < 0.0 && !integral && !isinf(a)) return uintBitsToFloat(0x7FC00000u);
     float r;
     if (magnitude == 0.0) r = b < 0.0 ? uintBitsToFloat(0x7F800000u) : 0.0;
     else if (isinf(magnitude)) r = b < 0.0 ? 0.0 : uintBitsToFloat(0x7F800000u);
