@@ -23,6 +23,7 @@ struct Demo: ParsableCommand {
         }.start()
         done.wait()
         if let error = failure.withLock({ $0 }) { throw error }
+        try tensorsOnRequestedDevices()
     }
 }
 
