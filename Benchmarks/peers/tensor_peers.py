@@ -14,14 +14,9 @@ Cases mirror TensorBenchmarks.swift, float32, operands made at a case's first re
   softmax N    a.softmax(dim=1) of an (N / 1024) x 1024 matrix
   chain N      (a * b + c).relu().sum() on N elements
 """
-import json
 import sys
-import time
 
-
-def reply(payload):
-    sys.stdout.write(json.dumps(payload) + "\n")
-    sys.stdout.flush()
+from device_peers import reply, samples_seconds  # the same protocol and timing as the devices group
 
 
 def operation(torch, case, size):
@@ -55,14 +50,7 @@ def main():
         case, size, warmup, repetitions = words[0], int(words[1]), int(words[2]), int(words[3])
         body = operation(torch, case, size)
         with torch.no_grad():
-            for _ in range(warmup):
-                body()
-            samples = []
-            for _ in range(repetitions):
-                start = time.perf_counter_ns()
-                body()
-                samples.append((time.perf_counter_ns() - start) / 1e9)
-        reply({"torch": " ".join(f"{sample:.9f}" for sample in samples)})
+            reply({"torch": samples_seconds(body, warmup, repetitions)})
 
 
 if __name__ == "__main__":
