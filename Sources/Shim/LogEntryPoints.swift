@@ -3,26 +3,6 @@
 // C entry points of `include/deviceshim.h` that concern DeviceShim itself: its version and
 // its log. Each call is a `debug` record naming its native caller (`trace` adds arguments).
 
-/// Status codes of DeviceShim's own C API (`deviceshim_status` in deviceshim.h).
-public enum DeviceShimStatus: Int32, Sendable {
-    case ok = 0
-    case invalidArgument = 1
-
-    var name: String {
-        switch self {
-        case .ok: "DEVICESHIM_OK"
-        case .invalidArgument: "DEVICESHIM_INVALID_ARGUMENT"
-        }
-    }
-
-    var message: StaticString {
-        switch self {
-        case .ok: "no error"
-        case .invalidArgument: "an argument is missing or not one of the accepted values"
-        }
-    }
-}
-
 /// DeviceShim's version, as `deviceshim_version()` reports it.
 public let deviceShimVersion: StaticString = "0.1.0"
 
@@ -37,9 +17,10 @@ public func deviceshim_set_log_level(_ name: UnsafePointer<CChar>?) -> Int32 {
     let text = name.map { String(cString: $0) }
     let log = RedirectionLog.shared
     guard let text, let level = LogLevel(name: text) else {
+        let message = "\(text.map { "\"\($0)\"" } ?? "NULL") is not one of off, error, warn, info, debug, trace; level stays \(log.level)"
+        LastErrorMessage.store("deviceshim_set_log_level: \(message)")
         log.recordNativeCall(.warn, RedirectionRecord(
-            api: "deviceshim_set_log_level", status: DeviceShimStatus.invalidArgument.name,
-            message: "\(text.map { "\"\($0)\"" } ?? "NULL") is not one of off, error, warn, info, debug, trace; level stays \(log.level)"))
+            api: "deviceshim_set_log_level", status: DeviceShimStatus.invalidArgument.name, message: message))
         return DeviceShimStatus.invalidArgument.rawValue
     }
     log.level = level

@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import Dispatch
 import Synchronization
 import Testing
 @testable import DeviceShimDevices
@@ -101,6 +102,28 @@ struct OpenCLQueueTests {
         try cpuQueue.synchronize()
         #expect(cpuSeen.load(ordering: .relaxed) == 1)
         #expect(first.isIdle)
+    }
+
+    /// Threads that enqueue on one queue while others synchronize or ask whether it is idle:
+    /// each enqueue releases the queue's reference to the previous last event, which the
+    /// waiting threads must hold a reference of their own to while they query it.
+    @Test func synchronizeAndIsIdleRaceEnqueuesOnOtherThreads() throws {
+        let device = try OpenCLTestDevice.device()
+        let queue = try device.makeQueue()
+        let buffers = try (0..<4).map { _ in try device.allocate(byteCount: 64) }
+        let failures = Mutex<[DeviceError]>([])
+        DispatchQueue.concurrentPerform(iterations: 4) { thread in
+            for item in 0..<4000 {
+                do throws(DeviceError) {
+                    try queue.fill(BufferRegion(buffers[thread]), with: FillPattern(byte: UInt8(truncatingIfNeeded: item)))
+                    if item % 2 == thread % 2 { try queue.synchronize() } else { _ = queue.isIdle }
+                } catch {
+                    failures.withLock { $0.append(error) }
+                }
+            }
+        }
+        try queue.synchronize()
+        #expect(failures.withLock { $0 }.isEmpty)
     }
 
     @Test func hostCallbacksRunInOrder() throws {

@@ -29,7 +29,8 @@ enum NativeProgram {
     }
 
     /// Compiles `source` with debug information into a fresh folder; returns the binary's path.
-    static func compile(_ source: String, compiler: String = "gcc", linkDeviceShim: Bool = true) throws -> String {
+    /// `flags` go last (warnings, `-pthread`, libraries such as `-lm`).
+    static func compile(_ source: String, compiler: String = "gcc", linkDeviceShim: Bool = true, flags: [String] = []) throws -> String {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("deviceshim-programs-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let output = folder.appendingPathComponent((source as NSString).deletingPathExtension).path
@@ -38,7 +39,7 @@ enum NativeProgram {
             _ = try libraryPath()
             arguments += ["-L", buildDirectory.path, "-ldeviceshim", "-Wl,-rpath," + buildDirectory.path]
         }
-        let result = try run("/usr/bin/env", arguments: [compiler] + arguments)
+        let result = try run("/usr/bin/env", arguments: [compiler] + arguments + flags)
         try #require(result.status == 0, "\(compiler) failed: \(result.stderr)")
         return output
     }

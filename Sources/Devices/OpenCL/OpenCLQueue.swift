@@ -127,9 +127,10 @@ public final class OpenCLQueue: DeviceQueue, @unchecked Sendable {
     // MARK: - Completion
 
     public var isIdle: Bool {
-        let (held, last) = state.withLock { ($0.gateCount > 0 || !$0.held.isEmpty, $0.lastEvent) }
+        let (held, last) = state.withLock { ($0.gateCount > 0 || !$0.held.isEmpty, $0.retainedLastEvent(cl)) }
         guard !held else { return false }
         guard let last else { return true }
+        defer { _ = cl.clReleaseEvent!(last.raw) }
         return OpenCLMarker.status(of: last.raw, api: owner.api) <= CL_COMPLETE
     }
 
@@ -139,7 +140,8 @@ public final class OpenCLQueue: DeviceQueue, @unchecked Sendable {
         }
         openGates.wait()
         let finished = cl.clFinish!(queue)
-        if let last = state.withLock({ $0.lastEvent }) {
+        if let last = state.withLock({ $0.retainedLastEvent(cl) }) {
+            defer { _ = cl.clReleaseEvent!(last.raw) }
             let status = OpenCLMarker.status(of: last.raw, api: owner.api)
             if status < 0 { failure.record(.deviceLost(device: owner.id, reason: "queued work failed: \(OpenCLStatus.name(status))")) }
         }
@@ -208,4 +210,12 @@ struct OpenCLQueueState: @unchecked Sendable {
     /// Gates not yet open: while there are any, commands are held.
     var gateCount = 0
     var held: [HeldCommand] = []
+
+    /// The last event with a reference of the caller's own (to release), for use after the
+    /// lock is dropped: the next enqueue on another thread releases the queue's reference.
+    func retainedLastEvent(_ cl: ds_opencl_functions) -> OpenCLHandle? {
+        guard let lastEvent else { return nil }
+        _ = cl.clRetainEvent!(lastEvent.raw)
+        return lastEvent
+    }
 }
