@@ -28,7 +28,7 @@ public final class Redirector: Sendable {
     /// Devices taken out of service, and ops disabled on a device, with why (RedirectorFaults).
     let faults = Mutex(Faults())
     /// Counts retirements and disabled ops, so callers that cache resolutions know to drop them.
-    let faultGeneration = Atomic<Int>(0)
+    @usableFromInline let faultGeneration = Atomic<Int>(0)
 
     struct OpKey: Hashable {
         let request: DeviceRequest

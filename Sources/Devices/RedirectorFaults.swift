@@ -53,8 +53,8 @@ extension Redirector {
     }
 
     /// Changes each time a device is retired or an op disabled: a caller that keeps
-    /// resolutions drops them when this moves.
-    public var generation: Int { faultGeneration.load(ordering: .acquiring) }
+    /// resolutions drops them when this moves. Inlinable: hot paths read it on every call.
+    @inlinable public var generation: Int { faultGeneration.load(ordering: .acquiring) }
 
     /// Runs `body` on the device serving `op` on `dtype` for `request` and, when that device
     /// faults, on the next one: a compile failure (or a kernel the device turns out to lack)

@@ -19,6 +19,9 @@ public final class CPUQueue: DeviceQueue {
     private let pendingCount = Atomic<Int>(0)
     /// The first error work raised; sticky.
     private let failure = Mutex<DeviceError?>(nil)
+    /// Set (after `failure`) once work has failed, so that the hot path (every item's turn,
+    /// every `synchronize`) reads one atomic instead of taking the lock.
+    private let failed = Atomic<Bool>(false)
     /// The thread running an item, so `synchronize` from a host callback throws, not hangs.
     private let workerThread = Atomic<UInt>(0)
     /// Held while an item runs, by the worker or by a caller running small work inline.
@@ -34,41 +37,50 @@ public final class CPUQueue: DeviceQueue {
     // MARK: - Copies and fills
 
     public func copy(from source: UnsafeRawPointer, to destination: BufferRegion) throws(DeviceError) {
-        let (buffer, target) = try CPUValidation.region(destination, role: "destination")
-        submitCopy(from: HostAddress(source), to: HostAddress(target), count: destination.byteCount, keeping: buffer)
+        let (from, to) = (HostAddress(source), HostAddress(try CPUValidation.address(of: destination, role: "destination")))
+        if !copiedInline(from: from, to: to, count: destination.byteCount) {
+            submitCopy(from: from, to: to, count: destination.byteCount, keeping: destination.buffer)
+        }
     }
 
     public func copy(from source: BufferRegion, to destination: UnsafeMutableRawPointer) throws(DeviceError) {
-        let (buffer, start) = try CPUValidation.region(source, role: "source")
-        submitCopy(from: HostAddress(start), to: HostAddress(destination), count: source.byteCount, keeping: buffer)
+        let (from, to) = (HostAddress(try CPUValidation.address(of: source, role: "source")), HostAddress(destination))
+        if !copiedInline(from: from, to: to, count: source.byteCount) {
+            submitCopy(from: from, to: to, count: source.byteCount, keeping: source.buffer)
+        }
     }
 
     public func copy(from source: BufferRegion, to destination: BufferRegion) throws(DeviceError) {
-        let (sourceBuffer, start) = try CPUValidation.region(source, role: "source")
-        let (destinationBuffer, target) = try CPUValidation.region(destination, role: "destination")
+        let from = HostAddress(try CPUValidation.address(of: source, role: "source"))
+        let to = HostAddress(try CPUValidation.address(of: destination, role: "destination"))
         guard source.byteCount == destination.byteCount else {
             throw .invalidArgument("the source has \(source.byteCount) bytes but the destination \(destination.byteCount)")
         }
-        submitCopy(from: HostAddress(start), to: HostAddress(target), count: source.byteCount,
-                   keeping: (sourceBuffer, destinationBuffer))
+        if !copiedInline(from: from, to: to, count: source.byteCount) {
+            submitCopy(from: from, to: to, count: source.byteCount, keeping: (source.buffer, destination.buffer))
+        }
     }
 
     public func fill(_ destination: BufferRegion, with pattern: FillPattern) throws(DeviceError) {
-        let (buffer, target) = try CPUValidation.region(destination, role: "destination")
+        let target = try CPUValidation.address(of: destination, role: "destination")
         try pattern.check(over: destination)
-        let (address, bytes, count) = (HostAddress(target), pattern.bytes, destination.byteCount)
+        let (address, bytes, count, buffer) = (HostAddress(target), pattern.bytes, destination.byteCount, destination.buffer)
         if Self.isSmall(bytes: count), ranInline({ perform { MemoryKernels.fill(address.pointer, count: count, with: bytes) } }) {
             return
         }
         submit { withExtendedLifetime(buffer) { MemoryKernels.fill(address.pointer, count: count, with: bytes) } }
     }
 
-    /// Copies `count` bytes; `owners` (the buffers) stay alive until the copy has run.
+    /// Copies `count` bytes at once on the caller's thread if the copy is small and the queue
+    /// idle (see `ranInline`); says whether it did. The buffers need no reference meanwhile:
+    /// the caller's regions hold them for the call.
+    private func copiedInline(from source: HostAddress, to destination: HostAddress, count: Int) -> Bool {
+        Self.isSmall(bytes: count)
+            && ranInline { perform { MemoryKernels.copy(from: source.pointer, to: destination.pointer, count: count) } }
+    }
+
+    /// Queues a copy of `count` bytes; `owners` (the buffers) stay alive until it has run.
     private func submitCopy(from source: HostAddress, to destination: HostAddress, count: Int, keeping owners: some Sendable) {
-        if Self.isSmall(bytes: count),
-           ranInline({ perform { MemoryKernels.copy(from: source.pointer, to: destination.pointer, count: count) } }) {
-            return
-        }
         submit { withExtendedLifetime(owners) { MemoryKernels.copy(from: source.pointer, to: destination.pointer, count: count) } }
     }
 
@@ -140,14 +152,14 @@ public final class CPUQueue: DeviceQueue {
     }
 
     public func enqueueStatusCallback(_ body: @escaping @Sendable (DeviceError?) -> Void) throws(DeviceError) {
-        submitResolving { [self] in body(failure.withLock { $0 }) }
+        submitResolving { [self] in body(currentFailure) }
     }
 
     public func enqueueMarker() throws(DeviceError) -> any QueueMarker {
         let marker = CPUMarker(), outcome = MarkerOutcome()
         // The queue's state is read in the marker's turn; the marker resolves once the turn is
         // counted done, so whoever it wakes finds the queue idle (`isIdle`, `cudaStreamQuery`).
-        let check: @Sendable () -> Void = { [self] in outcome.error = failure.withLock { $0 } }
+        let check: @Sendable () -> Void = { [self] in outcome.error = currentFailure }
         let resolve: @Sendable () -> Void = { if let error = outcome.error { marker.fail(error) } else { marker.complete() } }
         if !ranInline(check, then: resolve) { submitResolving(check, then: resolve) }
         return marker
@@ -164,7 +176,7 @@ public final class CPUQueue: DeviceQueue {
             throw .invalidArgument("synchronize was called from work of the same queue (a host callback), which would wait forever")
         }
         if pendingCount.load(ordering: .acquiring) != 0 { worker.sync {} }
-        if let error = failure.withLock({ $0 }) { throw error }
+        if let error = currentFailure { throw error }
     }
 
     // MARK: - Internals
@@ -195,13 +207,19 @@ public final class CPUQueue: DeviceQueue {
         submitResolving { [self] in perform(work) }
     }
 
+    /// The queue's first failure, or nil: one atomic load while it has not failed.
+    private var currentFailure: DeviceError? {
+        failed.load(ordering: .acquiring) ? failure.withLock { $0 } : nil
+    }
+
     /// Runs `work` unless the queue has failed; an error it throws fails the queue.
     private func perform(_ work: () throws(DeviceError) -> Void) {
-        guard failure.withLock({ $0 == nil }) else { return }
+        guard !failed.load(ordering: .acquiring) else { return }
         do throws(DeviceError) {
             try work()
         } catch {
             failure.withLock { if $0 == nil { $0 = error } }
+            failed.store(true, ordering: .releasing)
         }
     }
 

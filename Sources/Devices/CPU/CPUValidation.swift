@@ -8,11 +8,16 @@ enum CPUValidation {
         return buffer
     }
 
-    /// The region's first byte, once it is known to lie inside a CPU buffer.
-    static func region(_ region: BufferRegion, role: String) throws(DeviceError) -> (CPUBuffer, UnsafeMutableRawPointer) {
-        let buffer = try buffer(region.buffer, role: role)
+    /// The region's first byte, once it is known to lie inside a CPU buffer. Only the address
+    /// is returned: work that outlives the call keeps `region.buffer` alive itself, and work
+    /// that runs at once (a small copy) needs no reference counted for it.
+    static func address(of region: BufferRegion, role: String) throws(DeviceError) -> UnsafeMutableRawPointer {
         _ = try region.validated()
-        return (buffer, buffer.baseAddress + region.offset)
+        // The cast comes last, so that the buffer it yields is only read, never retained.
+        guard let buffer = region.buffer as? CPUBuffer else {
+            throw .invalidArgument("the \(role) is a buffer of \(region.buffer.device.id), not of cpu:0")
+        }
+        return buffer.baseAddress + region.offset
     }
 
     /// Checks that `operand` lies inside a CPU buffer and has `dtype` (see `StridedOperand.check`).

@@ -10,18 +10,32 @@ public final class CudaRuntime: Sendable {
     public let memory: DeviceMemory
     let log: RedirectionLog
     /// Each thread's current device index (CUDA's `cudaSetDevice` is per host thread).
-    private let currentDevices = PerThreadInteger()
-    /// The legacy default stream of each `cuda:N` found so far, by N, and the redirector's
-    /// fault generation they were found in (a retired device drops them).
-    private let legacyStreams = Mutex<(generation: Int, streams: [CudaStream?])>((0, []))
+    private let currentDevices: PerThreadInteger
+    /// The legacy default stream of each `cuda:N` found so far (see `LegacyStreams`).
+    private let legacyStreams = Mutex(LegacyStreams())
+    /// Each thread's last answer of `legacyDefaultStream`, so that a thread's copies find their
+    /// stream without a lock; the streams it names are kept alive by `legacyStreams`.
+    public let legacyStreamMemo: LegacyStreamMemo
+    private let memoKeys: PerThreadInteger, memoStreams: PerThreadInteger
+
+    /// The legacy default streams found so far, by `cuda:N`, and the redirector's fault
+    /// generation they were found in (a retired device drops them). Streams of earlier
+    /// generations are kept too, as some thread's memo may still hold their address.
+    private struct LegacyStreams {
+        var generation = 0
+        var streams: [CudaStream?] = []
+        var retired: [CudaStream] = []
+    }
 
     public init(catalog: CudaDeviceCatalog, memory: DeviceMemory, log: RedirectionLog) {
         self.catalog = catalog
         self.memory = memory
         self.log = log
+        (currentDevices, memoKeys, memoStreams) = (PerThreadInteger(), PerThreadInteger(), PerThreadInteger())
+        legacyStreamMemo = LegacyStreamMemo(devices: currentDevices, keys: memoKeys, streams: memoStreams)
     }
 
-    public var redirector: Redirector { catalog.redirector }
+    @inlinable public var redirector: Redirector { catalog.redirector }
 
     /// How many `cuda:N` there are, after the policy and `CUDA_VISIBLE_DEVICES`.
     public var deviceCount: Int { redirector.deviceCount(.cuda) }
@@ -48,18 +62,27 @@ public final class CudaRuntime: Sendable {
     /// decides each index once (until a fault retires its device), so the stream is looked up
     /// once per index and then kept: synchronous copies, which all run on it, pay no resolution.
     public func legacyDefaultStream(_ index: Int?, api: String, from site: CallSite) throws(CudaError) -> CudaStream {
-        let index = index ?? currentDevice
         let generation = redirector.generation
+        if let stream = legacyStreamMemo.stream(for: index, generation: generation) { return stream }
+        let index = index ?? currentDevice
         let known = legacyStreams.withLock { cache in
             index >= 0 && cache.generation == generation && index < cache.streams.count ? cache.streams[index] : nil
         }
-        if let known { return known }
-        let stream = try StreamGroup.shared(for: resolve(index, api: api, from: site).device).legacyDefaultStream()
-        legacyStreams.withLock { cache in
-            if cache.generation != generation { cache = (generation, []) }
-            if cache.streams.count <= index { cache.streams += [CudaStream?](repeating: nil, count: index + 1 - cache.streams.count) }
-            cache.streams[index] = stream
+        let stream: CudaStream
+        if let known { stream = known } else {
+            stream = try StreamGroup.shared(for: resolve(index, api: api, from: site).device).legacyDefaultStream()
         }
+        let kept = legacyStreams.withLock { cache -> Bool in
+            if cache.generation < generation {
+                cache.retired += cache.streams.compactMap { $0 }
+                (cache.generation, cache.streams) = (generation, [])
+            }
+            guard cache.generation == generation, index >= 0 else { return false }
+            if cache.streams.count <= index { cache.streams += [CudaStream?](repeating: nil, count: index + 1 - cache.streams.count) }
+            if cache.streams[index] == nil { cache.streams[index] = stream }
+            return cache.streams[index] === stream
+        }
+        if kept { legacyStreamMemo.remember(stream, for: index, generation: generation) }
         return stream
     }
 

@@ -31,6 +31,27 @@ public struct Allocation: Sendable {
     public let device: DeviceID
 }
 
+/// An allocation's bounds and owner as plain values, which cost no reference counting to pass
+/// around: what a caller of `PointerRegistry.locate` keeps besides the buffer.
+public struct AllocationExtent: Sendable {
+    /// The address handed out (for host kinds, the host address).
+    public let address: UInt
+    public let byteCount: Int
+    /// The device it belongs to (for host kinds, the device current when it was made).
+    public let device: DeviceID
+    /// Managed memory (`cudaMallocManaged`).
+    public let isManaged: Bool
+}
+
+/// An address inside an allocation, as `PointerRegistry.locate` finds it.
+public struct LocatedAddress: Sendable {
+    public let extent: AllocationExtent
+    /// The allocation's buffer, for device memory.
+    public let buffer: (any DeviceBuffer)?
+    /// The address's offset from the allocation's start.
+    public let offset: Int
+}
+
 /// Every address DeviceShim handed out, for resolving any address inside an allocation to
 /// (allocation, offset) in O(log n). An address DeviceShim did not hand out resolves to nil
 /// and is never dereferenced.
@@ -66,6 +87,32 @@ public final class PointerRegistry: Sendable {
             guard offset < max(allocation.byteCount, 1) else { return nil }
             return (allocation, offset)
         }
+    }
+
+    /// `resolve(address)` as a copy needs it: only the buffer is retained.
+    public func locate(_ address: UInt) -> LocatedAddress? {
+        sorted.withLock { PointerRegistry.locate(address, in: $0) }
+    }
+
+    /// `locate` for both pointers of a copy, under one acquisition of the lock.
+    public func locate(_ first: UInt, _ second: UInt) -> (LocatedAddress?, LocatedAddress?) {
+        sorted.withLock { (PointerRegistry.locate(first, in: $0), PointerRegistry.locate(second, in: $0)) }
+    }
+
+    private static func locate(_ address: UInt, in allocations: [Allocation]) -> LocatedAddress? {
+        let index = insertionIndex(address + 1, in: allocations) - 1
+        guard index >= 0 else { return nil }
+        let offset = Int(bitPattern: address &- allocations[index].address)
+        guard offset < max(allocations[index].byteCount, 1) else { return nil }
+        let buffer: (any DeviceBuffer)?, isManaged: Bool
+        switch allocations[index].kind {
+        case let .device(deviceBuffer): (buffer, isManaged) = (deviceBuffer, false)
+        case .managed: (buffer, isManaged) = (nil, true)
+        case .pinnedHost, .registeredHost: (buffer, isManaged) = (nil, false)
+        }
+        let extent = AllocationExtent(address: allocations[index].address, byteCount: allocations[index].byteCount,
+                                      device: allocations[index].device, isManaged: isManaged)
+        return LocatedAddress(extent: extent, buffer: buffer, offset: offset)
     }
 
     /// Every allocation, in address order.

@@ -38,13 +38,34 @@ public final class StreamGroup: Sendable {
 
     private struct State {
         /// Every created stream's queue (the default streams' too), by stream id.
-        var queues: [UInt64: StreamQueue] = [:]
+        private(set) var queues: [UInt64: StreamQueue] = [:]
         var legacyStream: CudaStream?
+        /// How many of `queues` are blocking, and how many destroyed: with none blocking, work
+        /// on the legacy stream has nothing to wait for and skips the walk over `queues`.
+        private(set) var blockingCount = 0, destroyedCount = 0
+
+        mutating func insert(_ entry: StreamQueue, id: UInt64) {
+            remove(id: id)
+            queues[id] = entry
+            if entry.isBlocking { blockingCount += 1 }
+        }
+
+        mutating func remove(id: UInt64) {
+            guard let entry = queues.removeValue(forKey: id) else { return }
+            if entry.isBlocking { blockingCount -= 1 }
+            if entry.isDestroyed { destroyedCount -= 1 }
+        }
+
+        mutating func markDestroyed(id: UInt64) {
+            guard queues[id]?.isDestroyed == false else { return }
+            queues[id]?.isDestroyed = true
+            destroyedCount += 1
+        }
 
         /// Drops destroyed streams whose work has all completed.
         mutating func pruneFinishedDestroyedStreams() {
-            guard queues.values.contains(where: \.isDestroyed) else { return }
-            queues = queues.filter { !($0.value.isDestroyed && $0.value.queue.isIdle) }
+            guard destroyedCount > 0 else { return }
+            for (id, entry) in queues where entry.isDestroyed && entry.queue.isIdle { remove(id: id) }
         }
     }
 
@@ -89,9 +110,13 @@ public final class StreamGroup: Sendable {
 
     // MARK: - Used by CudaStream
 
-    /// Called by every stream as it is made.
+    /// Called by every stream as it is made. Destroyed streams whose work is done go here too,
+    /// as the legacy stream's enqueues no longer look at the streams while none is blocking.
     func register(_ queue: any DeviceQueue, id: UInt64, isBlocking: Bool) {
-        state.withLock { $0.queues[id] = StreamQueue(queue: queue, isBlocking: isBlocking) }
+        state.withLock { state in
+            state.pruneFinishedDestroyedStreams()
+            state.insert(StreamQueue(queue: queue, isBlocking: isBlocking), id: id)
+        }
     }
 
     /// Called as a stream goes; its pending work still orders the legacy stream and is still
@@ -99,7 +124,7 @@ public final class StreamGroup: Sendable {
     func unregister(id: UInt64) {
         state.withLock { state in
             guard let entry = state.queues[id] else { return }
-            if entry.queue.isIdle { state.queues[id] = nil } else { state.queues[id]?.isDestroyed = true }
+            if entry.queue.isIdle { state.remove(id: id) } else { state.markDestroyed(id: id) }
         }
     }
 
@@ -151,9 +176,11 @@ public final class StreamGroup: Sendable {
     ) throws(DeviceError) -> Result {
         if stream.kind == .legacyDefault {
             return try state.withLock { state throws(DeviceError) -> Result in
-                state.pruneFinishedDestroyedStreams()
-                for entry in state.queues.values where entry.isBlocking && entry.queue !== stream.queue && !entry.queue.isIdle {
-                    try stream.queue.wait(for: entry.queue.enqueueMarker())
+                if state.blockingCount > 0 {
+                    state.pruneFinishedDestroyedStreams()
+                    for entry in state.queues.values where entry.isBlocking && entry.queue !== stream.queue && !entry.queue.isIdle {
+                        try stream.queue.wait(for: entry.queue.enqueueMarker())
+                    }
                 }
                 return try body(stream.queue)
             }

@@ -10,6 +10,7 @@ func runtimeCopy(_ api: String, _ destination: UnsafeMutableRawPointer?, _ sourc
     CudaCall.run(api) { () throws(CudaError) -> CallDetails? in
         let target = try CudaHandles.stream(stream, api: api)
         let direction = try MemoryTransfers.copy(to: destination, from: source, count: count, kind: kind, on: target, waits: waits)
+        guard CudaCall.recordsSuccess else { return nil }
         return { copyRecord(target, bytes: count, "\(direction)") }
     }
 }

@@ -32,6 +32,10 @@ enum CudaCall {
         return status.rawValue
     }
 
+    /// Whether a call that succeeds is recorded: the hot exports (copies) make their
+    /// `CallDetails` only then, since a closure that captures values is a heap allocation.
+    static var recordsSuccess: Bool { log.isEnabled(.debug) }
+
     /// The one record of a C export (CUDA runtime and cuBLAS alike): `debug` with its details
     /// when it succeeded, `warn` when it `failed`, timed from `start` (0: the log was off then).
     /// `status` (a name) is only spelled out when the record is written.

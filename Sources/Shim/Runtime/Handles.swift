@@ -37,6 +37,9 @@ final class HandleTable<Object: AnyObject & Sendable>: Sendable {
 /// The streams and events of the C ABI, and CUDA's special stream handles.
 enum CudaHandles {
     static let streams = HandleTable<CudaStream>()
+    /// The runtime's memo of each thread's legacy stream, held here as plain values (see
+    /// `LegacyStreamMemo`).
+    private static let legacyStreamMemo = CudaCall.runtime.legacyStreamMemo
     static let events = HandleTable<CudaEvent>()
 
     /// `cudaStreamLegacy` and `cudaStreamPerThread` as CUDA's header defines them.
@@ -48,6 +51,7 @@ enum CudaHandles {
     static func stream(_ handle: OpaquePointer?, api: String) throws(CudaError) -> CudaStream {
         switch UInt(bitPattern: handle) {
         case 0, legacyStream:
+            if let stream = legacyStreamMemo.stream(generation: CudaCall.runtime.redirector.generation) { return stream }
             return try CudaCall.runtime.legacyDefaultStream(nil, api: api, from: .native)
         case perThreadStream:
             return try StreamGroup.shared(for: CudaCall.resolve(api: api).device).perThreadDefaultStream()

@@ -54,7 +54,7 @@ public func cudaFree(_ pointer: UnsafeMutableRawPointer?) -> Int32 {
             try memory.freeHost(pointer, kinds: [AllocationKind.managed.name])
             return { RedirectionRecord(api: "", message: "managed memory") }
         }
-        guard case let .device(_, allocation) = place, allocation.address == UInt(bitPattern: pointer),
+        guard let allocation = place.deviceAllocation, allocation.address == UInt(bitPattern: pointer),
               let entry = CudaCall.runtime.redirector.registry.entry(allocation.device), let device = entry.compute else {
             throw .invalidValue
         }
@@ -68,7 +68,7 @@ public func cudaFree(_ pointer: UnsafeMutableRawPointer?) -> Int32 {
 @_cdecl("cudaFreeAsync")
 public func cudaFreeAsync(_ pointer: UnsafeMutableRawPointer?, _ stream: OpaquePointer?) -> Int32 {
     CudaCall.run("cudaFreeAsync") { () throws(CudaError) -> CallDetails? in
-        guard case let .device(_, allocation) = try MemoryPlace.of(pointer), allocation.address == UInt(bitPattern: pointer) else {
+        guard let allocation = try MemoryPlace.of(pointer).deviceAllocation, allocation.address == UInt(bitPattern: pointer) else {
             throw .invalidValue
         }
         let target = try CudaHandles.stream(stream, api: "cudaFreeAsync"), address = allocation.address
@@ -157,12 +157,12 @@ public func cudaPointerGetAttributes(_ attributes: UnsafeMutablePointer<ds_cuda_
         let attributes = try CudaCall.required(attributes)
         var answer = ds_cuda_pointer_attributes(type: 0, device: -2, devicePointer: nil, hostPointer: nil)
         switch try MemoryPlace.of(pointer) {
-        case let .device(_, allocation):
+        case let .device(place):
             answer.type = 2
-            answer.device = cudaIndex(of: allocation.device)
+            answer.device = cudaIndex(of: place.allocation.device)
             answer.devicePointer = UnsafeMutableRawPointer(mutating: pointer)
         case let .pinnedHost(host, allocation):
-            if case .managed = allocation.kind { answer.type = 3 } else { answer.type = 1 }
+            answer.type = allocation.isManaged ? 3 : 1
             answer.device = cudaIndex(of: allocation.device)
             (answer.devicePointer, answer.hostPointer) = (host, host)
         case .pageableHost:

@@ -3,12 +3,14 @@ import Glibc
 #endif
 
 /// Where a pointer a program passes to a memory call lives, found in the pointer registry
-/// (O(log n)); DeviceShim never dereferences a pointer it cannot place.
+/// (O(log n)); DeviceShim never dereferences a pointer it cannot place. A place holds a device
+/// buffer once (in its region) and its allocation as plain values, so that placing the two
+/// pointers of a copy costs one lock and one retain per device pointer.
 enum MemoryPlace {
-    /// Inside a device allocation: `region` starts at the pointer and runs to the allocation's end.
-    case device(region: BufferRegion, allocation: Allocation)
+    /// Inside a device allocation.
+    case device(DevicePlace)
     /// Host memory DeviceShim knows: pinned (`cudaMallocHost`), registered, or managed.
-    case pinnedHost(UnsafeMutableRawPointer, allocation: Allocation)
+    case pinnedHost(UnsafeMutableRawPointer, allocation: AllocationExtent)
     /// Any other host memory (pageable).
     case pageableHost(UnsafeMutableRawPointer)
 
@@ -16,23 +18,38 @@ enum MemoryPlace {
     /// allocation holds (freed, or made up), are `.invalidValue`.
     static func of(_ pointer: UnsafeRawPointer?) throws(CudaError) -> MemoryPlace {
         guard let pointer else { throw .invalidValue }
-        let address = UInt(bitPattern: pointer)
-        guard let (allocation, offset) = registry.resolve(address) else {
-            if memory.isDeviceAddress(address) { throw .invalidValue }
+        return try place(pointer, registry.locate(UInt(bitPattern: pointer)))
+    }
+
+    /// The places of a copy's two pointers, found under one lock of the registry.
+    static func of(_ first: UnsafeRawPointer?, _ second: UnsafeRawPointer?) throws(CudaError) -> (MemoryPlace, MemoryPlace) {
+        guard let first, let second else { throw .invalidValue }
+        let (one, other) = registry.locate(UInt(bitPattern: first), UInt(bitPattern: second))
+        return (try place(first, consume one), try place(second, consume other))
+    }
+
+    private static func place(_ pointer: UnsafeRawPointer, _ located: consuming LocatedAddress?) throws(CudaError) -> MemoryPlace {
+        guard let located else {
+            if memory.isDeviceAddress(UInt(bitPattern: pointer)) { throw .invalidValue }
             return .pageableHost(UnsafeMutableRawPointer(mutating: pointer))
         }
-        switch allocation.kind {
-        case let .device(buffer):
-            return .device(region: BufferRegion(buffer, offset: offset, byteCount: allocation.byteCount - offset), allocation: allocation)
-        case .pinnedHost, .registeredHost, .managed:
+        let allocation = located.extent, offset = located.offset
+        guard let buffer = located.buffer else {
             return .pinnedHost(UnsafeMutableRawPointer(mutating: pointer), allocation: allocation)
         }
+        return .device(DevicePlace(region: BufferRegion(buffer, offset: offset, byteCount: allocation.byteCount - offset),
+                                   allocation: allocation))
     }
 
     /// The process's memory and its pointer registry, held here so that placing a pointer,
     /// which every copy does twice, reads them without going through the runtime each time.
     private static let memory = CudaCall.runtime.memory
     private static let registry = memory.registry
+
+    /// The allocation of a device place.
+    var deviceAllocation: AllocationExtent? {
+        if case let .device(place) = self { place.allocation } else { nil }
+    }
 
     var isDevice: Bool {
         if case .device = self { true } else { false }
@@ -41,7 +58,7 @@ enum MemoryPlace {
     /// Managed memory (`cudaMallocManaged`), which host and device both reach, so copies to and
     /// from it may name any direction.
     var isManaged: Bool {
-        if case let .pinnedHost(_, allocation) = self, case .managed = allocation.kind { true } else { false }
+        if case let .pinnedHost(_, allocation) = self { allocation.isManaged } else { false }
     }
 
     /// Pageable host memory: CUDA's async copies to and from it return only when the host side
@@ -51,11 +68,12 @@ enum MemoryPlace {
     }
 
     /// The first `byteCount` bytes from the pointer on the device, or `.invalidValue` when they
-    /// run past the allocation's end.
-    func deviceRegion(_ byteCount: Int) throws(CudaError) -> BufferRegion? {
-        guard case let .device(region, _) = self else { return nil }
-        guard byteCount <= region.byteCount else { throw .invalidValue }
-        return BufferRegion(region.buffer, offset: region.offset, byteCount: byteCount)
+    /// run past the allocation's end. It takes the place, whose buffer moves into the region.
+    consuming func deviceRegion(_ byteCount: Int) throws(CudaError) -> BufferRegion? {
+        switch consume self {
+        case let .device(place): try place.region(byteCount)
+        case .pinnedHost, .pageableHost: nil
+        }
     }
 
     /// For DeviceShim's host memory: whether `byteCount` bytes from the pointer stay inside its
@@ -73,6 +91,21 @@ enum MemoryPlace {
         case .device: nil
         case let .pinnedHost(pointer, _), let .pageableHost(pointer): pointer
         }
+    }
+}
+
+/// A pointer into a device allocation.
+struct DevicePlace {
+    /// From the pointer to the allocation's end.
+    var region: BufferRegion
+    let allocation: AllocationExtent
+
+    /// The first `byteCount` bytes from the pointer, or `.invalidValue` when they run past the
+    /// allocation's end.
+    consuming func region(_ byteCount: Int) throws(CudaError) -> BufferRegion {
+        guard byteCount <= region.byteCount else { throw .invalidValue }
+        region.byteCount = byteCount
+        return region
     }
 }
 

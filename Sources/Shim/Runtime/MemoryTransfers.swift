@@ -13,11 +13,12 @@ enum MemoryTransfers {
     static func copy(to destination: UnsafeMutableRawPointer?, from source: UnsafeRawPointer?, count: Int, kind: Int32,
                      on stream: CudaStream, waits: Bool) throws(CudaError) -> CopyKind {
         let kind = try CopyKind(validating: kind)
-        let (to, from) = (try MemoryPlace.of(destination), try MemoryPlace.of(source))
+        let (to, from) = try MemoryPlace.of(destination, source)
         try kind.check(source: from, destination: to)
-        try queueCopy(to: to, from: from, count: count, on: stream)
-        if waits || to.isPageable || from.isPageable { try stream.finishQueuedWork() }
-        return direction(from, to)
+        let (direction, waits) = (direction(from, to), waits || to.isPageable || from.isPageable)
+        try queueCopy(to: consume to, from: consume from, count: count, on: stream)
+        if waits { try stream.finishQueuedWork() }
+        return direction
     }
 
     /// Copies `height` rows of `width` bytes between pitched memory (`cudaMemcpy2D*`).
@@ -56,22 +57,23 @@ enum MemoryTransfers {
         }
     }
 
-    private static func queueCopy(to: MemoryPlace, from: MemoryPlace, count: Int, on stream: CudaStream) throws(CudaError) {
+    /// Takes the places, so that their buffers move into the regions queued (a copy of a place
+    /// would retain its buffer once more).
+    private static func queueCopy(to: consuming MemoryPlace, from: consuming MemoryPlace, count: Int,
+                                  on stream: CudaStream) throws(CudaError) {
         guard count > 0 else { return }
-        let (target, origin) = (try to.deviceRegion(count), try from.deviceRegion(count))
-        switch (target, origin) {
-        case let (target?, origin?):
+        let (toHost, fromHost) = (to.hostPointer.map(HostAddress.init), from.hostPointer.map(HostAddress.init))
+        let target = try to.deviceRegion(count)
+        let origin = try from.deviceRegion(count)
+        if let target, let origin {
             try stream.enqueue { queue throws(DeviceError) in try queue.copy(from: origin, to: target) }
-        case let (target?, nil):
-            let host = HostAddress(from.hostPointer!)
-            try stream.enqueue { queue throws(DeviceError) in try queue.copy(from: UnsafeRawPointer(host.pointer), to: target) }
-        case let (nil, origin?):
-            let host = HostAddress(to.hostPointer!)
-            try stream.enqueue { queue throws(DeviceError) in try queue.copy(from: origin, to: host.pointer) }
-        case (nil, nil):
-            let (host, other) = (HostAddress(to.hostPointer!), HostAddress(from.hostPointer!))
+        } else if let target, let fromHost {
+            try stream.enqueue { queue throws(DeviceError) in try queue.copy(from: UnsafeRawPointer(fromHost.pointer), to: target) }
+        } else if let origin, let toHost {
+            try stream.enqueue { queue throws(DeviceError) in try queue.copy(from: origin, to: toHost.pointer) }
+        } else if let toHost, let fromHost {
             try stream.enqueue { queue throws(DeviceError) in
-                try queue.enqueueHostCallback { host.pointer.copyMemory(from: other.pointer, byteCount: count) }
+                try queue.enqueueHostCallback { toHost.pointer.copyMemory(from: fromHost.pointer, byteCount: count) }
             }
         }
     }
