@@ -47,17 +47,17 @@ public func deviceshim_tensor_numel(_ handle: UInt64, _ out: UnsafeMutablePointe
 }
 
 @_cdecl("deviceshim_tensor_nbytes")
-public func deviceshim_tensor_nbytes(_ handle: UInt64, _ out: UnsafeMutablePointer<Int>?) -> Int32 {
+public func deviceshim_tensor_nbytes(_ handle: UInt64, _ out: UnsafeMutablePointer<UInt>?) -> Int32 {
     query("deviceshim_tensor_nbytes", handle) { tensor throws(TensorCallError) in
-        try TensorCall.required(out, name: "out").pointee = tensor.byteCount
+        try TensorCall.required(out, name: "out").pointee = UInt(tensor.byteCount)
     }
 }
 
 /// Writes `text` and its NUL into `buffer` of `size` bytes, which must hold them.
-private func copyString(_ text: String, to buffer: UnsafeMutablePointer<CChar>?, size: Int) throws(TensorCallError) {
+private func copyString(_ text: String, to buffer: UnsafeMutablePointer<CChar>?, size: UInt) throws(TensorCallError) {
     let destination = try TensorCall.required(buffer, name: "buffer")
     let utf8 = Array(text.utf8)
-    guard size > utf8.count else {
+    guard size > UInt(utf8.count) else {
         throw .invalidArgument("\"\(text)\" needs \(utf8.count + 1) bytes with its NUL, the buffer has \(size)")
     }
     for (index, byte) in utf8.enumerated() { destination[index] = CChar(bitPattern: byte) }
@@ -65,51 +65,52 @@ private func copyString(_ text: String, to buffer: UnsafeMutablePointer<CChar>?,
 }
 
 @_cdecl("deviceshim_tensor_requested_device")
-public func deviceshim_tensor_requested_device(_ handle: UInt64, _ buffer: UnsafeMutablePointer<CChar>?, _ size: Int) -> Int32 {
+public func deviceshim_tensor_requested_device(_ handle: UInt64, _ buffer: UnsafeMutablePointer<CChar>?, _ size: UInt) -> Int32 {
     query("deviceshim_tensor_requested_device", handle) { tensor throws(TensorCallError) in
         try copyString(tensor.requestedDevice.description, to: buffer, size: size)
     }
 }
 
 @_cdecl("deviceshim_tensor_device")
-public func deviceshim_tensor_device(_ handle: UInt64, _ buffer: UnsafeMutablePointer<CChar>?, _ size: Int) -> Int32 {
+public func deviceshim_tensor_device(_ handle: UInt64, _ buffer: UnsafeMutablePointer<CChar>?, _ size: UInt) -> Int32 {
     query("deviceshim_tensor_device", handle) { tensor throws(TensorCallError) in
         try copyString(tensor.device.description, to: buffer, size: size)
     }
 }
 
-/// The byte count a copy names must be the tensor's exactly, and the memory not NULL.
-private func checkCopy(_ tensor: Tensor, _ pointer: UnsafeRawPointer?, _ bytes: Int, _ name: String) throws(TensorCallError) {
-    guard bytes == tensor.byteCount else {
+/// The byte count a copy names must be the tensor's exactly, and the memory not NULL; returns it.
+private func checkCopy(_ tensor: Tensor, _ pointer: UnsafeRawPointer?, _ bytes: UInt, _ name: String) throws(TensorCallError) -> Int {
+    guard bytes == UInt(tensor.byteCount) else {
         throw .invalidArgument("the tensor holds \(tensor.byteCount) bytes (\(tensor.count) × \(tensor.dtype) of shape "
             + "\(tensor.shape)), but bytes is \(bytes)")
     }
     guard pointer != nil || bytes == 0 else { throw .invalidArgument("\(name) is NULL") }
+    return tensor.byteCount
 }
 
 @_cdecl("deviceshim_tensor_copy_to_host")
-public func deviceshim_tensor_copy_to_host(_ handle: UInt64, _ destination: UnsafeMutableRawPointer?, _ bytes: Int) -> Int32 {
+public func deviceshim_tensor_copy_to_host(_ handle: UInt64, _ destination: UnsafeMutableRawPointer?, _ bytes: UInt) -> Int32 {
     TensorCall.run("deviceshim_tensor_copy_to_host", arguments: "t=\(handle) bytes=\(bytes)") { () throws(TensorCallError) -> CallDetails? in
         let tensor = try TensorCall.handles.entry(handle, role: "t").tensor
-        try checkCopy(tensor, destination, bytes, "dst")
+        let count = try checkCopy(tensor, destination, bytes, "dst")
         try TensorCall.engine { () throws(TensorError) in
-            try tensor.copyBytes(to: UnsafeMutableRawBufferPointer(start: bytes == 0 ? nil : destination, count: bytes))
+            try tensor.copyBytes(to: UnsafeMutableRawBufferPointer(start: count == 0 ? nil : destination, count: count))
         }
         return { RedirectionRecord(api: "", requested: tensor.requestedDevice.description, resolved: tensor.device.description,
-                                   bytes: bytes, message: "tensor \(handle)") }
+                                   bytes: tensor.byteCount, message: "tensor \(handle)") }
     }
 }
 
 @_cdecl("deviceshim_tensor_copy_from_host")
-public func deviceshim_tensor_copy_from_host(_ handle: UInt64, _ source: UnsafeRawPointer?, _ bytes: Int) -> Int32 {
+public func deviceshim_tensor_copy_from_host(_ handle: UInt64, _ source: UnsafeRawPointer?, _ bytes: UInt) -> Int32 {
     TensorCall.run("deviceshim_tensor_copy_from_host", arguments: "t=\(handle) bytes=\(bytes)") { () throws(TensorCallError) -> CallDetails? in
         let tensor = try TensorCall.handles.entry(handle, role: "t").tensor
-        try checkCopy(tensor, source, bytes, "src")
+        let count = try checkCopy(tensor, source, bytes, "src")
         try TensorCall.engine { () throws(TensorError) in
-            try tensor.copyBytes(from: UnsafeRawBufferPointer(start: bytes == 0 ? nil : source, count: bytes))
+            try tensor.copyBytes(from: UnsafeRawBufferPointer(start: count == 0 ? nil : source, count: count))
         }
         return { RedirectionRecord(api: "", requested: tensor.requestedDevice.description, resolved: tensor.device.description,
-                                   bytes: bytes, message: "tensor \(handle)") }
+                                   bytes: tensor.byteCount, message: "tensor \(handle)") }
     }
 }
 

@@ -503,6 +503,7 @@ static void check_shape_device_and_size_errors(deviceshim_tensor a) {
     CHECK_STATUS(deviceshim_tensor_copy_to_host(a, values, 7 * sizeof(float)), DEVICESHIM_INVALID_ARGUMENT);
     CHECK_STATUS(deviceshim_tensor_copy_to_host(a, values, 6 * sizeof(float) - 1), DEVICESHIM_INVALID_ARGUMENT);
     CHECK_STATUS(deviceshim_tensor_copy_to_host(a, values, 0), DEVICESHIM_INVALID_ARGUMENT);
+    CHECK_STATUS(deviceshim_tensor_copy_to_host(a, values, (size_t)-1), DEVICESHIM_INVALID_ARGUMENT);
     CHECK(strstr(deviceshim_last_error(), "24 bytes") != NULL, "the message gives the right count (%s)", deviceshim_last_error());
     int untouched = 1;
     for (int i = 0; i < 7; i++) untouched &= values[i] == -1;
