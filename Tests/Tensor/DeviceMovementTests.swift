@@ -43,3 +43,25 @@ struct DeviceMovementTests {
         #expect(throws: TensorError.self) { try Tensor.zeros([2], device: "cuda:7") }
     }
 }
+
+@Suite("Tensor bad input")
+struct TensorBadInputTests {
+    @Test func hugeRequestsAreErrorsNotCrashes() {
+        #expect(throws: TensorError.self) { try Tensor.arange(0, 1e300, step: 1e-300) }
+        #expect(throws: TensorError.self) { try Tensor.zeros([Int.max / 2, 4]) }
+        #expect(throws: TensorError.self) { try Tensor.rand([1 << 40, 1 << 30]) }
+    }
+
+    /// Two engines (two policies) that place tensors on one device share its queue, so work
+    /// from one is ordered with work from the other.
+    @Test func enginesOnOneDeviceShareItsQueue() throws {
+        let other = TensorEngine(redirector: Redirector(policy: try RedirectPolicy(parsing: "cuda=cpu")))
+        for round in 0..<20 {
+            let written = try Tensor.zeros([1 << 16], device: "cuda", engine: other)
+            try written.fill(with: .float(Double(round)))
+            let reader = try Tensor.zeros([1 << 16])  // the shared engine's cpu:0
+            try reader.copy(from: written)
+            #expect(try reader.sum().item(Double.self) == Double(round * (1 << 16)))
+        }
+    }
+}

@@ -49,8 +49,13 @@ public struct Tensor: Sendable {
     /// A tensor of `shape` on `placement` with uninitialised, contiguous elements.
     static func uninitialized(_ shape: [Int], dtype: DType, on placement: TensorPlacement) throws(TensorError) -> Tensor {
         guard shape.allSatisfy({ $0 >= 0 }) else { throw .invalidArgument("negative dimension in shape \(shape)") }
-        let count = shape.reduce(1, *)
-        let buffer = try placement.allocate(byteCount: count * dtype.byteSize)
+        var byteCount = dtype.byteSize
+        for size in shape {
+            let (product, overflow) = byteCount.multipliedReportingOverflow(by: size)
+            guard !overflow else { throw .invalidArgument("shape \(shape) of \(dtype) needs more bytes than a tensor can hold") }
+            byteCount = product
+        }
+        let buffer = try placement.allocate(byteCount: byteCount)
         return Tensor(storage: TensorStorage(buffer: buffer, placement: placement), dtype: dtype, shape: shape,
                       strides: StridedOperand.contiguousStrides(for: shape), offset: 0)
     }

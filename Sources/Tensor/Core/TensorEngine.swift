@@ -1,15 +1,16 @@
 import Synchronization
 
 /// The tensor engine's link to the devices: it resolves device requests through the
-/// redirector (logging who asked) and keeps one in-order queue per real device, on which all
-/// tensor work for that device runs.
+/// redirector (logging who asked). All tensor work for one real device runs on one in-order
+/// queue, shared by every engine, so tensors made under different policies stay ordered.
 public final class TensorEngine: Sendable {
     /// The process's engine, over `Redirector.shared`.
     public static let shared = TensorEngine(redirector: .shared, log: .shared)
 
     public let redirector: Redirector
     let log: RedirectionLog
-    private let queues = Mutex<[DeviceID: any DeviceQueue]>([:])
+    /// One queue per device object, for the whole process.
+    private static let queues = Mutex<[ObjectIdentifier: any DeviceQueue]>([:])
 
     public init(redirector: Redirector, log: RedirectionLog = .shared) {
         self.redirector = redirector
@@ -38,11 +39,12 @@ public final class TensorEngine: Sendable {
     }
 
     private func queue(for device: any ComputeDevice) throws(TensorError) -> any DeviceQueue {
-        if let queue = queues.withLock({ $0[device.id] }) { return queue }
+        let key = ObjectIdentifier(device)
+        if let queue = Self.queues.withLock({ $0[key] }) { return queue }
         let made = try TensorError.wrapping { () throws(DeviceError) in try device.makeQueue() }
-        return queues.withLock { queues in
-            if let raced = queues[device.id] { return raced }
-            queues[device.id] = made
+        return Self.queues.withLock { queues in
+            if let raced = queues[key] { return raced }
+            queues[key] = made
             return made
         }
     }

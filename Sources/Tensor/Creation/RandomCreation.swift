@@ -43,6 +43,12 @@ extension Tensor {
 
     private static func elementCount(_ shape: [Int]) throws(TensorError) -> Int {
         guard shape.allSatisfy({ $0 >= 0 }) else { throw .invalidArgument("negative dimension in shape \(shape)") }
-        return shape.reduce(1, *)
+        var count = 1
+        for size in shape {
+            let (product, overflow) = count.multipliedReportingOverflow(by: size)
+            guard !overflow, product <= 1 << 40 else { throw .invalidArgument("shape \(shape) has too many elements") }
+            count = product
+        }
+        return count
     }
 }

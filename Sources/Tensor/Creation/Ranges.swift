@@ -17,7 +17,9 @@ extension Tensor {
         guard (last - first) / increment >= 0 || first == last else {
             throw .invalidArgument("upper bound and larger bound inconsistent with step sign (\(start), \(end), \(step))")
         }
-        let count = Int(((last - first) / increment).rounded(.up))
+        guard let count = Int(exactly: ((last - first) / increment).rounded(.up)), count <= 1 << 40 else {
+            throw .invalidArgument("arange(\(start), \(end), \(step)) has too many elements")
+        }
         let integral = [start, end, step].allSatisfy { if case .float = $0 { false } else { true } }
         let outputType = dtype ?? (integral ? .int64 : .float32)
         if integral && !outputType.isFloatingPoint {
