@@ -148,7 +148,6 @@ struct ReferenceCall {
             if let value = scalar("value") { return [try x.scatter(dim: dim ?? 0, index: tensorArgument("index"), value: value)] }
             return [try x.scatter(dim: dim ?? 0, index: tensorArgument("index"), source: tensorArgument("src"))]
         case "scatter_add": return [try x.scatter(dim: dim ?? 0, index: tensorArgument("index"), source: tensorArgument("src"), add: true)]
-        case "matmul": return nil
         default: return nil
         }
     }

@@ -24,11 +24,6 @@ public enum TypePromotion {
     /// integer tensor): `dtype` if floating, else the default float dtype, float32.
     public static func floating(_ dtype: DType) -> DType { dtype.isFloatingPoint ? dtype : .float32 }
 
-    /// The category ordering PyTorch uses: bool, then integers, then floating point.
-    static func category(_ dtype: DType) -> Int {
-        dtype == .bool ? 0 : dtype.isFloatingPoint ? 2 : 1
-    }
-
     private static func rank(_ dtype: DType) -> Int {
         switch dtype {
         case .bool: 0

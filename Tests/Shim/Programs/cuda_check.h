@@ -16,39 +16,11 @@
 #ifndef DEVICESHIM_CUDA_CHECK_H
 #define DEVICESHIM_CUDA_CHECK_H
 
-#include <math.h>
-#include <signal.h>
-#include <stdarg.h>
-#include <stdatomic.h>
-#include <stdint.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
 #include <time.h>
-#include <unistd.h>
 
 #include <cuda_runtime_api.h>
 
-static atomic_int check_count;
-static atomic_int check_failures;
-
-/* Counts a check; when it failed, prints "FAIL <line>: " and the formatted text. Returns `passed`. */
-__attribute__((format(printf, 3, 4), unused))
-static int check_report(int passed, int line, const char *format, ...) {
-    atomic_fetch_add(&check_count, 1);
-    if (passed) return 1;
-    atomic_fetch_add(&check_failures, 1);
-    char text[1024];
-    va_list arguments;
-    va_start(arguments, format);
-    vsnprintf(text, sizeof text, format, arguments);
-    va_end(arguments);
-    printf("FAIL %d: %s\n", line, text);
-    return 0;
-}
-
-/* A condition; the text says what was checked with its (got X, want Y). */
-#define CHECK(condition, ...) check_report((condition) ? 1 : 0, __LINE__, __VA_ARGS__)
+#include "check_core.h"
 
 /* A CUDA runtime call that must return `want`. The names of the codes are looked up only for
  * a failure, so a passing check makes no CUDA call of its own. */
@@ -60,21 +32,9 @@ static int check_report(int passed, int line, const char *format, ...) {
 })
 #define CHECK_OK(call) CHECK_CUDA(call, cudaSuccess)
 
-/* Integers (any integer type, compared as long long). */
-#define CHECK_INT(got, want, what) ({                                                          \
-    long long got_ = (long long)(got), want_ = (long long)(want);                              \
-    check_report(got_ == want_, __LINE__, "%s (got %lld, want %lld)", what, got_, want_);      \
-})
-
 #define CHECK_PTR(got, want, what) ({                                                          \
     const void *got_ = (const void *)(got), *want_ = (const void *)(want);                     \
     check_report(got_ == want_, __LINE__, "%s (got %p, want %p)", what, got_, want_);          \
-})
-
-#define CHECK_STR(got, want, what) ({                                                          \
-    const char *got_ = (got), *want_ = (want);                                                 \
-    check_report(got_ != NULL && strcmp(got_, want_) == 0, __LINE__,                           \
-                 "%s (got \"%s\", want \"%s\")", what, got_ ? got_ : "(null)", want_);        \
 })
 
 /* `count` bytes at `got` equal those at `want`; a mismatch names the first differing byte. */
@@ -153,20 +113,10 @@ static void sleep_milliseconds(long milliseconds) {
     while (nanosleep(&t, &t) != 0) {}
 }
 
-static void check_watchdog(int signal_number) {
-    (void)signal_number;
-    static const char text[] = "FATAL: timed out (a stream or call never finished)\n";
-    ssize_t written = write(STDOUT_FILENO, text, sizeof text - 1);
-    (void)written;
-    _exit(124);
-}
-
 /* Call first in main. */
 __attribute__((unused))
 static void check_start(unsigned timeout_seconds) {
-    setvbuf(stdout, NULL, _IOLBF, 0);
-    signal(SIGALRM, check_watchdog);
-    alarm(timeout_seconds);
+    check_arm_watchdog(timeout_seconds);
     int count = -1;
     cudaError_t status = cudaGetDeviceCount(&count);
     if (status != cudaSuccess) {
@@ -174,18 +124,6 @@ static void check_start(unsigned timeout_seconds) {
                (int)status, cudaGetErrorName(status), cudaGetErrorString(status));
         exit((int)status);
     }
-}
-
-/* Call last in main: `return check_finish();`. */
-__attribute__((unused))
-static int check_finish(void) {
-    int count = atomic_load(&check_count), failures = atomic_load(&check_failures);
-    if (failures == 0) {
-        printf("ok %d checks\n", count);
-        return 0;
-    }
-    printf("FAILED %d of %d checks\n", failures, count);
-    return 1;
 }
 
 #endif

@@ -1,53 +1,12 @@
 /* Checks for tensor_api.c, the self-checking program of DeviceShim's tensor C API.
  *
- * As cuda_check.h for the CUDA programs: each CHECK counts one check, a failed check prints
- * one line `FAIL <line>: <what> (got X, want Y)` and the program goes on; check_finish()
- * prints `ok <N> checks` (exit 0) or `FAILED <F> of <N> checks` (exit 1). Checks may run on
- * any thread. A watchdog makes a hang a FATAL line and exit 124. */
+ * The counting, CHECK, CHECK_INT, CHECK_STR, the watchdog and check_finish() are check_core.h's;
+ * this header adds checks of DeviceShim statuses, last errors and tensor contents. */
 #ifndef DEVICESHIM_TENSOR_CHECK_H
 #define DEVICESHIM_TENSOR_CHECK_H
 
-#include <math.h>
-#include <signal.h>
-#include <stdarg.h>
-#include <stdatomic.h>
-#include <stdint.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <unistd.h>
-
+#include "check_core.h"
 #include "deviceshim.h"
-
-static atomic_int check_count;
-static atomic_int check_failures;
-
-__attribute__((format(printf, 3, 4)))
-static int check_report(int passed, int line, const char *format, ...) {
-    atomic_fetch_add(&check_count, 1);
-    if (passed) return 1;
-    atomic_fetch_add(&check_failures, 1);
-    char text[1024];
-    va_list arguments;
-    va_start(arguments, format);
-    vsnprintf(text, sizeof text, format, arguments);
-    va_end(arguments);
-    printf("FAIL %d: %s\n", line, text);
-    return 0;
-}
-
-#define CHECK(condition, ...) check_report((condition) ? 1 : 0, __LINE__, __VA_ARGS__)
-
-#define CHECK_INT(got, want, what) ({                                                          \
-    long long got_ = (long long)(got), want_ = (long long)(want);                              \
-    check_report(got_ == want_, __LINE__, "%s (got %lld, want %lld)", what, got_, want_);      \
-})
-
-#define CHECK_STR(got, want, what) ({                                                          \
-    const char *got_ = (got), *want_ = (want);                                                 \
-    check_report(got_ != NULL && strcmp(got_, want_) == 0, __LINE__,                           \
-                 "%s (got \"%s\", want \"%s\")", what, got_ ? got_ : "(null)", want_);        \
-})
 
 /* A DeviceShim call that must return `want`. When `want` is a failure, the calling thread's
  * deviceshim_last_error() must name the call ("deviceshim_tensor_add: ...") and say more. */
@@ -137,30 +96,7 @@ static int check_shape(int line, deviceshim_tensor t, const int64_t *want, int r
 /* Frees `t`, which must succeed. */
 #define RELEASE(t) CHECK_OK(deviceshim_tensor_free(t))
 
-static void check_watchdog(int signal_number) {
-    (void)signal_number;
-    static const char text[] = "FATAL: timed out (a call never returned)\n";
-    ssize_t written = write(STDOUT_FILENO, text, sizeof text - 1);
-    (void)written;
-    _exit(124);
-}
-
 /* Call first in main. */
-static void check_start(unsigned timeout_seconds) {
-    setvbuf(stdout, NULL, _IOLBF, 0);
-    signal(SIGALRM, check_watchdog);
-    alarm(timeout_seconds);
-}
-
-/* Call last in main: `return check_finish();`. */
-static int check_finish(void) {
-    int count = atomic_load(&check_count), failures = atomic_load(&check_failures);
-    if (failures == 0) {
-        printf("ok %d checks\n", count);
-        return 0;
-    }
-    printf("FAILED %d of %d checks\n", failures, count);
-    return 1;
-}
+static void check_start(unsigned timeout_seconds) { check_arm_watchdog(timeout_seconds); }
 
 #endif
