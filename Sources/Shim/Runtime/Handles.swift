@@ -61,6 +61,21 @@ enum CudaHandles {
         }
     }
 
+    /// Runs `body` with the stream `handle` names (see `stream(_:api:)`). A legacy stream the
+    /// thread has used before is lent to `body` without being retained: the runtime keeps it
+    /// alive, and the copies' hot path is spared a retain and a release.
+    static func withStream<Result>(_ handle: OpaquePointer?, api: String,
+                                   _ body: (CudaStream) throws(CudaError) -> Result) throws(CudaError) -> Result {
+        let bits = UInt(bitPattern: handle)
+        if bits == 0 || bits == legacyStream,
+           let stream = legacyStreamMemo.unmanagedStream(generation: CudaCall.runtime.redirector.generation) {
+            return try stream._withUnsafeGuaranteedRef { stream in
+                Swift.Result { () throws(CudaError) in try body(stream) }
+            }.get()
+        }
+        return try body(stream(handle, api: api))
+    }
+
     /// The live event `handle` names, or `.invalidResourceHandle`.
     static func event(_ handle: OpaquePointer?) throws(CudaError) -> CudaEvent {
         guard let event = events.lookup(handle) else { throw .invalidResourceHandle }
