@@ -176,7 +176,7 @@ public final class CPUQueue: DeviceQueue {
             throw .invalidArgument("synchronize was called from work of the same queue (a host callback), which would wait forever")
         }
         if pendingCount.load(ordering: .acquiring) != 0 { worker.sync {} }
-        if let error = currentFailure { throw error }
+        if failed.load(ordering: .acquiring), let error = currentFailure { throw error }
     }
 
     // MARK: - Internals
