@@ -4,12 +4,21 @@ import Synchronization
 /// is the object's address, valid from creation until destruction. A value never given out,
 /// or already destroyed, is not found, so a bogus handle is an error, never dereferenced.
 final class HandleTable<Object: AnyObject & Sendable>: Sendable {
-    private let objects = Mutex<[UInt: Object]>([:])
+    /// Live objects sorted by address: a lookup (every async copy names its stream) is a
+    /// binary search, cheaper than hashing the handle for a dictionary.
+    private let objects = Mutex<[(address: UInt, object: Object)]>([])
 
     /// A new handle for `object`, which the table keeps alive until `remove`.
     func insert(_ object: Object) -> OpaquePointer {
         let address = HandleTable.address(of: object)
-        objects.withLock { $0[address] = object }
+        objects.withLock { objects in
+            let index = HandleTable.index(of: address, in: objects)
+            if index < objects.count, objects[index].address == address {
+                objects[index].object = object
+            } else {
+                objects.insert((address, object), at: index)
+            }
+        }
         return OpaquePointer(bitPattern: address)!
     }
 
@@ -20,17 +29,36 @@ final class HandleTable<Object: AnyObject & Sendable>: Sendable {
 
     /// The object `handle` names, if it is live.
     func lookup(_ handle: OpaquePointer?) -> Object? {
-        objects.withLock { $0[UInt(bitPattern: handle)] }
+        let address = UInt(bitPattern: handle)
+        return objects.withLock { objects in
+            let index = HandleTable.index(of: address, in: objects)
+            return index < objects.count && objects[index].address == address ? objects[index].object : nil
+        }
     }
 
     /// Ends `handle`; returns its object, or nil if the handle was not live.
     func remove(_ handle: OpaquePointer?) -> Object? {
-        objects.withLock { $0.removeValue(forKey: UInt(bitPattern: handle)) }
+        let address = UInt(bitPattern: handle)
+        return objects.withLock { objects in
+            let index = HandleTable.index(of: address, in: objects)
+            guard index < objects.count, objects[index].address == address else { return nil }
+            return objects.remove(at: index).object
+        }
     }
 
     /// Ends every handle whose object satisfies `condition` (`cudaDeviceReset`).
     func removeAll(where condition: (Object) -> Bool) {
-        objects.withLock { objects in objects = objects.filter { !condition($0.value) } }
+        objects.withLock { objects in objects.removeAll { condition($0.object) } }
+    }
+
+    /// The first index whose address is at least `address` (binary search).
+    private static func index(of address: UInt, in objects: [(address: UInt, object: Object)]) -> Int {
+        var (low, high) = (0, objects.count)
+        while low < high {
+            let middle = (low + high) / 2
+            if objects[middle].address < address { low = middle + 1 } else { high = middle }
+        }
+        return low
     }
 }
 
