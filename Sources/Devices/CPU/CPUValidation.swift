@@ -12,12 +12,16 @@ enum CPUValidation {
     /// is returned: work that outlives the call keeps `region.buffer` alive itself, and work
     /// that runs at once (a small copy) needs no reference counted for it.
     static func address(of region: BufferRegion, role: String) throws(DeviceError) -> UnsafeMutableRawPointer {
-        _ = try region.validated()
-        // The cast comes last, so that the buffer it yields is only read, never retained.
+        // The cast's buffer is only read, in place, so it is not retained; the bounds are
+        // `BufferRegion.validated`'s, read from the CPU buffer directly.
         guard let buffer = region.buffer as? CPUBuffer else {
             throw .invalidArgument("the \(role) is a buffer of \(region.buffer.device.id), not of cpu:0")
         }
-        return buffer.baseAddress + region.offset
+        let (offset, byteCount) = (region.offset, region.byteCount)
+        guard offset >= 0, byteCount >= 0, offset <= buffer.byteCount, byteCount <= buffer.byteCount - offset else {
+            throw region.boundsError
+        }
+        return buffer.baseAddress + offset
     }
 
     /// Checks that `operand` lies inside a CPU buffer and has `dtype` (see `StridedOperand.check`).

@@ -10,7 +10,7 @@ enum MemoryKernels {
     /// Copies `count` bytes; the ranges may overlap (then one `memmove` does it).
     static func copy(from source: UnsafeRawPointer, to destination: UnsafeMutableRawPointer, count: Int) {
         let overlapping = source < UnsafeRawPointer(destination) + count && UnsafeRawPointer(destination) < source + count
-        if overlapping || Parallel.partCount(for: count, minimumPerCore: bytesPerCore) == 1 {
+        if overlapping || count < 2 * bytesPerCore || Parallel.partCount(for: count, minimumPerCore: bytesPerCore) == 1 {
             memmove(destination, source, count)
             return
         }

@@ -13,9 +13,14 @@ public struct BufferRegion: Sendable {
     /// Throws unless the region lies inside its buffer.
     public func validated() throws(DeviceError) -> BufferRegion {
         guard offset >= 0, byteCount >= 0, offset <= buffer.byteCount, byteCount <= buffer.byteCount - offset else {
-            throw .invalidArgument("bytes \(offset)..<\(offset + byteCount) lie outside a \(buffer.byteCount)-byte buffer")
+            throw boundsError
         }
         return self
+    }
+
+    /// What `validated` throws for a region outside its buffer.
+    public var boundsError: DeviceError {
+        .invalidArgument("bytes \(offset)..<\(offset + byteCount) lie outside a \(buffer.byteCount)-byte buffer")
     }
 }
 

@@ -23,9 +23,15 @@ public struct LegacyStreamMemo: Sendable {
     /// The stream the calling thread last found for `cuda:index` (its current device when nil),
     /// if `generation` (the redirector's, which the caller reads) is the one it was found in.
     @inlinable public func stream(for index: Int? = nil, generation: Int) -> CudaStream? {
+        unmanagedStream(for: index, generation: generation)?.takeUnretainedValue()
+    }
+
+    /// `stream(for:generation:)` unretained, for a caller that lends it to its work without
+    /// retaining it (the runtime keeps it alive).
+    @inlinable public func unmanagedStream(for index: Int? = nil, generation: Int) -> Unmanaged<CudaStream>? {
         let key = Self.key(generation: generation, index: index ?? devices.value)
         guard key != 0, keys.value == key, let address = UnsafeRawPointer(bitPattern: streams.value) else { return nil }
-        return Unmanaged<CudaStream>.fromOpaque(address).takeUnretainedValue()
+        return Unmanaged<CudaStream>.fromOpaque(address)
     }
 
     /// Makes `stream` the calling thread's answer for `cuda:index` in `generation`. The caller

@@ -99,6 +99,7 @@ public final class PointerRegistry: Sendable {
         sorted.withLock { (PointerRegistry.locate(first, in: $0), PointerRegistry.locate(second, in: $0)) }
     }
 
+    @inline(__always)
     private static func locate(_ address: UInt, in allocations: [Allocation]) -> LocatedAddress? {
         let index = insertionIndex(address + 1, in: allocations) - 1
         guard index >= 0 else { return nil }

@@ -88,6 +88,12 @@ public final class CudaStream: Sendable {
         try StreamErrors.mapped { () throws(DeviceError) -> Result in try group.enqueue(on: self, body) }
     }
 
+    /// `enqueue` for work that returns nothing (copies, fills, launches), specialized here: a
+    /// generic call from another module runs unspecialized, through type metadata.
+    public func enqueue(_ body: (any DeviceQueue) throws(DeviceError) -> Void) throws(CudaError) {
+        try StreamErrors.mapped { () throws(DeviceError) in try group.enqueue(on: self, body) }
+    }
+
     /// Waits for the work queued on this stream so far, and only that (CUDA's synchronous
     /// copies on their stream); throws what it raised. Unlike `synchronize`, it neither
     /// records nor waits for other streams: the legacy stream's implicit synchronisation

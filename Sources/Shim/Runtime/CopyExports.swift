@@ -8,10 +8,11 @@ private func copyRecord(_ stream: CudaStream, bytes: Int, _ message: String) -> 
 func runtimeCopy(_ api: String, _ destination: UnsafeMutableRawPointer?, _ source: UnsafeRawPointer?, _ count: Int,
                   _ kind: Int32, _ stream: OpaquePointer?, waits: Bool) -> Int32 {
     CudaCall.run(api) { () throws(CudaError) -> CallDetails? in
-        let target = try CudaHandles.stream(stream, api: api)
-        let direction = try MemoryTransfers.copy(to: destination, from: source, count: count, kind: kind, on: target, waits: waits)
-        guard CudaCall.recordsSuccess else { return nil }
-        return { copyRecord(target, bytes: count, "\(direction)") }
+        try CudaHandles.withStream(stream, api: api) { target throws(CudaError) -> CallDetails? in
+            let direction = try MemoryTransfers.copy(to: destination, from: source, count: count, kind: kind, on: target, waits: waits)
+            guard CudaCall.recordsSuccess else { return nil }
+            return { copyRecord(target, bytes: count, "\(direction)") }
+        }
     }
 }
 

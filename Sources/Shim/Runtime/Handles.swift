@@ -4,12 +4,21 @@ import Synchronization
 /// is the object's address, valid from creation until destruction. A value never given out,
 /// or already destroyed, is not found, so a bogus handle is an error, never dereferenced.
 final class HandleTable<Object: AnyObject & Sendable>: Sendable {
-    private let objects = Mutex<[UInt: Object]>([:])
+    /// Live objects sorted by address: a lookup (every async copy names its stream) is a
+    /// binary search, cheaper than hashing the handle for a dictionary.
+    private let objects = Mutex<[(address: UInt, object: Object)]>([])
 
     /// A new handle for `object`, which the table keeps alive until `remove`.
     func insert(_ object: Object) -> OpaquePointer {
         let address = HandleTable.address(of: object)
-        objects.withLock { $0[address] = object }
+        objects.withLock { objects in
+            let index = HandleTable.index(of: address, in: objects)
+            if index < objects.count, objects[index].address == address {
+                objects[index].object = object
+            } else {
+                objects.insert((address, object), at: index)
+            }
+        }
         return OpaquePointer(bitPattern: address)!
     }
 
@@ -20,17 +29,36 @@ final class HandleTable<Object: AnyObject & Sendable>: Sendable {
 
     /// The object `handle` names, if it is live.
     func lookup(_ handle: OpaquePointer?) -> Object? {
-        objects.withLock { $0[UInt(bitPattern: handle)] }
+        let address = UInt(bitPattern: handle)
+        return objects.withLock { objects in
+            let index = HandleTable.index(of: address, in: objects)
+            return index < objects.count && objects[index].address == address ? objects[index].object : nil
+        }
     }
 
     /// Ends `handle`; returns its object, or nil if the handle was not live.
     func remove(_ handle: OpaquePointer?) -> Object? {
-        objects.withLock { $0.removeValue(forKey: UInt(bitPattern: handle)) }
+        let address = UInt(bitPattern: handle)
+        return objects.withLock { objects in
+            let index = HandleTable.index(of: address, in: objects)
+            guard index < objects.count, objects[index].address == address else { return nil }
+            return objects.remove(at: index).object
+        }
     }
 
     /// Ends every handle whose object satisfies `condition` (`cudaDeviceReset`).
     func removeAll(where condition: (Object) -> Bool) {
-        objects.withLock { objects in objects = objects.filter { !condition($0.value) } }
+        objects.withLock { objects in objects.removeAll { condition($0.object) } }
+    }
+
+    /// The first index whose address is at least `address` (binary search).
+    private static func index(of address: UInt, in objects: [(address: UInt, object: Object)]) -> Int {
+        var (low, high) = (0, objects.count)
+        while low < high {
+            let middle = (low + high) / 2
+            if objects[middle].address < address { low = middle + 1 } else { high = middle }
+        }
+        return low
     }
 }
 
@@ -59,6 +87,21 @@ enum CudaHandles {
             guard let stream = streams.lookup(handle) else { throw .invalidResourceHandle }
             return stream
         }
+    }
+
+    /// Runs `body` with the stream `handle` names (see `stream(_:api:)`). A legacy stream the
+    /// thread has used before is lent to `body` without being retained: the runtime keeps it
+    /// alive, and the copies' hot path is spared a retain and a release.
+    static func withStream<Result>(_ handle: OpaquePointer?, api: String,
+                                   _ body: (CudaStream) throws(CudaError) -> Result) throws(CudaError) -> Result {
+        let bits = UInt(bitPattern: handle)
+        if bits == 0 || bits == legacyStream,
+           let stream = legacyStreamMemo.unmanagedStream(generation: CudaCall.runtime.redirector.generation) {
+            return try stream._withUnsafeGuaranteedRef { stream in
+                Swift.Result { () throws(CudaError) in try body(stream) }
+            }.get()
+        }
+        return try body(stream(handle, api: api))
     }
 
     /// The live event `handle` names, or `.invalidResourceHandle`.

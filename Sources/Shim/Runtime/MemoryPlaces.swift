@@ -28,6 +28,7 @@ enum MemoryPlace {
         return (try place(first, consume one), try place(second, consume other))
     }
 
+    @inline(__always)
     private static func place(_ pointer: UnsafeRawPointer, _ located: consuming LocatedAddress?) throws(CudaError) -> MemoryPlace {
         guard let located else {
             if memory.isDeviceAddress(UInt(bitPattern: pointer)) { throw .invalidValue }

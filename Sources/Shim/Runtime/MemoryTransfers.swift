@@ -63,19 +63,35 @@ enum MemoryTransfers {
                                   on stream: CudaStream) throws(CudaError) {
         guard count > 0 else { return }
         let (toHost, fromHost) = (to.hostPointer.map(HostAddress.init), from.hostPointer.map(HostAddress.init))
-        let target = try to.deviceRegion(count)
-        let origin = try from.deviceRegion(count)
-        if let target, let origin {
-            try stream.enqueue { queue throws(DeviceError) in try queue.copy(from: origin, to: target) }
-        } else if let target, let fromHost {
-            try stream.enqueue { queue throws(DeviceError) in try queue.copy(from: UnsafeRawPointer(fromHost.pointer), to: target) }
-        } else if let origin, let toHost {
-            try stream.enqueue { queue throws(DeviceError) in try queue.copy(from: origin, to: toHost.pointer) }
+        // Each region is bound once, straight from the place it is cut from: a region bound
+        // again (in a later condition) would be copied, its buffer retained.
+        if let target = try to.deviceRegion(count) {
+            if let origin = try from.deviceRegion(count) {
+                try enqueueCopy(from: origin, to: target, on: stream)
+            } else if let fromHost {
+                try enqueueCopy(from: UnsafeRawPointer(fromHost.pointer), to: target, on: stream)
+            }
+        } else if let origin = try from.deviceRegion(count) {
+            if let toHost { try enqueueCopy(from: origin, to: toHost.pointer, on: stream) }
         } else if let toHost, let fromHost {
             try stream.enqueue { queue throws(DeviceError) in
                 try queue.enqueueHostCallback { toHost.pointer.copyMemory(from: fromHost.pointer, byteCount: count) }
             }
         }
+    }
+
+    // The regions are parameters (borrowed), so the closures use them without a retain.
+    private static func enqueueCopy(from source: BufferRegion, to target: BufferRegion, on stream: CudaStream) throws(CudaError) {
+        try stream.enqueue { queue throws(DeviceError) in try queue.copy(from: source, to: target) }
+    }
+
+    private static func enqueueCopy(from source: UnsafeRawPointer, to target: BufferRegion, on stream: CudaStream) throws(CudaError) {
+        try stream.enqueue { queue throws(DeviceError) in try queue.copy(from: source, to: target) }
+    }
+
+    private static func enqueueCopy(from source: BufferRegion, to target: UnsafeMutableRawPointer,
+                                    on stream: CudaStream) throws(CudaError) {
+        try stream.enqueue { queue throws(DeviceError) in try queue.copy(from: source, to: target) }
     }
 
     private static func direction(_ from: MemoryPlace, _ to: MemoryPlace) -> CopyKind {
