@@ -9,7 +9,8 @@ import DeviceShim
 /// PyTorch's `a + b` makes one) and `synchronize()`. The peer runs in one python3 process
 /// (`Benchmarks/peers/tensor_peers.py`), in rounds with DeviceShim, as in the `devices`
 /// group. The target, on the CPU backend: at least PyTorch's speed for every case.
-/// `DEVICESHIM_TENSOR_BACKENDS=cpu` (a comma-separated list) limits the backends measured.
+/// `DEVICESHIM_TENSOR_BACKENDS=cpu` (a comma-separated list) limits the backends measured,
+/// `DEVICESHIM_TENSOR_CASES=softmax,matmul` the cases (by kind, e.g. to profile one).
 enum TensorBenchmarks {
     struct Case {
         var kind: String
@@ -20,8 +21,11 @@ enum TensorBenchmarks {
 
     static func cases(for backend: String) -> [Case] {
         let (matmul, elements, repetitions) = backend == "vulkan" ? (256, 1 << 20, 3) : (1024, 4 << 20, 8)
-        return [Case(kind: "matmul", size: matmul, repetitions: repetitions)]
+        let all = [Case(kind: "matmul", size: matmul, repetitions: repetitions)]
             + ["add", "mul", "sum", "sumdim", "softmax", "chain"].map { Case(kind: $0, size: elements, repetitions: repetitions) }
+        guard let listed = getenv("DEVICESHIM_TENSOR_CASES") else { return all }
+        let kinds = String(cString: listed).split(separator: ",").map(String.init)
+        return all.filter { kinds.contains($0.kind) }
     }
 
     static func run() {

@@ -13,59 +13,64 @@
 typedef float float_vector __attribute__((vector_size(64), aligned(4)));
 // 16 floats at a 64-byte boundary, for non-temporal stores (which need alignment).
 typedef float aligned_vector __attribute__((vector_size(64)));
+// The mask a comparison of two float_vectors gives (all ones where true).
+typedef int int_vector __attribute__((vector_size(64), aligned(4)));
 
-// Dense `output[i] = EXPRESSION` with non-temporal stores: scalar up to a 64-byte boundary,
-// then whole vectors, then the scalar tail; the fence orders the streamed stores before
-// whatever tells another thread the work is done.
+// How an operand is read at element `i`: DENSE (consecutive) or SPLAT (one value broadcast),
+// as a scalar or as the vector of elements i..<i+16.
+#define DENSE_SCALAR(operand) (operand)[i]
+#define DENSE_VECTOR(operand) (*(const float_vector *)((operand) + i))
+#define SPLAT_SCALAR(operand) (operand)[0]
+#define SPLAT_VECTOR(operand) ((float_vector){0} + (operand)[0])
+
+// `output[i] = EXPRESSION` with non-temporal stores: scalar up to a 64-byte boundary, then
+// whole vectors, then the scalar tail; the fence orders the streamed stores before whatever
+// tells another thread the work is done. LHS and RHS are DENSE or SPLAT.
 #if defined(__x86_64__)
-#define STREAMING_LOOP(EXPRESSION)                                                        \
+#define STREAMING_LOOP(EXPRESSION, LHS, RHS)                                              \
     {                                                                                     \
         ptrdiff_t i = 0;                                                                  \
         for (; i < count && ((uintptr_t)(output + i) & 63) != 0; i++) {                   \
-            float x = lhs[i], y = rhs[i];                                                 \
+            float x = LHS##_SCALAR(lhs), y = RHS##_SCALAR(rhs);                           \
             output[i] = (EXPRESSION);                                                     \
         }                                                                                 \
         for (; i + 16 <= count; i += 16) {                                                \
-            float_vector x = *(const float_vector *)(lhs + i);                            \
-            float_vector y = *(const float_vector *)(rhs + i);                            \
+            float_vector x = LHS##_VECTOR(lhs), y = RHS##_VECTOR(rhs);                    \
             __builtin_nontemporal_store((aligned_vector)(EXPRESSION), (aligned_vector *)(output + i)); \
         }                                                                                 \
         for (; i < count; i++) {                                                          \
-            float x = lhs[i], y = rhs[i];                                                 \
+            float x = LHS##_SCALAR(lhs), y = RHS##_SCALAR(rhs);                           \
             output[i] = (EXPRESSION);                                                     \
         }                                                                                 \
         __builtin_ia32_sfence();                                                          \
     }
 #else
-#define STREAMING_LOOP(EXPRESSION)                                                        \
-    for (ptrdiff_t i = 0; i < count; i++) {                                               \
-        float x = lhs[i], y = rhs[i];                                                     \
-        output[i] = (EXPRESSION);                                                         \
-    }
+#define STREAMING_LOOP(EXPRESSION, LHS, RHS) PLAIN_LOOP(EXPRESSION, LHS, RHS)
 #endif
 
-// The three layouts a run of `count` elements can have, each a plain loop that the compiler
-// vectorises for the clone's instruction set. `x` and `y` name the operands in EXPRESSION.
-#define BINARY_LOOPS(EXPRESSION)                                                          \
-    if (lhs_step != 0 && rhs_step != 0 && stream_output) {                                \
-        STREAMING_LOOP(EXPRESSION)                                                        \
-    } else if (lhs_step != 0 && rhs_step != 0) {                                                 \
-        for (ptrdiff_t i = 0; i < count; i++) {                                           \
-            float x = lhs[i], y = rhs[i];                                                 \
-            output[i] = (EXPRESSION);                                                     \
-        }                                                                                 \
-    } else if (lhs_step != 0) {                                                           \
-        float y = rhs[0];                                                                 \
-        for (ptrdiff_t i = 0; i < count; i++) {                                           \
-            float x = lhs[i];                                                             \
-            output[i] = (EXPRESSION);                                                     \
-        }                                                                                 \
+// `output[i] = EXPRESSION`, a plain loop that the compiler vectorises for the clone's
+// instruction set.
+#define PLAIN_LOOP(EXPRESSION, LHS, RHS)                                                  \
+    for (ptrdiff_t i = 0; i < count; i++) {                                               \
+        float x = LHS##_SCALAR(lhs), y = RHS##_SCALAR(rhs);                               \
+        output[i] = (EXPRESSION);                                                         \
+    }
+
+// The three layouts a run of `count` elements can have, each streamed or not. `x` and `y`
+// name the operands in EXPRESSION.
+#define BINARY_LAYOUT(EXPRESSION, LHS, RHS)                                               \
+    if (stream_output) {                                                                  \
+        STREAMING_LOOP(EXPRESSION, LHS, RHS)                                              \
     } else {                                                                              \
-        float x = lhs[0];                                                                 \
-        for (ptrdiff_t i = 0; i < count; i++) {                                           \
-            float y = rhs[i];                                                             \
-            output[i] = (EXPRESSION);                                                     \
-        }                                                                                 \
+        PLAIN_LOOP(EXPRESSION, LHS, RHS)                                                  \
+    }
+#define BINARY_LOOPS(EXPRESSION)                                                          \
+    if (lhs_step != 0 && rhs_step != 0) {                                                 \
+        BINARY_LAYOUT(EXPRESSION, DENSE, DENSE)                                           \
+    } else if (lhs_step != 0) {                                                           \
+        BINARY_LAYOUT(EXPRESSION, DENSE, SPLAT)                                           \
+    } else {                                                                              \
+        BINARY_LAYOUT(EXPRESSION, SPLAT, DENSE)                                           \
     }
 
 VECTOR_CLONES
@@ -101,3 +106,48 @@ double ds_float_sum(const float *elements, ptrdiff_t count) {
     }
     return total;
 }
+
+// The greatest (or least, with `<`) of `count` consecutive floats in two vectors of 16
+// lanes (two independent compare-and-blend chains), NaNs noted in a mask on the way rather
+// than branched on; only when one was seen is the first NaN found.
+#define KEEP_BETTER(lanes, x, BETTER)                                                     \
+    {                                                                                    \
+        int_vector better = (x) BETTER (lanes);                                          \
+        lanes = (float_vector)((better & (int_vector)(x)) | (~better & (int_vector)(lanes))); \
+    }
+#define EXTREME_LOOP(BETTER)                                                              \
+    float best = elements[0];                                                            \
+    ptrdiff_t i = 1;                                                                     \
+    if (count >= 32) {                                                                   \
+        float_vector lanes0 = *(const float_vector *)elements;                           \
+        float_vector lanes1 = *(const float_vector *)(elements + 16);                    \
+        int_vector unordered = (lanes0 != lanes0) | (lanes1 != lanes1);                  \
+        for (i = 32; i + 32 <= count; i += 32) {                                         \
+            float_vector x0 = *(const float_vector *)(elements + i);                     \
+            float_vector x1 = *(const float_vector *)(elements + i + 16);                \
+            KEEP_BETTER(lanes0, x0, BETTER)                                              \
+            KEEP_BETTER(lanes1, x1, BETTER)                                              \
+            unordered |= (x0 != x0) | (x1 != x1);                                        \
+        }                                                                                \
+        KEEP_BETTER(lanes0, lanes1, BETTER)                                              \
+        int any_unordered = 0;                                                           \
+        for (int lane = 0; lane < 16; lane++) any_unordered |= unordered[lane];          \
+        if (any_unordered) {                                                             \
+            for (ptrdiff_t j = 0; j < count; j++)                                        \
+                if (elements[j] != elements[j]) return elements[j];                      \
+        }                                                                                \
+        best = lanes0[0];                                                                \
+        for (int lane = 1; lane < 16; lane++)                                            \
+            if (lanes0[lane] BETTER best) best = lanes0[lane];                           \
+    }                                                                                    \
+    for (; i < count; i++) {                                                             \
+        if (best != best) return best;                                                   \
+        if (elements[i] != elements[i] || elements[i] BETTER best) best = elements[i];   \
+    }                                                                                    \
+    return best;
+
+VECTOR_CLONES
+float ds_float_max(const float *elements, ptrdiff_t count) { EXTREME_LOOP(>) }
+
+VECTOR_CLONES
+float ds_float_min(const float *elements, ptrdiff_t count) { EXTREME_LOOP(<) }

@@ -29,8 +29,8 @@ typedef enum ds_float_binary_op {
 #define DS_FLOAT_STREAMING_THRESHOLD (1 << 22)
 
 /// `output[i] = lhs[i·lhs_step] op rhs[i·rhs_step]` for `i < count`, where each step is 1
-/// (consecutive) or 0 (one value broadcast). The output may be exactly an input. With
-/// `stream_output` and both inputs consecutive, the output is written with non-temporal stores.
+/// (consecutive) or 0 (one value broadcast), not both 0. The output may be exactly an input.
+/// With `stream_output`, the output is written with non-temporal stores.
 void ds_float_binary(ds_float_binary_op op, const float *lhs, ptrdiff_t lhs_step, const float *rhs, ptrdiff_t rhs_step,
                      float *output, ptrdiff_t count, int stream_output);
 
@@ -38,6 +38,14 @@ void ds_float_binary(ds_float_binary_op op, const float *lhs, ptrdiff_t lhs_step
 /// blocks' sums in double (so float rounding errors grow with ~128 additions per lane, not
 /// with `count`).
 double ds_float_sum(const float *elements, ptrdiff_t count);
+
+/// The greatest of `count` >= 1 consecutive floats, or the first NaN among them (as the
+/// CPU backend's `max` reduction defines it). Which of +0 and -0 is returned when they tie
+/// as the greatest is unspecified.
+float ds_float_max(const float *elements, ptrdiff_t count);
+
+/// The least of `count` >= 1 consecutive floats, or the first NaN among them.
+float ds_float_min(const float *elements, ptrdiff_t count);
 
 #ifdef __cplusplus
 }

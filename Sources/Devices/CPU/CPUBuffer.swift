@@ -2,11 +2,12 @@
 import Glibc
 #endif
 
-/// Host memory of the CPU device, freed when the last reference goes: 64-byte aligned (a
-/// cache line, and the widest SIMD load), and page-aligned from 64 KiB up, as pinned host
-/// memory (`cudaMallocHost`) and large host buffers are: a 64 KiB copy between a page-aligned
-/// buffer and one 64 bytes into its page ran about 5 % slower than between two page-aligned
-/// ones on this project's machine. The page costs at most 1/16 of such a buffer.
+/// Host memory of the CPU device, freed when the last reference goes — large blocks into the
+/// device's `HostBufferCache`, for the next buffer of their size. 64-byte aligned (a cache
+/// line, and the widest SIMD load), and page-aligned from 64 KiB up, as pinned host memory
+/// (`cudaMallocHost`) and large host buffers are: a 64 KiB copy between a page-aligned buffer
+/// and one 64 bytes into its page ran about 5 % slower than between two page-aligned ones on
+/// this project's machine. The page costs at most 1/16 of such a buffer.
 public final class CPUBuffer: DeviceBuffer, @unchecked Sendable {
     // Sendable: the address and size never change; what is stored there is synchronised by
     // the queues that read and write it, as for any device memory.
@@ -33,18 +34,31 @@ public final class CPUBuffer: DeviceBuffer, @unchecked Sendable {
         guard memory == 0 || UInt64(byteCount) <= memory else {
             throw .outOfMemory(device: device.id, requestedBytes: byteCount, availableBytes: device.freeMemoryBytes)
         }
-        var address: UnsafeMutableRawPointer?
-        // posix_memalign may return NULL for zero bytes; one cache line keeps the address valid.
-        let alignment = byteCount >= Self.pageAlignedBytes ? Self.pageSize : Self.alignment
-        guard posix_memalign(&address, alignment, max(byteCount, alignment)) == 0, let address else {
+        // At least one cache line: posix_memalign may return NULL for zero bytes.
+        let capacity = HostBufferCache.capacity(for: byteCount)
+        guard let address = device.bufferCache.take(capacity: capacity) ?? Self.allocate(capacity, releasing: device.bufferCache) else {
             throw .outOfMemory(device: device.id, requestedBytes: byteCount, availableBytes: device.freeMemoryBytes)
         }
         self.byteCount = byteCount
+        self.capacity = capacity
         self.baseAddress = address
         self.cpu = device
     }
 
+    /// The bytes really allocated (`byteCount` rounded up to the cache's size class).
+    private let capacity: Int
+
+    /// A new block; when that fails, a second try after the cache's blocks are freed.
+    private static func allocate(_ capacity: Int, releasing cache: HostBufferCache) -> UnsafeMutableRawPointer? {
+        var address: UnsafeMutableRawPointer?
+        let alignment = capacity >= pageAlignedBytes ? pageSize : Self.alignment
+        if posix_memalign(&address, alignment, capacity) == 0, let address { return address }
+        guard cache.cachedBytes > 0 else { return nil }
+        cache.releaseAll()
+        return posix_memalign(&address, alignment, capacity) == 0 ? address : nil
+    }
+
     deinit {
-        free(baseAddress)
+        cpu.bufferCache.give(baseAddress, capacity: capacity)
     }
 }

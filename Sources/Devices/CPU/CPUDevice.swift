@@ -19,6 +19,8 @@ public final class CPUDevice: ComputeDevice {
     public let properties: DeviceProperties
     /// Why GEMM is unsupported (OpenBLAS could not be loaded), or nil when it is available.
     public let blasUnavailableReason: String?
+    /// Freed large buffers kept for reuse (see `HostBufferCache`).
+    let bufferCache: HostBufferCache
 
     private init() {
         let info = HostSystem.cpuInfo()
@@ -31,12 +33,14 @@ public final class CPUDevice: ComputeDevice {
         } else {
             driverVersion = HostSystem.kernelVersion
         }
+        let memoryBytes = HostSystem.memoryField("MemTotal") ?? 0
+        bufferCache = HostBufferCache(memoryBytes: memoryBytes)
         properties = DeviceProperties(
             name: info["model name"] ?? info["Processor"] ?? "unknown CPU",
             vendor: info["vendor_id"] ?? info["CPU implementer"] ?? "unknown",
             type: .cpu,
             isSoftware: false,
-            memoryBytes: HostSystem.memoryField("MemTotal") ?? 0,
+            memoryBytes: memoryBytes,
             computeUnits: cores,
             // A kernel runs on at most one thread per core.
             maxWorkGroupSize: cores,
@@ -54,7 +58,19 @@ public final class CPUDevice: ComputeDevice {
         }
     }
 
-    public var freeMemoryBytes: UInt64? { HostSystem.memoryField("MemAvailable") }
+    /// The OS's available memory (MemAvailable) plus the blocks in the buffer cache: those are
+    /// free for this device's next buffers, and an allocation that fails frees them before it
+    /// retries, so `cudaMemGetInfo` in a preloaded program does not shrink as tensors come and go.
+    public var freeMemoryBytes: UInt64? {
+        HostSystem.memoryField("MemAvailable").map { $0 + UInt64(bufferCache.cachedBytes) }
+    }
+
+    /// Bytes of freed buffers the device keeps for reuse (reserved, not in use), at most an
+    /// eighth of the machine's memory and 1 GiB.
+    public var cachedBufferBytes: Int { bufferCache.cachedBytes }
+
+    /// Gives the cached freed buffers back to the OS (`torch.cuda.empty_cache()`'s analogue).
+    public func releaseCachedBuffers() { bufferCache.releaseAll() }
 
     /// The threads OpenBLAS runs GEMM on (nil without OpenBLAS).
     public var blasThreadCount: Int? {

@@ -28,14 +28,25 @@ struct ElementwiseOperands: @unchecked Sendable {
 /// The drivers shared by every element-wise op: split across cores, walk the runs, and
 /// pick a loop by the runs' strides.
 enum ElementwiseKernels {
-    static func run<Function: UnaryFunction>(_: Function.Type, _ operands: ElementwiseOperands) {
+    /// Runs `Function`. When `floatVectorKernel` is given (float32 operands only), dense runs
+    /// go to that C kernel instead (vector_math.h).
+    static func run<Function: UnaryFunction>(
+        _: Function.Type, _ operands: ElementwiseOperands, floatVectorKernel: ds_float_unary_op? = nil
+    ) {
         let output = operands.output.assumingMemoryBound(to: Function.Output.self)
         let input = operands.first.assumingMemoryBound(to: Function.Input.self)
         let space = operands.space
         let strides = space.innerStrides
+        let vectorKernel = strides[0] == 1 && strides[1] == 1 ? floatVectorKernel : nil
+        let streamOutput: Int32 = space.elementCount >= DS_FLOAT_STREAMING_THRESHOLD ? 1 : 0
         Parallel.forEachRange(count: space.elementCount) { range in
             space.forEachRun(in: range) { offsets, count in
-                unaryRun(Function.self, output + offsets[0], input + offsets[1], count: count, strides: strides)
+                if let vectorKernel {
+                    ds_float_unary(vectorKernel, operands.first.assumingMemoryBound(to: Float.self) + offsets[1],
+                                   operands.output.assumingMemoryBound(to: Float.self) + offsets[0], count, streamOutput)
+                } else {
+                    unaryRun(Function.self, output + offsets[0], input + offsets[1], count: count, strides: strides)
+                }
             }
         }
     }

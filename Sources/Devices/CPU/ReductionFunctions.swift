@@ -1,3 +1,5 @@
+import CCPUKernels
+
 /// The `ReductionOp`s, one type each, and the dispatch from an op and dtype to its kernel.
 ///
 /// Floating-point sums and products accumulate in `Double` (sums of consecutive elements in
@@ -101,6 +103,16 @@ enum Maximum<E: CPUElement>: Reduction {
     @inline(__always) static func accumulate(_ state: inout E, _ x: E, at _: Int) {
         if !state.isNaN, x.isNaN || x.ordered > state.ordered { state = x }
     }
+    /// Consecutive float32 elements go to a vector kernel (vector_kernels.h).
+    @inline(__always)
+    static func accumulate(_ state: inout E, _ elements: UnsafePointer<E>, count: Int, stride: Int, firstIndex: Int) {
+        if E.self == Float.self, stride == 1, count > 0 {
+            let extreme = ds_float_max(UnsafeRawPointer(elements).assumingMemoryBound(to: Float.self), count)
+            accumulate(&state, unsafeBitCast(extreme, to: E.self), at: firstIndex)
+            return
+        }
+        for i in 0..<count { accumulate(&state, elements[i &* stride], at: firstIndex &+ i) }
+    }
     @inline(__always) static func combine(_ earlier: E, _ later: E) -> E {
         earlier.isNaN || !(later.isNaN || later.ordered > earlier.ordered) ? earlier : later
     }
@@ -112,6 +124,16 @@ enum Minimum<E: CPUElement>: Reduction {
     static var identity: E { .highest }
     @inline(__always) static func accumulate(_ state: inout E, _ x: E, at _: Int) {
         if !state.isNaN, x.isNaN || x.ordered < state.ordered { state = x }
+    }
+    /// Consecutive float32 elements go to a vector kernel (vector_kernels.h).
+    @inline(__always)
+    static func accumulate(_ state: inout E, _ elements: UnsafePointer<E>, count: Int, stride: Int, firstIndex: Int) {
+        if E.self == Float.self, stride == 1, count > 0 {
+            let extreme = ds_float_min(UnsafeRawPointer(elements).assumingMemoryBound(to: Float.self), count)
+            accumulate(&state, unsafeBitCast(extreme, to: E.self), at: firstIndex)
+            return
+        }
+        for i in 0..<count { accumulate(&state, elements[i &* stride], at: firstIndex &+ i) }
     }
     @inline(__always) static func combine(_ earlier: E, _ later: E) -> E {
         earlier.isNaN || !(later.isNaN || later.ordered < earlier.ordered) ? earlier : later

@@ -1,3 +1,5 @@
+import CCPUKernels
+
 /// The `UnaryOp`s, one type each, and the dispatch from an op and dtype to its kernel.
 ///
 /// Floating-point functions compute in `Float` (float32, float16, bfloat16) or `Double`
@@ -17,7 +19,7 @@ enum UnaryFunctions {
     /// Runs `op` on operands of `dtype` (already validated and supported).
     static func run(_ op: UnaryOp, _ dtype: DType, _ operands: ElementwiseOperands) {
         switch dtype {
-        case .float32: runFloat(op, Float.self, operands)
+        case .float32: runFloat32(op, operands)
         case .float64: runFloat(op, Double.self, operands)
         case .float16: runFloat(op, Float16.self, operands)
         case .bfloat16: runFloat(op, BFloat16.self, operands)
@@ -25,6 +27,18 @@ enum UnaryFunctions {
         case .int64: runInteger(op, Int64.self, operands)
         case .uint8: runInteger(op, UInt8.self, operands)
         case .bool: ElementwiseKernels.run(LogicalNot<BoolByte>.self, operands)
+        }
+    }
+
+    /// float32 transcendentals with a vector kernel (vector_math.h); the Swift function
+    /// still runs strided operands.
+    private static func runFloat32(_ op: UnaryOp, _ operands: ElementwiseOperands) {
+        switch op {
+        case .exp: ElementwiseKernels.run(FloatUnary<Float, Exp>.self, operands, floatVectorKernel: DS_FLOAT_EXP)
+        case .log: ElementwiseKernels.run(FloatUnary<Float, Log>.self, operands, floatVectorKernel: DS_FLOAT_LOG)
+        case .tanh: ElementwiseKernels.run(FloatUnary<Float, Tanh>.self, operands, floatVectorKernel: DS_FLOAT_TANH)
+        case .sigmoid: ElementwiseKernels.run(FloatUnary<Float, Sigmoid>.self, operands, floatVectorKernel: DS_FLOAT_SIGMOID)
+        default: runFloat(op, Float.self, operands)
         }
     }
 

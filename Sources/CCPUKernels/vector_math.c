@@ -1,0 +1,197 @@
+// float32 exp, log, tanh and sigmoid, 16 lanes at a time (see vector_math.h).
+//
+// Each function is branch-free vector code over GCC/Clang vector extensions: special cases
+// are computed alongside and blended in with masks. Lanes are 16 floats (one AVX-512
+// register; two AVX2 or four SSE registers in the other clones). A tail shorter than a
+// vector is copied through a padded stack vector, so every element takes the same path.
+#include "vector_math.h"
+
+#include <stdint.h>
+#include <string.h>
+
+#if defined(__x86_64__)
+#define VECTOR_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
+#else
+#define VECTOR_CLONES
+#endif
+
+enum { lanes = 16 };
+// aligned(4): loads and stores of these are unaligned-safe.
+typedef float floats __attribute__((vector_size(64), aligned(4)));
+typedef int32_t ints __attribute__((vector_size(64), aligned(4)));
+typedef uint32_t bits __attribute__((vector_size(64), aligned(4)));
+
+#define SPLAT(value) ((floats){0} + (value))
+
+/// Lanes of `if_true` where `mask` is all ones (a comparison's true), else of `if_false`.
+#define BLEND(mask, if_true, if_false) ((floats)(((mask) & (ints)(if_true)) | (~(mask) & (ints)(if_false))))
+#define ABSOLUTE(x) ((floats)((bits)(x) & 0x7fffffffu))
+
+// The functions below take and give vectors through pointers: a vector argument or result
+// wider than the baseline clone's registers would change the calling convention there
+// (Clang rejects it even for always-inlined calls), a pointer does not.
+#define INLINE static inline __attribute__((always_inline))
+
+/// e^x. x = k·ln2 + r with |r| <= ln2/2 (Cody-Waite: ln2 in two parts, the first with few
+/// enough bits that k·part is exact), e^r by Cephes' degree-7 polynomial, then 2^k applied
+/// by adding k to the exponent field — or, when a lane's result may overflow or be denormal,
+/// as 2^(k/2)·2^(k - k/2) for the whole vector: each factor is a normal float even when 2^k
+/// is not, so results down in the denormals are rounded once, by the last multiplication.
+INLINE void vector_exp(floats *value) {
+    floats x = *value;
+    // Beyond these, e^x is +inf (88.72 is ln FLT_MAX) or below half the least denormal.
+    // A NaN fails both comparisons and propagates through the arithmetic below.
+    x = BLEND(x > 89.0f, SPLAT(89.0f), x);
+    x = BLEND(x < -104.0f, SPLAT(-104.0f), x);
+    // k = round(x / ln2): adding 1.5·2^23 rounds to an integer held in the low mantissa bits.
+    const float shifter = 0x1.8p23f;
+    floats shifted = x * 1.44269504088896341f + shifter;
+    ints k = (ints)shifted - (ints)SPLAT(shifter);
+    floats kf = shifted - shifter;
+    floats r = x - kf * 0.693359375f;
+    r = r - kf * -2.12194440e-4f;
+    floats p = SPLAT(1.9875691500e-4f);
+    p = p * r + 1.3981999507e-3f;
+    p = p * r + 8.3334519073e-3f;
+    p = p * r + 4.1665795894e-2f;
+    p = p * r + 1.6666665459e-1f;
+    p = p * r + 5.0000001201e-1f;
+    floats y = p * (r * r) + r + 1.0f;
+    // y is in [0.7, 1.42], so for k in [-125, 127] adding k to its exponent field is exact.
+    *value = (floats)((ints)y + (k << 23));
+    bits scaling_fails = (bits)(k + 125) > 252u;
+    int any_fails = 0;
+    for (int lane = 0; lane < lanes; lane++) any_fails |= scaling_fails[lane];
+    if (__builtin_expect(any_fails, 0)) {
+        ints half = k >> 1;
+        floats scale1 = (floats)((bits)(half + 127) << 23);
+        floats scale2 = (floats)((bits)(k - half + 127) << 23);
+        *value = y * scale1 * scale2;
+    }
+}
+
+/// ln x. x = 2^e·m with m in [√½, √2), ln m = f - f²/2 + f³·P(f) for f = m - 1 (Cephes'
+/// degree-8 P), plus e·ln2 in two parts. Denormal inputs are scaled by 2^23 first.
+INLINE void vector_log(floats *value) {
+    floats x = *value;
+    ints denormal = x < 0x1p-126f;
+    floats scaled = BLEND(denormal, x * 0x1p23f, x);
+    bits word = (bits)scaled;
+    ints exponent = (ints)(word >> 23) - 126 - (denormal & 23);
+    floats m = (floats)((word & 0x007fffffu) | 0x3f000000u);  // in [0.5, 1)
+    ints small = m < 0.707106781186547524f;
+    exponent = exponent + small;  // a true comparison is -1
+    floats f = BLEND(small, m + m, m) - 1.0f;
+    floats e = __builtin_convertvector(exponent, floats);
+    floats z = f * f;
+    floats p = SPLAT(7.0376836292e-2f);
+    p = p * f - 1.1514610310e-1f;
+    p = p * f + 1.1676998740e-1f;
+    p = p * f - 1.2420140846e-1f;
+    p = p * f + 1.4249322787e-1f;
+    p = p * f - 1.6668057665e-1f;
+    p = p * f + 2.0000714765e-1f;
+    p = p * f - 2.4999993993e-1f;
+    p = p * f + 3.3333331174e-1f;
+    floats y = f * z * p;
+    y = y + e * -2.12194440e-4f;
+    y = y - 0.5f * z;
+    floats result = f + y + e * 0.693359375f;
+    // ln(+inf) = +inf, ln(±0) = -inf, ln(x < 0) = ln(NaN) = NaN.
+    result = BLEND(x == __builtin_inff(), x, result);
+    result = BLEND(x == 0.0f, SPLAT(-__builtin_inff()), result);
+    *value = BLEND((x < 0.0f) | (x != x), SPLAT(__builtin_nanf("")), result);
+}
+
+/// tanh x: Cephes' odd polynomial m + m³·P(m²) for m = |x| <= 0.625, else
+/// 1 - 2 / (e^(2m) + 1), which reaches 1 (and stays there for +inf); then the sign of x
+/// (so tanh(-0) = -0).
+INLINE void vector_tanh(floats *value) {
+    floats x = *value;
+    floats magnitude = ABSOLUTE(x);
+    floats z = x * x;
+    floats p = SPLAT(-5.70498872745e-3f);
+    p = p * z + 2.06390887954e-2f;
+    p = p * z - 5.37397155531e-2f;
+    p = p * z + 1.33314422036e-1f;
+    p = p * z - 3.33332819422e-1f;
+    floats near_zero = p * z * magnitude + magnitude;
+    floats exponential = magnitude + magnitude;
+    vector_exp(&exponential);
+    floats far = 1.0f - 2.0f / (exponential + 1.0f);
+    floats result = BLEND(magnitude > 0.625f, far, near_zero);
+    *value = (floats)((bits)result | ((bits)x & 0x80000000u));
+}
+
+/// 1 / (1 + e^-x), from e = e^-|x| <= 1 (never overflowing): 1 / (1 + e) for x >= 0 and
+/// e / (1 + e) for x < 0, so tiny results (down in the denormals) keep their precision.
+INLINE void vector_sigmoid(floats *value) {
+    floats x = *value;
+    floats e = -ABSOLUTE(x);
+    vector_exp(&e);
+    floats denominator = 1.0f + e;
+    *value = BLEND(x < 0.0f, e, SPLAT(1.0f)) / denominator;
+}
+
+INLINE void apply(ds_float_unary_op op, floats *value) {
+    switch (op) {
+    case DS_FLOAT_EXP: vector_exp(value); break;
+    case DS_FLOAT_LOG: vector_log(value); break;
+    case DS_FLOAT_TANH: vector_tanh(value); break;
+    case DS_FLOAT_SIGMOID: vector_sigmoid(value); break;
+    }
+}
+
+/// `output[i] = op(input[i])` for `i < count` (< 16), through a padded vector.
+#define PARTIAL_VECTOR(OP, input, output, count)                                         \
+    {                                                                                    \
+        float padded[lanes] = {0};                                                       \
+        memcpy(padded, (input), (size_t)(count) * sizeof(float));                        \
+        floats value = *(const floats *)padded;                                          \
+        apply(OP, &value);                                                               \
+        memcpy((output), &value, (size_t)(count) * sizeof(float));                       \
+    }
+
+// One loop per op, so each is compiled with its function inlined and the switch hoisted.
+// Streamed output is written with non-temporal stores from the first 64-byte boundary on;
+// the fence orders them before whatever tells another thread the work is done.
+#if defined(__x86_64__)
+typedef float aligned_floats __attribute__((vector_size(64)));
+#define STORE_STREAMED(address, value) __builtin_nontemporal_store((aligned_floats)(value), (aligned_floats *)(address))
+#define STREAMING_FENCE() __builtin_ia32_sfence()
+#else
+#define STORE_STREAMED(address, value) (*(floats *)(address) = (value))
+#define STREAMING_FENCE()
+#endif
+#define UNARY_LOOP(OP)                                                                   \
+    {                                                                                    \
+        ptrdiff_t i = 0;                                                                 \
+        if (stream_output) {                                                             \
+            ptrdiff_t head = (ptrdiff_t)((64 - ((uintptr_t)output & 63)) & 63) / (ptrdiff_t)sizeof(float); \
+            if (((uintptr_t)output & 3) == 0 && head < count) {                          \
+                if (head > 0) PARTIAL_VECTOR(OP, input, output, head)                    \
+                for (i = head; i + lanes <= count; i += lanes) {                         \
+                    floats value = *(const floats *)(input + i);                         \
+                    apply(OP, &value);                                                   \
+                    STORE_STREAMED(output + i, value);                                   \
+                }                                                                        \
+                STREAMING_FENCE();                                                       \
+            }                                                                            \
+        }                                                                                \
+        for (; i + lanes <= count; i += lanes) {                                         \
+            floats value = *(const floats *)(input + i);                                 \
+            apply(OP, &value);                                                           \
+            *(floats *)(output + i) = value;                                             \
+        }                                                                                \
+        if (i < count) PARTIAL_VECTOR(OP, input + i, output + i, count - i)              \
+    }
+
+VECTOR_CLONES
+void ds_float_unary(ds_float_unary_op op, const float *input, float *output, ptrdiff_t count, int stream_output) {
+    switch (op) {
+    case DS_FLOAT_EXP: UNARY_LOOP(DS_FLOAT_EXP) break;
+    case DS_FLOAT_LOG: UNARY_LOOP(DS_FLOAT_LOG) break;
+    case DS_FLOAT_TANH: UNARY_LOOP(DS_FLOAT_TANH) break;
+    case DS_FLOAT_SIGMOID: UNARY_LOOP(DS_FLOAT_SIGMOID) break;
+    }
+}
