@@ -5,6 +5,9 @@
 // register; two AVX2 or four SSE registers in the other clones). A tail shorter than a
 // vector is copied through a padded stack vector, so every element takes the same path.
 #include "vector_math.h"
+#include "vector_kernels.h"
+
+#include <math.h>
 
 #include <stdint.h>
 #include <string.h>
@@ -193,5 +196,51 @@ void ds_float_unary(ds_float_unary_op op, const float *input, float *output, ptr
     case DS_FLOAT_LOG: UNARY_LOOP(DS_FLOAT_LOG) break;
     case DS_FLOAT_TANH: UNARY_LOOP(DS_FLOAT_TANH) break;
     case DS_FLOAT_SIGMOID: UNARY_LOOP(DS_FLOAT_SIGMOID) break;
+    }
+}
+
+/// Three passes over a row, which stays in cache between them for rows up to a few
+/// thousand floats (PyTorch's `_vec_softmax_lastdim` makes the same passes): the maximum;
+/// `exp(x - max)`, summed (and stored, for softmax); then the output, scaled by `1 / sum`
+/// or shifted by `log(sum)`. Tails shorter than a vector go through a padded vector whose
+/// padding is -inf, so it adds `exp(-inf) = 0` to the sum.
+VECTOR_CLONES
+void ds_float_softmax(const float *input, float *output, ptrdiff_t count, int log_output) {
+    if (count <= 0) return;
+    const float maximum = ds_float_max(input, count);
+    enum { block_length = 4096 };
+    double sum = 0;
+    for (ptrdiff_t block_start = 0; block_start < count; block_start += block_length) {
+        ptrdiff_t block_end = count - block_start < block_length ? count : block_start + block_length;
+        floats lanes_sum = {0};
+        ptrdiff_t i = block_start;
+        for (; i + lanes <= block_end; i += lanes) {
+            floats value = *(const floats *)(input + i) - maximum;
+            vector_exp(&value);
+            if (!log_output) *(floats *)(output + i) = value;
+            lanes_sum += value;
+        }
+        if (i < block_end) {
+            float padded[lanes];
+            for (int lane = 0; lane < lanes; lane++) padded[lane] = -INFINITY;
+            memcpy(padded, input + i, (size_t)(block_end - i) * sizeof(float));
+            floats value = *(const floats *)padded - maximum;
+            vector_exp(&value);
+            if (!log_output) memcpy(output + i, &value, (size_t)(block_end - i) * sizeof(float));
+            lanes_sum += value;
+        }
+        float block = 0;
+        for (int lane = 0; lane < lanes; lane++) block += lanes_sum[lane];
+        sum += block;
+    }
+    ptrdiff_t i = 0;
+    if (log_output) {
+        const float shift = (float)log(sum);
+        for (; i + lanes <= count; i += lanes) *(floats *)(output + i) = (*(const floats *)(input + i) - maximum) - shift;
+        for (; i < count; i++) output[i] = (input[i] - maximum) - shift;
+    } else {
+        const float scale = (float)(1.0 / sum);
+        for (; i + lanes <= count; i += lanes) *(floats *)(output + i) *= scale;
+        for (; i < count; i++) output[i] *= scale;
     }
 }

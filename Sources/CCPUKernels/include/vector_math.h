@@ -32,6 +32,13 @@ typedef enum ds_float_unary_op {
 /// (for outputs of `DS_FLOAT_STREAMING_THRESHOLD` floats or more, see vector_kernels.h).
 void ds_float_unary(ds_float_unary_op op, const float *input, float *output, ptrdiff_t count, int stream_output);
 
+/// Softmax of `count` consecutive floats (`torch.softmax` along a contiguous axis):
+/// `output[i] = exp(input[i] - max) / sum`, or with `log_output` its logarithm,
+/// `(input[i] - max) - log(sum)`, where `sum` adds `exp(input[j] - max)` in float lanes per
+/// block of 4096 and the blocks in double. A NaN, a +inf, or only -inf in the input gives NaN
+/// throughout. The output may be exactly the input.
+void ds_float_softmax(const float *input, float *output, ptrdiff_t count, int log_output);
+
 #ifdef __cplusplus
 }
 #endif

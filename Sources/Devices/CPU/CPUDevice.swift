@@ -82,6 +82,7 @@ public final class CPUDevice: ComputeDevice {
         case let .unary(op): UnaryFunctions.supports(op, dtype)
         case let .binary(op): BinaryFunctions.supports(op, dtype)
         case let .reduce(op): ReductionFunctions.supports(op, dtype)
+        case let .axis(op): AxisFunctions.supports(op, dtype)
         case .convert: true
         case .gemm: dtype.isFloatingPoint && blasUnavailableReason == nil
         }

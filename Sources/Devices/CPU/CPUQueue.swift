@@ -125,6 +125,24 @@ public final class CPUQueue: DeviceQueue {
         submit { withExtendedLifetime((inputBuffer, outputBuffer)) { ReductionFunctions.run(op, dtype, operands) } }
     }
 
+    public func alongAxis(_ op: AxisOp, input: StridedOperand, axis: Int, output: StridedOperand) throws(DeviceError) {
+        try requireSupport(.axis(op), input.dtype)
+        let inputBuffer = try CPUValidation.operand(input, role: "input", dtype: input.dtype)
+        let outputBuffer = try CPUValidation.operand(output, role: "output", dtype: input.dtype, isOutput: true)
+        try StridedOperand.checkSameShape([("input", input), ("output", output)])
+        guard input.shape.indices.contains(axis) else {
+            throw .invalidArgument("axis \(axis) is not an axis of shape \(input.shape)")
+        }
+        var laneShape = input.shape
+        laneShape[axis] = 1
+        let operands = AxisOperands(
+            output: outputBuffer.baseAddress, input: inputBuffer.baseAddress,
+            lanes: IterationSpace(shape: laneShape, operands: [(output.offset, output.strides), (input.offset, input.strides)]),
+            length: input.shape[axis], outputStride: output.strides[axis], inputStride: input.strides[axis])
+        let dtype = input.dtype
+        submit { withExtendedLifetime((inputBuffer, outputBuffer)) { AxisFunctions.run(op, dtype, operands) } }
+    }
+
     public func convert(input: StridedOperand, output: StridedOperand) throws(DeviceError) {
         try requireSupport(.convert(from: input.dtype), output.dtype)
         let inputBuffer = try CPUValidation.operand(input, role: "input", dtype: input.dtype)

@@ -49,6 +49,11 @@ public protocol DeviceQueue: AnyObject, Sendable {
     func binary(_ op: BinaryOp, lhs: StridedOperand, rhs: StridedOperand, output: StridedOperand) throws(DeviceError)
     /// Reduces `input` along `axis` into `output`, whose shape is the input's with that axis 1.
     func reduce(_ op: ReductionOp, input: StridedOperand, axis: Int, output: StridedOperand) throws(DeviceError)
+    /// `output = op(input)` along `axis`, lane by lane; `output` has the input's shape and
+    /// dtype. A device without the kernel throws `unsupported` (the default) and says so in
+    /// `supports`; the tensor engine then composes the op from element-wise kernels and
+    /// reductions on the same device.
+    func alongAxis(_ op: AxisOp, input: StridedOperand, axis: Int, output: StridedOperand) throws(DeviceError)
     /// Converts each element of `input` to `output.dtype` (floats to integers truncate toward
     /// zero, saturating; to bool: nonzero is true).
     func convert(input: StridedOperand, output: StridedOperand) throws(DeviceError)
@@ -70,6 +75,12 @@ public protocol DeviceQueue: AnyObject, Sendable {
     var isIdle: Bool { get }
     /// Waits for all enqueued work; throws the first error any of it raised.
     func synchronize() throws(DeviceError)
+}
+
+extension DeviceQueue {
+    public func alongAxis(_ op: AxisOp, input: StridedOperand, axis: Int, output: StridedOperand) throws(DeviceError) {
+        throw .unsupported(device: device.id, op: .axis(op), dtype: input.dtype)
+    }
 }
 
 /// A point in a queue's work, for events and cross-queue waits.

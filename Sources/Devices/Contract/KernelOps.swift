@@ -44,11 +44,24 @@ public enum ReductionOp: String, Sendable, Hashable, CaseIterable {
     }
 }
 
+/// Ops along one axis whose output has the input's shape and dtype: each lane of the axis
+/// (the elements that differ only in their index along it) gives the output's lane.
+///
+/// `softmax` is `exp(x - max) / sum(exp(x - max))` and `logSoftmax` is
+/// `x - max - log(sum(exp(x - max)))` (`torch.softmax`, `torch.log_softmax`), for
+/// floating-point dtypes; a lane holding NaN, or +inf, or only -inf gives NaN throughout.
+/// `cumsum` and `cumprod` are inclusive running totals in order along the axis, for every
+/// dtype but bool: floating point accumulates in at least float32, integers wrap.
+public enum AxisOp: String, Sendable, Hashable, CaseIterable {
+    case softmax, logSoftmax, cumsum, cumprod
+}
+
 /// Every kernel a backend may or may not have, for `supports(_:_:)` and fallback records.
 public enum KernelOp: Sendable, Hashable, CustomStringConvertible {
     case unary(UnaryOp)
     case binary(BinaryOp)
     case reduce(ReductionOp)
+    case axis(AxisOp)
     /// Conversion to another dtype (`dtype` in `supports` is the destination).
     case convert(from: DType)
     case gemm
@@ -58,6 +71,7 @@ public enum KernelOp: Sendable, Hashable, CustomStringConvertible {
         case let .unary(op): op.rawValue
         case let .binary(op): op.rawValue
         case let .reduce(op): "reduce.\(op.rawValue)"
+        case let .axis(op): op.rawValue
         case let .convert(from): "convert from \(from)"
         case .gemm: "gemm"
         }

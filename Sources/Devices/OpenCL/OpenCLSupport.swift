@@ -14,6 +14,7 @@ enum OpenCLSupport {
         case let .reduce(op): return dtype != .bool || (op != .sum && op != .prod)
         case let .convert(from): return from != .float64 || hasFloat64
         case .gemm: return dtype == .float32 || dtype == .float64
+        case .axis: return false  // composed by the tensor engine on this device
         }
     }
 }

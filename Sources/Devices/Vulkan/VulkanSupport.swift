@@ -29,6 +29,8 @@ enum VulkanSupport {
             return wide || (from != .int64 && from != .float64)
         case .gemm:
             return dtype.isFloatingPoint
+        case .axis:
+            return false  // composed by the tensor engine on this device
         }
     }
 }

@@ -1,9 +1,11 @@
-/// Softmax and running totals along one dimension, composed from device kernels.
+/// Softmax and running totals along one dimension: one device kernel (`AxisOp`) where the
+/// device has it, else composed from element-wise kernels and reductions on the same device.
 extension Tensor {
     /// `exp(x) / sum(exp(x))` along `dim`, with the maximum subtracted first so large inputs
     /// do not overflow (`torch.softmax`); the tensor must be floating point (convert first).
     public func softmax(dim: Int) throws(TensorError) -> Tensor {
         try requireFloatingPoint("softmax")
+        if let result = try alongAxis(.softmax, dim: dim, api: "Tensor.softmax") { return result }
         let input = self
         let exponentials = try input.sub(input.max(dims: [dim], keepDim: true)).exp()
         return try exponentials.div(exponentials.sum(dims: [dim], keepDim: true))
@@ -13,6 +15,7 @@ extension Tensor {
     /// it stays finite where softmax underflows (`torch.log_softmax`).
     public func logSoftmax(dim: Int) throws(TensorError) -> Tensor {
         try requireFloatingPoint("log_softmax")
+        if let result = try alongAxis(.logSoftmax, dim: dim, api: "Tensor.logSoftmax") { return result }
         let input = self
         let shifted = try input.sub(input.max(dims: [dim], keepDim: true))
         return try shifted.sub(shifted.exp().sum(dims: [dim], keepDim: true).log())
@@ -20,24 +23,40 @@ extension Tensor {
 
     /// Running sums along `dim` (`torch.cumsum`); integers and bools give int64.
     public func cumsum(dim: Int, dtype: DType? = nil) throws(TensorError) -> Tensor {
-        try converted(to: dtype ?? self.dtype).scan(.add, dim: dim, api: "Tensor.cumsum", widenIntegers: dtype == nil)
+        try converted(to: dtype ?? self.dtype).scan(.cumsum, dim: dim, api: "Tensor.cumsum", widenIntegers: dtype == nil)
     }
 
     /// Running products along `dim` (`torch.cumprod`); integers and bools give int64.
-    public func cumprod(dim: Int) throws(TensorError) -> Tensor { try scan(.mul, dim: dim, api: "Tensor.cumprod") }
+    public func cumprod(dim: Int) throws(TensorError) -> Tensor { try scan(.cumprod, dim: dim, api: "Tensor.cumprod") }
 
-    /// An inclusive scan by doubling steps (Hillis–Steele): after the step of size s, each
-    /// element combines the 2s elements ending at it. log₂(n) element-wise kernels, each
-    /// writing a fresh tensor, so no step reads what it writes.
-    private func scan(_ op: BinaryOp, dim: Int, api: String, widenIntegers: Bool = true) throws(TensorError) -> Tensor {
+    /// `op` along `dim` in one kernel of the tensor's device, or nil when the device has none
+    /// (the caller then composes it). A 0-dim tensor is a lane of one element.
+    private func alongAxis(_ op: AxisOp, dim: Int, api: String) throws(TensorError) -> Tensor? {
+        let axis = try normalized(dim)
+        guard placement.device.supports(.axis(op), dtype) else { return nil }
+        let lanes = rank == 0 ? try reshaped([1]) : self
+        let result = try Tensor.compute(.axis(op), dtype, api: api, inputs: [lanes], shape: lanes.shape, outputDType: dtype) {
+            queue, inputs, output throws(DeviceError) in try queue.alongAxis(op, input: inputs[0], axis: axis, output: output)
+        }
+        return rank == 0 ? try result.reshaped([]) : result
+    }
+
+    /// An inclusive scan: the device's `AxisOp` kernel, or, on a device without one, doubling
+    /// steps (Hillis–Steele): after the step of size s, each element combines the 2s elements
+    /// ending at it. log₂(n) element-wise kernels, each writing a fresh tensor, so no step
+    /// reads what it writes.
+    private func scan(_ op: AxisOp, dim: Int, api: String, widenIntegers: Bool = true) throws(TensorError) -> Tensor {
         let axis = try normalized(dim)
         let widen = !dtype.isFloatingPoint && (widenIntegers || dtype == .bool)
-        var result = try converted(to: widen ? .int64 : dtype, forcingCopy: true)
+        let input = try converted(to: widen ? .int64 : dtype)
+        if let result = try input.alongAxis(op, dim: axis, api: api) { return result }
+        var result = try input.converted(to: input.dtype, forcingCopy: true)
         guard rank > 0 else { return result }
         let size = shape[axis]
         var step = 1
         while step < size {
-            let combined = try Tensor.binary(op, .tensor(result.narrowed(dim: axis, start: step, length: size - step)),
+            let combined = try Tensor.binary(op == .cumsum ? .add : .mul,
+                                             .tensor(result.narrowed(dim: axis, start: step, length: size - step)),
                                              .tensor(result.narrowed(dim: axis, start: 0, length: size - step)), api: api)
             let next = try result.cloned()
             try next.narrowed(dim: axis, start: step, length: size - step).write(combined)

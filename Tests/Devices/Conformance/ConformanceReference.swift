@@ -31,6 +31,13 @@ enum ConformanceReference {
         return values(of: output)
     }
 
+    static func alongAxis(_ op: AxisOp, _ input: TestTensor, axis: Int) throws -> [Double] {
+        let source = try dense(input.values(), input.dtype, shape: input.shape)
+        let output = try blank(widened(input.dtype), shape: input.shape)
+        try run { try $0.alongAxis(op, input: source, axis: axis, output: output) }
+        return values(of: output)
+    }
+
     static func convert(_ input: TestTensor, to dtype: DType) throws -> [Double] {
         let source = try dense(input.values(), input.dtype, shape: input.shape)
         let output = try blank(widened(dtype), shape: input.shape)

@@ -58,6 +58,11 @@ struct ConformanceSuite {
                     try checkReduce(op, dtype, shape, axis, index, queue, &report, &random)
                 }
             }
+            for op in AxisOp.allCases where device.supports(.axis(op), dtype) {
+                for (index, shape) in shapes(&random).enumerated() where !shape.isEmpty {
+                    try checkAlongAxis(op, dtype, shape, Int.random(in: shape.indices, using: &random), index, queue, &report, &random)
+                }
+            }
             for source in DType.allCases where device.supports(.convert(from: source), dtype) {
                 for (index, shape) in shapes(&random).enumerated() {
                     try checkConvert(source, dtype, shape, index, queue, &report, &random)
@@ -117,6 +122,19 @@ struct ConformanceSuite {
             let result = try output.download(on: queue)
             report.judge(context, actual: result.values(), expected: try ConformanceReference.reduce(op, input, axis: axis),
                          dtype: outputType, untouched: result.untouchedOutsideOperand())
+        }
+    }
+
+    private func checkAlongAxis(_ op: AxisOp, _ dtype: DType, _ shape: [Int], _ axis: Int, _ index: Int,
+                                _ queue: any DeviceQueue, _ report: inout Report, _ random: inout SeededGenerator) throws {
+        let input = try TestTensor(shape, dtype, layout: Layout.allCases[index % 5], using: &random) { randomValue(dtype, using: &$0) }
+        let output = try output(shape, dtype, index, queue, &random)
+        let context = "\(device.id) \(op) \(dtype) \(shape) axis \(axis) \(Layout.allCases[index % 5])"
+        try attempt(context, &report) { (report: inout Report) in
+            try queue.alongAxis(op, input: try DeviceTensor(input, on: queue).operand, axis: axis, output: output.operand)
+            let result = try output.download(on: queue)
+            report.judge(context, actual: result.values(), expected: try ConformanceReference.alongAxis(op, input, axis: axis),
+                         dtype: dtype, untouched: result.untouchedOutsideOperand())
         }
     }
 

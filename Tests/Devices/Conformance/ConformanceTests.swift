@@ -68,6 +68,9 @@ final class MiscomputingQueue: DeviceQueue {
     func reduce(_ op: ReductionOp, input: StridedOperand, axis: Int, output: StridedOperand) throws(DeviceError) {
         try base.reduce(op, input: input, axis: axis, output: output)
     }
+    func alongAxis(_ op: AxisOp, input: StridedOperand, axis: Int, output: StridedOperand) throws(DeviceError) {
+        try base.alongAxis(op, input: input, axis: axis, output: output)
+    }
     func convert(input: StridedOperand, output: StridedOperand) throws(DeviceError) { try base.convert(input: input, output: output) }
     func gemm(_ operation: GemmOperation) throws(DeviceError) { try base.gemm(operation) }
     func enqueueHostCallback(_ body: @escaping @Sendable () -> Void) throws(DeviceError) { try base.enqueueHostCallback(body) }

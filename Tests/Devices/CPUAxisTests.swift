@@ -1,0 +1,109 @@
+import Foundation
+import Testing
+@testable import DeviceShimDevices
+
+/// The CPU's `AxisOp` kernels: softmax and running totals against values computed here in
+/// `Double`, on the vector path (float32, contiguous) and the strided one, with the special
+/// lanes PyTorch defines (NaN, ±inf) and the contract's errors.
+@Suite struct CPUAxisTests {
+    /// Runs `op` along `axis` of a dense `shape` input; returns the output's elements.
+    private func run(_ op: AxisOp, _ values: [Double], shape: [Int], axis: Int, _ dtype: DType = .float32) throws -> [Double] {
+        let (input, output) = (try cpuBuffer(values, dtype), try cpuBuffer(values.map { _ in 7 }, dtype))
+        let queue = try cpuQueue()
+        try queue.alongAxis(op, input: StridedOperand(input, dtype: dtype, shape: shape), axis: axis,
+                            output: StridedOperand(output, dtype: dtype, shape: shape))
+        try queue.synchronize()
+        return contents(output, dtype, count: values.count)
+    }
+
+    private func softmax(_ lane: [Double]) -> [Double] {
+        let maximum = lane.max()!
+        let sum = lane.reduce(0) { $0 + exp($1 - maximum) }
+        return lane.map { exp($0 - maximum) / sum }
+    }
+
+    /// Rows of lengths that exercise the vector kernel's full vectors, tail, and blocks of 4096.
+    @Test(arguments: [1, 15, 16, 33, 1000, 4097])
+    func float32SoftmaxRowsMatchDouble(length: Int) throws {
+        var random = SeededGenerator(seed: UInt64(length))
+        let rows = 3
+        let values = (0..<rows * length).map { _ in Double(Float(Double.random(in: -30...30, using: &random))) }
+        let soft = try run(.softmax, values, shape: [rows, length], axis: 1)
+        let logSoft = try run(.logSoftmax, values, shape: [rows, length], axis: 1)
+        for row in 0..<rows {
+            let lane = Array(values[row * length..<(row + 1) * length])
+            let (expected, maximum) = (softmax(lane), lane.max()!)
+            for (index, value) in expected.enumerated() {
+                let i = row * length + index
+                // x - max rounds to float (half an ulp of |x - max|), which exp turns into a
+                // relative error; exp, the sum and the scaling add a few ulp.
+                let relative = 4e-7 + 1e-7 * abs(lane[index] - maximum)
+                #expect(abs(soft[i] - value) <= relative * value + 1e-44, "softmax row \(row) [\(index)]")
+                #expect(abs(logSoft[i] - log(value)) <= 2e-6 * max(1, abs(log(value))), "log_softmax row \(row) [\(index)]")
+            }
+        }
+    }
+
+    /// Softmax down the columns (a strided axis) of float64 and float16 matrices.
+    @Test(arguments: [DType.float64, .float16, .bfloat16])
+    func softmaxAlongAStridedAxis(dtype: DType) throws {
+        let values: [Double] = [1, 2, 3, 4, 0.5, -1, 2, 8, -3, 0, 0, 0]  // 3 rows, 4 columns
+        let result = try run(.softmax, values, shape: [3, 4], axis: 0, dtype)
+        for column in 0..<4 {
+            let expected = softmax([values[column], values[4 + column], values[8 + column]])
+            for row in 0..<3 {
+                let rounded = TestElements.rounded(expected[row], to: dtype)
+                #expect(abs(result[row * 4 + column] - rounded) <= tolerance(dtype) * max(1, rounded), "[\(row), \(column)]")
+            }
+        }
+    }
+
+    /// A lane with NaN, +inf, or only -inf is NaN throughout; -inf elements of a finite lane
+    /// get 0 (softmax) and -inf (log-softmax). Lanes of 20 take the vector path's tail.
+    @Test(arguments: [DType.float32, .float64])
+    func specialLanes(dtype: DType) throws {
+        let length = 20
+        var values = [Double](repeating: 1, count: 4 * length)
+        values[3] = .nan
+        values[length + 5] = .infinity
+        for i in 2 * length..<3 * length { values[i] = -.infinity }
+        values[3 * length] = -.infinity
+        let soft = try run(.softmax, values, shape: [4, length], axis: 1, dtype)
+        let logSoft = try run(.logSoftmax, values, shape: [4, length], axis: 1, dtype)
+        #expect(soft[0..<3 * length].allSatisfy { $0.isNaN })
+        #expect(logSoft[0..<3 * length].allSatisfy { $0.isNaN })
+        #expect(soft[3 * length] == 0 && logSoft[3 * length] == -.infinity)
+        #expect(abs(soft[3 * length + 1] - 1.0 / 19) < 1e-7)
+        #expect(abs(logSoft[3 * length + 1] + log(19)) < 1e-6)
+    }
+
+    @Test func runningTotalsWrapForIntegersAndAccumulateInDoubleForFloats() throws {
+        let ints = try run(.cumsum, [1, 2, 3, 2_147_483_647, 1, 1], shape: [2, 3], axis: 1, .int32)
+        #expect(ints == [1, 3, 6, 2_147_483_647, -2_147_483_648, -2_147_483_647])
+        let products = try run(.cumprod, [1, 2, 3, 4, 5, 6], shape: [3, 2], axis: 0, .int64)
+        #expect(products == [1, 2, 3, 8, 15, 48])
+        // 2^24 + 1 + 1 is exact in Double, not in Float: a float accumulator would lose both ones.
+        let floats = try run(.cumsum, [16_777_216, 1, 1], shape: [3], axis: 0)
+        #expect(floats == [16_777_216, 16_777_216, 16_777_218])
+        let bytes = try run(.cumsum, [200, 100], shape: [2], axis: 0, .uint8)
+        #expect(bytes == [200, 44])
+    }
+
+    @Test func badOperandsAreInvalidArguments() throws {
+        let queue = try cpuQueue()
+        let buffer = try cpuBuffer([1, 2, 3, 4], .float32)
+        let matrix = StridedOperand(buffer, dtype: .float32, shape: [2, 2])
+        let badAxis = deviceError { try queue.alongAxis(.softmax, input: matrix, axis: 2, output: matrix) }
+        #expect(badAxis?.isInvalidArgument == true)
+        let row = StridedOperand(buffer, dtype: .float32, shape: [4])
+        let badShape = deviceError { try queue.alongAxis(.cumsum, input: matrix, axis: 0, output: row) }
+        #expect(badShape?.isInvalidArgument == true)
+        let bools = StridedOperand(try cpuBuffer([1, 0], .bool), dtype: .bool, shape: [2])
+        guard case .unsupported(_, .axis(.cumsum), .bool)? = deviceError({
+            try queue.alongAxis(.cumsum, input: bools, axis: 0, output: bools)
+        }) else {
+            Issue.record("cumsum of bool should be unsupported")
+            return
+        }
+    }
+}
