@@ -87,6 +87,29 @@ struct TensorCoreTests {
         #expect(try picked.toArray(Float.self) == [2, 3])
     }
 
+    /// Compound assignment writes into the tensor's storage, so views see it; a result that
+    /// would change the tensor's shape or lose its kind of dtype is refused, as `add_` is.
+    @Test(arguments: TensorDevices.all)
+    func compoundAssignmentWritesInPlace(device: String) throws {
+        var x = try Tensor([1, 2, 3, 4, 5, 6] as [Float], shape: [2, 3], device: device)
+        let row = try x.selected(dim: 0, index: 1)
+        try x += Tensor([10, 20, 30] as [Float], device: device)
+        try x *= 2
+        #expect(try row.toArray(Float.self) == [28, 50, 72])
+        var counts = try Tensor([1, 2, 3] as [Int32], device: device)
+        try counts += Tensor([0.5, 0.5, 0.5] as [Float], device: device).greater(0)  // bool into int32 converts
+        #expect(try counts.toArray(Int32.self) == [2, 3, 4])
+        #expect(throws: TensorError.self) { try counts += 0.5 }
+        #expect(throws: TensorError.self) { try counts /= 2 }
+        var flags = try Tensor([true, false], device: device)
+        #expect(throws: TensorError.self) { try flags += 1 }
+        var small = try Tensor([1, 2, 3] as [Float], device: device)
+        #expect(throws: TensorError.self) { try small += Tensor.ones([2, 3], device: device) }
+        #expect(try counts.toArray(Int32.self) == [2, 3, 4])
+        #expect(try small.toArray(Float.self) == [1, 2, 3])
+        #expect(try flags.toArray(Bool.self) == [true, false])
+    }
+
     @Test func mixingDevicesIsAnError() throws {
         guard TensorDevices.all.count > 1 else { return }
         let a = try Tensor([1, 2] as [Float], device: "cpu")

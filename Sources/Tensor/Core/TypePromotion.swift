@@ -24,6 +24,14 @@ public enum TypePromotion {
     /// integer tensor): `dtype` if floating, else the default float dtype, float32.
     public static func floating(_ dtype: DType) -> DType { dtype.isFloatingPoint ? dtype : .float32 }
 
+    /// Whether an in-place op may write a `result` of this dtype into a tensor of `output`
+    /// (`torch.can_cast`): never floating point into an integer or bool tensor, nor a number
+    /// into a bool tensor; any other pair converts.
+    public static func canCast(_ result: DType, to output: DType) -> Bool {
+        if result.isFloatingPoint, !output.isFloatingPoint { return false }
+        return result == .bool || output != .bool
+    }
+
     private static func rank(_ dtype: DType) -> Int {
         switch dtype {
         case .bool: 0

@@ -34,12 +34,27 @@ extension Tensor {
     public static func .> (lhs: Tensor, rhs: some TensorOperand) throws(TensorError) -> Tensor { try lhs.greater(rhs) }
     public static func .>= (lhs: Tensor, rhs: some TensorOperand) throws(TensorError) -> Tensor { try lhs.greaterEqual(rhs) }
 
-    /// In place: the sum is written into this tensor's elements (converted to its dtype), so
-    /// every view of them sees it (`torch.Tensor.add_`). The other compound assignments alike.
-    public static func += (lhs: inout Tensor, rhs: some TensorOperand) throws(TensorError) { try lhs.copy(from: lhs.add(rhs)) }
-    public static func -= (lhs: inout Tensor, rhs: some TensorOperand) throws(TensorError) { try lhs.copy(from: lhs.sub(rhs)) }
-    public static func *= (lhs: inout Tensor, rhs: some TensorOperand) throws(TensorError) { try lhs.copy(from: lhs.mul(rhs)) }
-    public static func /= (lhs: inout Tensor, rhs: some TensorOperand) throws(TensorError) { try lhs.copy(from: lhs.div(rhs)) }
+    /// In place: the sum is written into this tensor's elements, so every view of them sees
+    /// it (`torch.Tensor.add_`). The other compound assignments alike. As in PyTorch, the
+    /// result must keep this tensor's shape (the other operand broadcasts to it, not the
+    /// reverse) and convert to its dtype without losing its kind: `intTensor += 0.5` and
+    /// `intTensor /= 2` are `TensorError.invalidArgument`, the tensor unchanged.
+    public static func += (lhs: inout Tensor, rhs: some TensorOperand) throws(TensorError) { try lhs.assign(lhs.add(rhs), "add_") }
+    public static func -= (lhs: inout Tensor, rhs: some TensorOperand) throws(TensorError) { try lhs.assign(lhs.sub(rhs), "sub_") }
+    public static func *= (lhs: inout Tensor, rhs: some TensorOperand) throws(TensorError) { try lhs.assign(lhs.mul(rhs), "mul_") }
+    public static func /= (lhs: inout Tensor, rhs: some TensorOperand) throws(TensorError) { try lhs.assign(lhs.div(rhs), "div_") }
+
+    /// Writes an in-place op's `result` into this tensor, once PyTorch's checks for in-place
+    /// results pass.
+    private func assign(_ result: Tensor, _ api: String) throws(TensorError) {
+        guard result.shape == shape else {
+            throw .shapeMismatch("\(api): output with shape \(shape) doesn't match the broadcast shape \(result.shape)")
+        }
+        guard TypePromotion.canCast(result.dtype, to: dtype) else {
+            throw .invalidArgument("\(api): result type \(result.dtype) can't be cast to the desired output type \(dtype)")
+        }
+        try copy(from: result)
+    }
 }
 
 infix operator .== : ComparisonPrecedence
