@@ -2,7 +2,7 @@ import Testing
 @testable import DeviceShimDevices
 
 /// The CPU device's cache of freed large buffers: size classes, reuse, its limit, release.
-@Suite struct HostBufferCacheTests {
+@Suite(.serialized) struct HostBufferCacheTests {
     @Test func capacitiesRoundUpToQuartersOfAPowerOfTwo() {
         #expect(HostBufferCache.capacity(for: 0) == CPUBuffer.alignment)
         #expect(HostBufferCache.capacity(for: 1000) == 1000)  // small: not cached, not rounded
@@ -64,20 +64,18 @@ import Testing
     }
 
     /// Cached blocks are free for the device's next buffers, so `freeMemoryBytes` (what
-    /// `cudaMemGetInfo` reports) counts them: caching a freed buffer does not shrink it.
+    /// `cudaMemGetInfo` reports) adds them to the OS's MemAvailable. (Compared with the OS's
+    /// figure read alongside: MemAvailable itself lags frees by hundreds of MB on this
+    /// project's machine, so a before/after comparison would not be reliable.)
     @Test func cachedBuffersCountAsFreeMemory() throws {
         let device = CPUDevice.shared
-        let byteCount = (256 << 20) + 4321
-        do {
-            let buffer = try #require(try device.allocate(byteCount: byteCount) as? CPUBuffer)
-            buffer.baseAddress.initializeMemory(as: UInt8.self, repeating: 1, count: byteCount)  // resident
-        }
-        #expect(device.cachedBufferBytes >= byteCount)
-        let cachedFree = try #require(device.freeMemoryBytes)
+        do { _ = try device.allocate(byteCount: (256 << 20) + 4321) }
+        let cached = device.cachedBufferBytes
+        #expect(cached >= 256 << 20)
+        let reported = try #require(device.freeMemoryBytes)
+        let available = try #require(HostSystem.memoryField("MemAvailable"))
+        // Within what other suites allocate between the two reads.
+        #expect(abs(Double(reported) - Double(available) - Double(cached)) < Double(64 << 20), "\(reported) \(available) \(cached)")
         device.releaseCachedBuffers()
-        let releasedFree = try #require(device.freeMemoryBytes)
-        // Releasing moves the block from the cache to the OS's MemAvailable; the sum stays
-        // (within what parallel suites allocate meanwhile), where uncounted it would grow by 256 MiB.
-        #expect(abs(Double(releasedFree) - Double(cachedFree)) < Double(96 << 20), "\(cachedFree) -> \(releasedFree)")
     }
 }
