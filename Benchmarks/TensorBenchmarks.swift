@@ -16,13 +16,17 @@ enum TensorBenchmarks {
         var kind: String
         var size: Int
         var repetitions: Int
-        var name: String { kind == "matmul" ? "matmul \(size)" : "\(kind) \(size >> 20)M f32" }
+        var name: String {
+            kind == "matmul" ? "matmul \(size)" : size < 1 << 20 ? "\(kind) \(size >> 10)K f32" : "\(kind) \(size >> 20)M f32"
+        }
     }
 
     static func cases(for backend: String) -> [Case] {
         let (matmul, elements, repetitions) = backend == "vulkan" ? (256, 1 << 20, 3) : (1024, 4 << 20, 8)
         let all = [Case(kind: "matmul", size: matmul, repetitions: repetitions)]
             + ["add", "mul", "sum", "sumdim", "softmax", "chain"].map { Case(kind: $0, size: elements, repetitions: repetitions) }
+            // A small op, where the cost per op (dispatch, queue hand-off, output allocation) dominates.
+            + [Case(kind: "add", size: 4096, repetitions: 25 * repetitions)]
         guard let listed = getenv("DEVICESHIM_TENSOR_CASES") else { return all }
         let kinds = String(cString: listed).split(separator: ",").map(String.init)
         return all.filter { kinds.contains($0.kind) }

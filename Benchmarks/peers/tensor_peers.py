@@ -8,7 +8,8 @@ samples in seconds. The first line written is a greeting with versions, or an er
 
 Cases mirror TensorBenchmarks.swift, float32, operands made at a case's first request:
   matmul N     (N x N) @ (N x N)
-  add N, mul N a + b, a * b on N elements (a new output each time, as DeviceShim's ops make)
+  add N, mul N a + b, a * b on N elements (a new output each time, as DeviceShim's ops make;
+               add also at N = 4096, where the cost per op dominates)
   sum N        a.sum() over N elements
   sumdim N     a.sum(dim=1) of an (N / 1024) x 1024 matrix
   softmax N    a.softmax(dim=1) of an (N / 1024) x 1024 matrix
