@@ -227,8 +227,8 @@ public final class CPUQueue: DeviceQueue {
 
     /// Runs a kernel at once on the caller's thread when the queue is idle (see `ranInline`),
     /// else queues it. Queued, it would run on these same cores, so the caller gives up no
-    /// overlap; inline, it skips the hand-off to the worker and the wake-up back, which made a
-    /// 4096-element tensor add cost 4.6x PyTorch's 2 µs. Copies stay queued above
+    /// overlap; inline, it skips the hand-off to the worker and the wake-up back (see
+    /// `ranInline`), which small tensor ops pay on every op. Copies stay queued above
     /// `inlineByteLimit`: a CUDA program may overlap its own host work with a large copy.
     private func submitKernel(_ work: @escaping @Sendable () -> Void) {
         if ranInline({ perform(work) }) { return }
