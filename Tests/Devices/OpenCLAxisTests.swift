@@ -2,10 +2,11 @@ import Foundation
 import Testing
 @testable import DeviceShimDevices
 
-/// The OpenCL `AxisOp` kernels: hand-computed softmax and running totals on both kernel
-/// shapes (a work-item per lane, a work-group per lane), the special lanes, the contract's
-/// errors, and long lanes of every dtype against the CPU (the conformance suite's shapes are
-/// too short to reach the work-group kernels).
+/// The OpenCL `AxisOp` kernels: hand-computed softmax and running totals on each kernel
+/// shape (a work-item per lane, a work-group per lane, vectors along a contiguous axis, 8
+/// side-by-side lanes per work-item), the special lanes, the contract's errors, and long or
+/// many lanes of every dtype against the CPU (the conformance suite's shapes are too small
+/// to reach any but the work-item-per-lane kernels).
 @Suite(.enabled(if: OpenCLTestDevice.isAvailable, OpenCLTestDevice.skipReason))
 struct OpenCLAxisTests {
     /// Runs `op` along `axis` of `values` laid out as `view` (dense output of its shape);
@@ -83,6 +84,47 @@ struct OpenCLAxisTests {
         #expect(abs(logSoft[3 * length + 1] + log(Double(length - 1))) < 1e-6)
     }
 
+    /// 512 side-by-side lanes of 10 down a [10, 512] matrix (8 lanes per work-item): lane k
+    /// holds a NaN (k % 4 == 0), a +inf (1), only -inf (2), or one -inf among ones (3).
+    @Test func specialLanesSideBySide() throws {
+        let (length, lanes) = (10, 512)
+        var values = [Double](repeating: 1, count: length * lanes)
+        for lane in 0..<lanes {
+            switch lane % 4 {
+            case 0: values[3 * lanes + lane] = .nan
+            case 1: values[7 * lanes + lane] = .infinity
+            case 2: for j in 0..<length { values[j * lanes + lane] = -.infinity }
+            default: values[lane] = -.infinity
+            }
+        }
+        let soft = try run(.softmax, values, dense([length, lanes]), axis: 0)
+        let logSoft = try run(.logSoftmax, values, dense([length, lanes]), axis: 0)
+        let wrong = (0..<lanes).filter { lane in
+            let softLane = (0..<length).map { soft[$0 * lanes + lane] }
+            let logLane = (0..<length).map { logSoft[$0 * lanes + lane] }
+            guard lane % 4 == 3 else { return !(softLane.allSatisfy(\.isNaN) && logLane.allSatisfy(\.isNaN)) }
+            return !(softLane[0] == 0 && logLane[0] == -.infinity && softLane[1...].allSatisfy { abs($0 - 1.0 / 9) < 1e-7 }
+                && logLane[1...].allSatisfy { abs($0 + log(9.0)) < 1e-6 })
+        }
+        #expect(wrong.isEmpty, "lanes \(wrong.prefix(4)) of \(wrong.count) are wrong")
+    }
+
+    /// Side-by-side lanes (8 per work-item): int32 totals wrap, float32 ones keep 2^24 + 2.
+    @Test func runningTotalsOfSideBySideLanes() throws {
+        let lanes = 512
+        let values = (0..<lanes).map { _ in 2_147_483_647.0 } + (0..<lanes).map(Double.init) + [Double](repeating: 1, count: lanes)
+        let ints = try run(.cumsum, values, dense([3, lanes]), axis: 0, .int32)
+        let wrong = (0..<lanes).filter { lane in
+            let second = Int32.max &+ Int32(lane)
+            return [ints[lane], ints[lanes + lane], ints[2 * lanes + lane]] != [2_147_483_647, Double(second), Double(second &+ 1)]
+        }
+        #expect(wrong.isEmpty, "lanes \(wrong.prefix(4)) of \(wrong.count), e.g. \(wrong.first.map { [ints[$0], ints[lanes + $0]] } ?? [])")
+        let device = try OpenCLTestDevice.device()
+        let floats = try run(.cumsum, [Double](repeating: 16_777_216, count: lanes) + [Double](repeating: 1, count: 2 * lanes),
+                             dense([3, lanes]), axis: 0)
+        #expect(floats[(2 * lanes)...].allSatisfy { $0 == (device.limits.hasFloat64 ? 16_777_218 : 16_777_216) })
+    }
+
     @Test func runningTotalsWrapForIntegers() throws {
         let ints = try run(.cumsum, [1, 2, 3, 2_147_483_647, 1, 1], dense([2, 3]), axis: 1, .int32)
         #expect(ints == [1, 3, 6, 2_147_483_647, -2_147_483_648, -2_147_483_647])
@@ -156,6 +198,8 @@ struct OpenCLAxisTests {
             (View(shape: [1300, 3], strides: [3, 1], offset: 1), 0),
             (View(shape: [2, 1100], strides: [1, -2], offset: 2205), 1),
             (View(shape: [130, 70], strides: [70, 1], offset: 0), 0),
+            (View(shape: [12, 512], strides: [512, 1], offset: 3), 0),
+            (View(shape: [8, 9, 64], strides: [576, 64, 1], offset: 0), 1),
         ]
         for op in AxisOp.allCases where device.supports(.axis(op), dtype) {
             for (view, axis) in cases {

@@ -1,4 +1,4 @@
-/// OpenCL C for the `AxisOp` kernels: one program per dtype (`axis_float32`), each op two
+/// OpenCL C for the `AxisOp` kernels: one program per dtype (`axis_float32`), each op's
 /// kernels over the lanes of `Layout` (operand 0 the output's first element of each lane,
 /// operand 1 the input's), the axis given by its length `n` and the two element strides.
 ///
@@ -6,7 +6,8 @@
 /// Softmax there has each work-item fold every G-th element, a tree in local memory for the
 /// maximum, then one for the sum, then each work-item writes its elements; a scan splits the
 /// lane into G contiguous chunks, totals each, scans the totals in local memory, then each
-/// work-item runs through its chunk from its prefix.
+/// work-item runs through its chunk from its prefix. The program also holds the vector
+/// kernels of `OpenCLAxisVectorSource` (`_vectors`) and `OpenCLAxisLanesSource` (`_lanes`).
 ///
 /// Softmax computes in float (double for float64): the maximum skips NaN, so a NaN, a +inf
 /// or a lane of only -inf turns `x - max`, hence the sum and every output, NaN. Its sums go in
@@ -26,6 +27,7 @@ enum OpenCLAxisSource {
             text += scanMacros(dtype, hasFloat64: hasFloat64)
             text += scanKernels("cumsum", identity: "0", combine: "+") + scanKernels("cumprod", identity: "1", combine: "*")
         }
+        text += OpenCLAxisVectorSource.source(dtype) + OpenCLAxisLanesSource.source(dtype, hasFloat64: hasFloat64)
         return text
     }
 
