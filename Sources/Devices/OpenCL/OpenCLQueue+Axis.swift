@@ -1,6 +1,9 @@
 /// `alongAxis` on OpenCL: validation as the CPU queue does it, then one of the axis
 /// program's kernels over the lanes (the shape with the axis set to 1) — see `AxisKernel`.
 extension OpenCLQueue {
+    /// `output = op(input)` along `axis`, lane by lane, in one launch (one per 8 dimensions
+    /// of lanes); throws `invalidArgument` for operands the CPU queue refuses too, and
+    /// `unsupported` for bool (and float64 without `cl_khr_fp64`).
     public func alongAxis(_ op: AxisOp, input: StridedOperand, axis: Int, output: StridedOperand) throws(DeviceError) {
         try requireSupport(.axis(op), input.dtype)
         let inputBuffer = try OpenCLValidation.operand(input, role: "input", dtype: input.dtype, on: owner)
@@ -71,7 +74,11 @@ enum AxisKernel {
         }
         var size = 1
         while size * 2 <= min(limits.elementwiseGroupSize, length / perItem) { size *= 2 }
-        self = softmax && contiguous && OpenCLAxisVectorSource.hasVectors(dtype) ? .vectors(size) : .groups(size)
+        if softmax, contiguous, OpenCLAxisVectorSource.hasVectors(dtype) {
+            self = .vectors(size)
+        } else {
+            self = size > 1 ? .groups(size) : .rows
+        }
     }
 
     var suffix: String {
