@@ -1,5 +1,6 @@
 /// What the OpenCL kernels compute — the same ops as the CPU backend, on every dtype the
-/// device can hold: float64 only with `cl_khr_fp64`; GEMM on float32 (and float64).
+/// device can hold: float64 only with `cl_khr_fp64`; GEMM on float32 (and float64); softmax
+/// on floating point, running totals on all but bool (`AxisOp`).
 enum OpenCLSupport {
     static func supports(_ op: KernelOp, _ dtype: DType, hasFloat64: Bool) -> Bool {
         if dtype == .float64, !hasFloat64 { return false }
@@ -14,7 +15,11 @@ enum OpenCLSupport {
         case let .reduce(op): return dtype != .bool || (op != .sum && op != .prod)
         case let .convert(from): return from != .float64 || hasFloat64
         case .gemm: return dtype == .float32 || dtype == .float64
-        case .axis: return false  // composed by the tensor engine on this device
+        case let .axis(op):
+            switch op {
+            case .softmax, .logSoftmax: return dtype.isFloatingPoint
+            case .cumsum, .cumprod: return dtype != .bool
+            }
         }
     }
 }
