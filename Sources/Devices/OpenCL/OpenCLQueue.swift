@@ -148,6 +148,10 @@ public final class OpenCLQueue: DeviceQueue, @unchecked Sendable {
         if finished != CL_SUCCESS {
             failure.record(.deviceLost(device: owner.id, reason: "clFinish failed: \(OpenCLStatus.name(finished))"))
         }
+        // Status callbacks enqueued after the queue failed never reach the driver: they are
+        // handed to `callbackWorker` directly. Waiting for it runs them before this returns,
+        // as for callbacks of a queue that did not fail.
+        callbackWorker.sync {}
         if let error = failure.current { throw error }
     }
 
