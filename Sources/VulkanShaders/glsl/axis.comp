@@ -1,0 +1,225 @@
+#version 460
+// Ops along one axis (AxisOp codes in case order), output shaped as the input: softmax and
+// log-softmax (float32 / float16 / bfloat16, computed in float32) and inclusive running sums
+// and products (every dtype but bool; integers wrap). MODE 0: one invocation per lane,
+// serially (short axes). MODE 1: a workgroup per lane. Softmax strides over the lane and
+// combines the maximum and the sum of exponentials in a shared-memory tree; a scan gives
+// each invocation a contiguous chunk, scans the chunks' totals in shared memory, then
+// rescans each chunk from the total before it.
+//
+// float32 sums are compensated (TwoSum, `precise` so no compiler reassociates them): about
+// as accurate as the CPU backend's double accumulation. Float products are plain float32.
+// A softmax lane holding NaN or +inf, or only -inf, is NaN throughout (checked explicitly,
+// not left to the driver's exp).
+#include "common.glsl"
+
+#define A_SOFTMAX 0
+#define A_LOG_SOFTMAX 1
+#define A_CUMSUM 2
+#define A_CUMPROD 3
+
+layout(local_size_x_id = 0) in;
+layout(constant_id = 0) const uint GROUP_SIZE = 256;  // a power of two (MODE 1's trees)
+layout(constant_id = 1) const int OP = A_SOFTMAX;
+layout(constant_id = 2) const int DT = DT_F32;
+layout(constant_id = 3) const int MODE = 0;
+
+layout(push_constant) uniform Operands {
+    uvec2 outAddress;
+    uvec2 inAddress;
+    uint laneCount;
+    int axisLength;
+    int inAxisStride;
+    int outAxisStride;
+    uvec4 shape;
+    ivec4 outStrides;
+    ivec4 inStrides;
+    int outOffset;
+    int inOffset;
+} p;
+
+const bool FLOATS = DT == DT_F32 || DT == DT_F16 || DT == DT_BF16;
+const bool DOUBLES = DT == DT_F64;
+const bool LONGS = DT == DT_I64;
+const bool SUM = OP == A_CUMSUM;
+
+// A running total: `f + c` for floats (`c` the compensation of a sum), `n` for int32 / uint8,
+// `w` the bits of a float64 or int64.
+struct Total { float f; float c; int n; uvec2 w; };
+
+#ifdef WIDE
+double asDouble(uvec2 w) { return packDouble2x32(w); }
+uvec2 doubleWords(double d) { return unpackDouble2x32(d); }
+int64_t asLong(uvec2 w) { return int64_t(uint64_t(w.x) | (uint64_t(w.y) << 32)); }
+uvec2 longWords(int64_t l) { return uvec2(uint(uint64_t(l) & 0xFFFFFFFFul), uint(uint64_t(l) >> 32)); }
+#endif
+
+Total identity() {
+    Total t = Total(SUM ? 0.0 : 1.0, 0.0, SUM ? 0 : 1, uvec2(0u));
+#ifdef WIDE
+    if (DOUBLES) t.w = doubleWords(SUM ? 0.0lf : 1.0lf);
+    if (LONGS) t.w = uvec2(SUM ? 0u : 1u, 0u);
+#endif
+    return t;
+}
+
+Total element(int i) {
+    Total t = Total(0.0, 0.0, 0, uvec2(0u));
+    if (FLOATS) t.f = loadFloat(DT, p.inAddress, i);
+    else if (DOUBLES || LONGS) t.w = Words2Ref(p.inAddress).v[i];
+    else t.n = loadInt(DT, p.inAddress, i);
+    return t;
+}
+
+// `a` then `b` (a before b along the axis).
+Total combine(Total a, Total b) {
+    if (FLOATS && SUM) {
+        precise float s = a.f + b.f;
+        precise float bPart = s - a.f;
+        precise float error = (a.f - (s - bPart)) + (b.f - bPart);
+        precise float c = (a.c + b.c) + error;
+        bool finite = (floatBitsToUint(s) & 0x7F800000u) != 0x7F800000u;
+        return Total(s, finite ? c : 0.0, 0, uvec2(0u));
+    }
+    if (FLOATS) { a.f *= b.f; return a; }
+#ifdef WIDE
+    if (DOUBLES) { a.w = doubleWords(SUM ? asDouble(a.w) + asDouble(b.w) : asDouble(a.w) * asDouble(b.w)); return a; }
+    if (LONGS) { a.w = longWords(SUM ? asLong(a.w) + asLong(b.w) : asLong(a.w) * asLong(b.w)); return a; }
+#endif
+    a.n = SUM ? a.n + b.n : a.n * b.n;  // wraps
+    return a;
+}
+
+void store(int o, Total t) {
+    if (FLOATS) storeFloat(DT, p.outAddress, o, t.f + t.c);
+    else if (DOUBLES || LONGS) Words2Ref(p.outAddress).v[o] = t.w;
+    else storeInt(DT, p.outAddress, o, t.n);  // uint8 keeps the low byte: wraps
+}
+
+// Softmax pieces. NaN wins a maximum; `bad` lanes are NaN throughout. The denominator is
+// kept as (elements at the maximum, sum of the others' exponentials): with one maximum and a
+// small rest, log(1 + rest) comes from a series instead of log of a sum near 1, whose
+// rounding would swamp a log-softmax near 0.
+float maxNaN(float a, float b) { return (nanBits(a) || a > b) ? a : b; }
+bool bad(float maximum) { return nanBits(maximum) || isinf(maximum); }
+
+// exp(x - maximum) of a lane with a finite maximum: exactly 1 at the maximum, 0 at -inf.
+float shiftedExp(float shifted) { return shifted == 0.0 ? 1.0 : (isinf(shifted) ? 0.0 : exp(shifted)); }
+
+vec2 denominatorTerm(float x, float maximum) {
+    float shifted = x - maximum;
+    return shifted == 0.0 ? vec2(1.0, 0.0) : vec2(0.0, shiftedExp(shifted));
+}
+
+// log(1 + r) for 0 <= r <= 1: 2·atanh(z), z = r / (2 + r) <= 1/3, to float32 precision.
+float log1pSmall(float r) {
+    float z = r / (2.0 + r), z2 = z * z;
+    float series = 1.0 / 13.0 + z2 / 15.0;
+    series = 1.0 / 11.0 + z2 * series;
+    series = 1.0 / 9.0 + z2 * series;
+    series = 1.0 / 7.0 + z2 * series;
+    series = 1.0 / 5.0 + z2 * series;
+    series = 1.0 / 3.0 + z2 * series;
+    return 2.0 * z * (1.0 + z2 * series);
+}
+
+float logDenominator(vec2 d) { return (d.x == 1.0 && d.y <= 1.0) ? log1pSmall(d.y) : log(d.x + d.y); }
+
+void writeSoftmax(int inBase, int outBase, int j, float maximum, vec2 denominator) {
+    float shifted = loadFloat(DT, p.inAddress, inBase + j * p.inAxisStride) - maximum;
+    float value = OP == A_SOFTMAX ? shiftedExp(shifted) / (denominator.x + denominator.y) : shifted - logDenominator(denominator);
+    if (bad(maximum)) value = uintBitsToFloat(0x7FC00000u);
+    storeFloat(DT, p.outAddress, outBase + j * p.outAxisStride, value);
+}
+
+shared Total partial[GROUP_SIZE];
+
+// The maximum of `value.x` (`takeMaximum`) or the sum of `value` over the workgroup, in
+// every invocation.
+vec2 groupCombine(vec2 value, bool takeMaximum) {
+    uint lane = gl_LocalInvocationID.x;
+    barrier();  // every invocation has read the previous result
+    partial[lane].f = value.x;
+    partial[lane].c = value.y;
+    barrier();
+    for (uint half_ = GROUP_SIZE / 2u; half_ > 0u; half_ /= 2u) {
+        if (lane < half_) {
+            vec2 a = vec2(partial[lane].f, partial[lane].c), b = vec2(partial[lane + half_].f, partial[lane + half_].c);
+            if (takeMaximum) partial[lane].f = maxNaN(a.x, b.x);
+            else { partial[lane].f = a.x + b.x; partial[lane].c = a.y + b.y; }
+        }
+        barrier();
+    }
+    return vec2(partial[0].f, partial[0].c);
+}
+
+// The total of the chunks before this invocation's (Hillis–Steele over the chunk totals).
+Total groupPrefix(Total own) {
+    uint lane = gl_LocalInvocationID.x;
+    partial[lane] = own;
+    barrier();
+    for (uint step = 1u; step < GROUP_SIZE; step *= 2u) {
+        Total mine = partial[lane];
+        Total before = lane >= step ? partial[lane - step] : mine;
+        barrier();
+        if (lane >= step) partial[lane] = combine(before, mine);
+        barrier();
+    }
+    return lane == 0u ? identity() : partial[lane - 1u];
+}
+
+void serialLane(uint lane) {
+    int inBase = p.inOffset + stridedOffset(lane, p.shape, p.inStrides);
+    int outBase = p.outOffset + stridedOffset(lane, p.shape, p.outStrides);
+    if (OP == A_CUMSUM || OP == A_CUMPROD) {
+        Total t = identity();
+        for (int j = 0; j < p.axisLength; j++) {
+            t = combine(t, element(inBase + j * p.inAxisStride));
+            store(outBase + j * p.outAxisStride, t);
+        }
+        return;
+    }
+    float maximum = uintBitsToFloat(0xFF800000u);
+    vec2 denominator = vec2(0.0);
+    for (int j = 0; j < p.axisLength; j++) maximum = maxNaN(loadFloat(DT, p.inAddress, inBase + j * p.inAxisStride), maximum);
+    if (!bad(maximum)) {
+        for (int j = 0; j < p.axisLength; j++) denominator += denominatorTerm(loadFloat(DT, p.inAddress, inBase + j * p.inAxisStride), maximum);
+    }
+    for (int j = 0; j < p.axisLength; j++) writeSoftmax(inBase, outBase, j, maximum, denominator);
+}
+
+void cooperativeLane(uint laneIndex) {
+    int inBase = p.inOffset + stridedOffset(laneIndex, p.shape, p.inStrides);
+    int outBase = p.outOffset + stridedOffset(laneIndex, p.shape, p.outStrides);
+    int lane = int(gl_LocalInvocationID.x), n = p.axisLength;
+    if (OP == A_CUMSUM || OP == A_CUMPROD) {
+        int chunk = (n + int(GROUP_SIZE) - 1) / int(GROUP_SIZE);
+        int start = min(lane * chunk, n), end = min(start + chunk, n);
+        Total t = identity();
+        for (int j = start; j < end; j++) t = combine(t, element(inBase + j * p.inAxisStride));
+        t = groupPrefix(t);
+        for (int j = start; j < end; j++) {
+            t = combine(t, element(inBase + j * p.inAxisStride));
+            store(outBase + j * p.outAxisStride, t);
+        }
+        return;
+    }
+    float maximum = uintBitsToFloat(0xFF800000u);
+    vec2 denominator = vec2(0.0);
+    for (int j = lane; j < n; j += int(GROUP_SIZE)) maximum = maxNaN(loadFloat(DT, p.inAddress, inBase + j * p.inAxisStride), maximum);
+    maximum = groupCombine(vec2(maximum, 0.0), true).x;
+    if (!bad(maximum)) {  // uniform: every invocation holds the same maximum
+        for (int j = lane; j < n; j += int(GROUP_SIZE)) denominator += denominatorTerm(loadFloat(DT, p.inAddress, inBase + j * p.inAxisStride), maximum);
+        denominator = groupCombine(denominator, false);
+    }
+    for (int j = lane; j < n; j += int(GROUP_SIZE)) writeSoftmax(inBase, outBase, j, maximum, denominator);
+}
+
+void main() {
+    if (MODE == 0) {
+        for (uint lane = invocationIndex(GROUP_SIZE); lane < p.laneCount; lane += invocationCount(GROUP_SIZE)) serialLane(lane);
+        return;
+    }
+    uint lane = gl_WorkGroupID.y * gl_NumWorkGroups.x + gl_WorkGroupID.x;
+    if (lane < p.laneCount) cooperativeLane(lane);  // uniform across the workgroup
+}
