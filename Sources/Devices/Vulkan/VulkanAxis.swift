@@ -4,8 +4,9 @@ import CVulkanShaders
 /// in one dispatch per piece of the walk over the lanes (the shape without the axis).
 extension VulkanQueue {
     /// `op` along `axis` of `input` into `output` (same shape and dtype; any strides and
-    /// offsets). Lanes longer than `cooperativeAxisLength` get a workgroup each, shorter ones
-    /// an invocation each. Throws `invalidArgument` for a bad axis, shape or dtype, and
+    /// offsets). Lanes longer than `cooperativeAxisLength` get a workgroup each (combining with
+    /// subgroup shuffles where the device uses them for reductions), shorter ones an
+    /// invocation each. Throws `invalidArgument` for a bad axis, shape or dtype, and
     /// `unsupported` for a dtype the shader does not compute (see `VulkanSupport`).
     public func alongAxis(_ op: AxisOp, input: StridedOperand, axis: Int, output: StridedOperand) throws(DeviceError) {
         try requireSupport(.axis(op), input.dtype)
@@ -25,6 +26,7 @@ extension VulkanQueue {
         let shader = input.dtype.isWide ? DS_VULKAN_SHADER_AXIS_WIDE : DS_VULKAN_SHADER_AXIS
         let pipeline = try vulkan.pipelines.pipeline(shader, constants: [
             Int32(Self.groupSize), Int32(AxisOp.allCases.firstIndex(of: op)!), input.dtype.shaderCode, cooperative ? 1 : 0,
+            vulkan.usesSubgroups ? 1 : 0,
         ])
         var laneShape = input.shape
         laneShape.remove(at: axis)

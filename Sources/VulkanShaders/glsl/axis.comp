@@ -3,14 +3,17 @@
 // log-softmax (float32 / float16 / bfloat16, computed in float32) and inclusive running sums
 // and products (every dtype but bool; integers wrap). MODE 0: one invocation per lane,
 // serially (short axes). MODE 1: a workgroup per lane. Softmax strides over the lane and
-// combines the maximum and the sum of exponentials in a shared-memory tree; a scan gives
-// each invocation a contiguous chunk, scans the chunks' totals in shared memory, then
-// rescans each chunk from the total before it.
+// combines the maximum and the sum of exponentials over the workgroup; a scan gives each
+// invocation a contiguous chunk, scans the chunks' totals over the workgroup, then rescans
+// each chunk from the total before it. Workgroup combines use subgroup shuffles and one
+// barrier (SUBGROUPS 1) or shared-memory trees (SUBGROUPS 0), as reduce.comp does.
 //
 // float32 sums are compensated (TwoSum, `precise` so no compiler reassociates them): about
 // as accurate as the CPU backend's double accumulation. Float products are plain float32.
 // A softmax lane holding NaN or +inf, or only -inf, is NaN throughout (checked explicitly,
 // not left to the driver's exp).
+#extension GL_KHR_shader_subgroup_basic : enable
+#extension GL_KHR_shader_subgroup_shuffle_relative : enable
 #include "common.glsl"
 
 #define A_SOFTMAX 0
@@ -23,6 +26,7 @@ layout(constant_id = 0) const uint GROUP_SIZE = 256;  // a power of two (MODE 1'
 layout(constant_id = 1) const int OP = A_SOFTMAX;
 layout(constant_id = 2) const int DT = DT_F32;
 layout(constant_id = 3) const int MODE = 0;
+layout(constant_id = 4) const int SUBGROUPS = 0;
 
 layout(push_constant) uniform Operands {
     uvec2 outAddress;
@@ -134,28 +138,86 @@ void writeSoftmax(int inBase, int outBase, int j, float maximum, vec2 denominato
 
 shared Total partial[GROUP_SIZE];
 
+vec2 combineDenominators(vec2 a, vec2 b, bool takeMaximum) { return takeMaximum ? vec2(maxNaN(a.x, b.x), 0.0) : a + b; }
+
+// `value` combined over the subgroup, in its first invocation.
+vec2 subgroupCombine(vec2 value, bool takeMaximum) {
+    for (uint delta = gl_SubgroupSize / 2u; delta > 0u; delta /= 2u) {
+        vec2 other = subgroupShuffleDown(value, delta);
+        if (gl_SubgroupInvocationID + delta < gl_SubgroupSize) value = combineDenominators(value, other, takeMaximum);
+    }
+    return value;
+}
+
+shared vec2 combined;
+
 // The maximum of `value.x` (`takeMaximum`) or the sum of `value` over the workgroup, in
-// every invocation.
+// every invocation: within subgroups, then over the subgroups' results in the first
+// subgroup (SUBGROUPS 1), or a shared-memory tree.
 vec2 groupCombine(vec2 value, bool takeMaximum) {
     uint lane = gl_LocalInvocationID.x;
     barrier();  // every invocation has read the previous result
+    if (SUBGROUPS == 1) {
+        value = subgroupCombine(value, takeMaximum);
+        if (gl_SubgroupInvocationID == 0u) { partial[gl_SubgroupID].f = value.x; partial[gl_SubgroupID].c = value.y; }
+        barrier();
+        if (gl_SubgroupID == 0u) {
+            value = vec2(takeMaximum ? uintBitsToFloat(0xFF800000u) : 0.0, 0.0);
+            for (uint k = gl_SubgroupInvocationID; k < gl_NumSubgroups; k += gl_SubgroupSize) {
+                value = combineDenominators(value, vec2(partial[k].f, partial[k].c), takeMaximum);
+            }
+            value = subgroupCombine(value, takeMaximum);
+            if (gl_SubgroupInvocationID == 0u) combined = value;
+        }
+        barrier();
+        return combined;
+    }
     partial[lane].f = value.x;
     partial[lane].c = value.y;
     barrier();
     for (uint half_ = GROUP_SIZE / 2u; half_ > 0u; half_ /= 2u) {
         if (lane < half_) {
             vec2 a = vec2(partial[lane].f, partial[lane].c), b = vec2(partial[lane + half_].f, partial[lane + half_].c);
-            if (takeMaximum) partial[lane].f = maxNaN(a.x, b.x);
-            else { partial[lane].f = a.x + b.x; partial[lane].c = a.y + b.y; }
+            vec2 both = combineDenominators(a, b, takeMaximum);
+            partial[lane].f = both.x;
+            partial[lane].c = both.y;
         }
         barrier();
     }
     return vec2(partial[0].f, partial[0].c);
 }
 
-// The total of the chunks before this invocation's (Hillis–Steele over the chunk totals).
+Total shuffledUp(Total t, uint delta) {
+    return Total(subgroupShuffleUp(t.f, delta), subgroupShuffleUp(t.c, delta), subgroupShuffleUp(t.n, delta),
+                 subgroupShuffleUp(t.w, delta));
+}
+
+// The total of the chunks before this invocation's: a scan within each subgroup (shuffles)
+// and over the subgroups' totals (SUBGROUPS 1), or Hillis–Steele in shared memory.
 Total groupPrefix(Total own) {
     uint lane = gl_LocalInvocationID.x;
+    if (SUBGROUPS == 1) {
+        uint id = gl_SubgroupInvocationID;
+        Total inclusive = own;
+        for (uint delta = 1u; delta < gl_SubgroupSize; delta *= 2u) {
+            Total before = shuffledUp(inclusive, delta);
+            if (id >= delta) inclusive = combine(before, inclusive);
+        }
+        if (id == gl_SubgroupSize - 1u) partial[gl_SubgroupID] = inclusive;
+        Total exclusive = shuffledUp(inclusive, 1u);
+        barrier();
+        if (lane == 0u) {  // the subgroups' totals become the totals before each
+            Total running = identity();
+            for (uint k = 0u; k < gl_NumSubgroups; k++) {
+                Total next = combine(running, partial[k]);
+                partial[k] = running;
+                running = next;
+            }
+        }
+        barrier();
+        Total prefix = partial[gl_SubgroupID];
+        return id == 0u ? prefix : combine(prefix, exclusive);
+    }
     partial[lane] = own;
     barrier();
     for (uint step = 1u; step < GROUP_SIZE; step *= 2u) {
