@@ -5,8 +5,8 @@
 // serially (short axes). MODE 1: a workgroup per lane. Softmax strides over the lane and
 // combines the maximum and the sum of exponentials over the workgroup; a scan gives each
 // invocation a contiguous chunk, scans the chunks' totals over the workgroup, then rescans
-// each chunk from the total before it. Workgroup combines use subgroup shuffles and one
-// barrier (SUBGROUPS 1) or shared-memory trees (SUBGROUPS 0), as reduce.comp does.
+// each chunk from the total before it. Workgroup combines use subgroup shuffles and two or
+// three barriers (SUBGROUPS 1) or shared-memory trees (SUBGROUPS 0), as reduce.comp does.
 //
 // float32 sums are compensated (TwoSum, `precise` so no compiler reassociates them): about
 // as accurate as the CPU backend's double accumulation. Float products are plain float32.
@@ -15,6 +15,7 @@
 #extension GL_KHR_shader_subgroup_basic : enable
 #extension GL_KHR_shader_subgroup_shuffle_relative : enable
 #include "common.glsl"
+// softmax.glsl is included below, once `partial` exists.
 
 #define A_SOFTMAX 0
 #define A_LOG_SOFTMAX 1
@@ -100,92 +101,9 @@ void store(int o, Total t) {
     else storeInt(DT, p.outAddress, o, t.n);  // uint8 keeps the low byte: wraps
 }
 
-// Softmax pieces. NaN wins a maximum; `bad` lanes are NaN throughout. The denominator is
-// kept as (elements at the maximum, sum of the others' exponentials): with one maximum and a
-// small rest, log(1 + rest) comes from a series instead of log of a sum near 1, whose
-// rounding would swamp a log-softmax near 0.
-float maxNaN(float a, float b) { return (nanBits(a) || a > b) ? a : b; }
-bool bad(float maximum) { return nanBits(maximum) || isinf(maximum); }
-
-// exp(x - maximum) of a lane with a finite maximum: exactly 1 at the maximum, 0 at -inf.
-float shiftedExp(float shifted) { return shifted == 0.0 ? 1.0 : (isinf(shifted) ? 0.0 : exp(shifted)); }
-
-vec2 denominatorTerm(float x, float maximum) {
-    float shifted = x - maximum;
-    return shifted == 0.0 ? vec2(1.0, 0.0) : vec2(0.0, shiftedExp(shifted));
-}
-
-// log(1 + r) for 0 <= r <= 1: 2·atanh(z), z = r / (2 + r) <= 1/3, to float32 precision.
-float log1pSmall(float r) {
-    float z = r / (2.0 + r), z2 = z * z;
-    float series = 1.0 / 13.0 + z2 / 15.0;
-    series = 1.0 / 11.0 + z2 * series;
-    series = 1.0 / 9.0 + z2 * series;
-    series = 1.0 / 7.0 + z2 * series;
-    series = 1.0 / 5.0 + z2 * series;
-    series = 1.0 / 3.0 + z2 * series;
-    return 2.0 * z * (1.0 + z2 * series);
-}
-
-float logDenominator(vec2 d) { return (d.x == 1.0 && d.y <= 1.0) ? log1pSmall(d.y) : log(d.x + d.y); }
-
-void writeSoftmax(int inBase, int outBase, int j, float maximum, vec2 denominator) {
-    float shifted = loadFloat(DT, p.inAddress, inBase + j * p.inAxisStride) - maximum;
-    float value = OP == A_SOFTMAX ? shiftedExp(shifted) / (denominator.x + denominator.y) : shifted - logDenominator(denominator);
-    if (bad(maximum)) value = uintBitsToFloat(0x7FC00000u);
-    storeFloat(DT, p.outAddress, outBase + j * p.outAxisStride, value);
-}
-
 shared Total partial[GROUP_SIZE];
 
-vec2 combineDenominators(vec2 a, vec2 b, bool takeMaximum) { return takeMaximum ? vec2(maxNaN(a.x, b.x), 0.0) : a + b; }
-
-// `value` combined over the subgroup, in its first invocation.
-vec2 subgroupCombine(vec2 value, bool takeMaximum) {
-    for (uint delta = gl_SubgroupSize / 2u; delta > 0u; delta /= 2u) {
-        vec2 other = subgroupShuffleDown(value, delta);
-        if (gl_SubgroupInvocationID + delta < gl_SubgroupSize) value = combineDenominators(value, other, takeMaximum);
-    }
-    return value;
-}
-
-shared vec2 combined;
-
-// The maximum of `value.x` (`takeMaximum`) or the sum of `value` over the workgroup, in
-// every invocation: within subgroups, then over the subgroups' results in the first
-// subgroup (SUBGROUPS 1), or a shared-memory tree.
-vec2 groupCombine(vec2 value, bool takeMaximum) {
-    uint lane = gl_LocalInvocationID.x;
-    barrier();  // every invocation has read the previous result
-    if (SUBGROUPS == 1) {
-        value = subgroupCombine(value, takeMaximum);
-        if (gl_SubgroupInvocationID == 0u) { partial[gl_SubgroupID].f = value.x; partial[gl_SubgroupID].c = value.y; }
-        barrier();
-        if (gl_SubgroupID == 0u) {
-            value = vec2(takeMaximum ? uintBitsToFloat(0xFF800000u) : 0.0, 0.0);
-            for (uint k = gl_SubgroupInvocationID; k < gl_NumSubgroups; k += gl_SubgroupSize) {
-                value = combineDenominators(value, vec2(partial[k].f, partial[k].c), takeMaximum);
-            }
-            value = subgroupCombine(value, takeMaximum);
-            if (gl_SubgroupInvocationID == 0u) combined = value;
-        }
-        barrier();
-        return combined;
-    }
-    partial[lane].f = value.x;
-    partial[lane].c = value.y;
-    barrier();
-    for (uint half_ = GROUP_SIZE / 2u; half_ > 0u; half_ /= 2u) {
-        if (lane < half_) {
-            vec2 a = vec2(partial[lane].f, partial[lane].c), b = vec2(partial[lane + half_].f, partial[lane + half_].c);
-            vec2 both = combineDenominators(a, b, takeMaximum);
-            partial[lane].f = both.x;
-            partial[lane].c = both.y;
-        }
-        barrier();
-    }
-    return vec2(partial[0].f, partial[0].c);
-}
+#include "softmax.glsl"
 
 Total shuffledUp(Total t, uint delta) {
     return Total(subgroupShuffleUp(t.f, delta), subgroupShuffleUp(t.c, delta), subgroupShuffleUp(t.n, delta),
@@ -195,7 +113,7 @@ Total shuffledUp(Total t, uint delta) {
 // The total of the chunks before this invocation's: a scan within each subgroup (shuffles)
 // and over the subgroups' totals (SUBGROUPS 1), or Hillis–Steele in shared memory.
 Total groupPrefix(Total own) {
-    uint lane = gl_LocalInvocationID.x;
+    uint local = gl_LocalInvocationID.x;
     if (SUBGROUPS == 1) {
         uint id = gl_SubgroupInvocationID;
         Total inclusive = own;
@@ -206,7 +124,7 @@ Total groupPrefix(Total own) {
         if (id == gl_SubgroupSize - 1u) partial[gl_SubgroupID] = inclusive;
         Total exclusive = shuffledUp(inclusive, 1u);
         barrier();
-        if (lane == 0u) {  // the subgroups' totals become the totals before each
+        if (local == 0u) {  // the subgroups' totals become the totals before each
             Total running = identity();
             for (uint k = 0u; k < gl_NumSubgroups; k++) {
                 Total next = combine(running, partial[k]);
@@ -218,21 +136,21 @@ Total groupPrefix(Total own) {
         Total prefix = partial[gl_SubgroupID];
         return id == 0u ? prefix : combine(prefix, exclusive);
     }
-    partial[lane] = own;
+    partial[local] = own;
     barrier();
     for (uint step = 1u; step < GROUP_SIZE; step *= 2u) {
-        Total mine = partial[lane];
-        Total before = lane >= step ? partial[lane - step] : mine;
+        Total mine = partial[local];
+        Total before = local >= step ? partial[local - step] : mine;
         barrier();
-        if (lane >= step) partial[lane] = combine(before, mine);
+        if (local >= step) partial[local] = combine(before, mine);
         barrier();
     }
-    return lane == 0u ? identity() : partial[lane - 1u];
+    return local == 0u ? identity() : partial[local - 1u];
 }
 
-void serialLane(uint lane) {
-    int inBase = p.inOffset + stridedOffset(lane, p.shape, p.inStrides);
-    int outBase = p.outOffset + stridedOffset(lane, p.shape, p.outStrides);
+void serialLane(uint laneIndex) {
+    int inBase = p.inOffset + stridedOffset(laneIndex, p.shape, p.inStrides);
+    int outBase = p.outOffset + stridedOffset(laneIndex, p.shape, p.outStrides);
     if (OP == A_CUMSUM || OP == A_CUMPROD) {
         Total t = identity();
         for (int j = 0; j < p.axisLength; j++) {
@@ -253,10 +171,10 @@ void serialLane(uint lane) {
 void cooperativeLane(uint laneIndex) {
     int inBase = p.inOffset + stridedOffset(laneIndex, p.shape, p.inStrides);
     int outBase = p.outOffset + stridedOffset(laneIndex, p.shape, p.outStrides);
-    int lane = int(gl_LocalInvocationID.x), n = p.axisLength;
+    int local = int(gl_LocalInvocationID.x), n = p.axisLength;
     if (OP == A_CUMSUM || OP == A_CUMPROD) {
         int chunk = (n + int(GROUP_SIZE) - 1) / int(GROUP_SIZE);
-        int start = min(lane * chunk, n), end = min(start + chunk, n);
+        int start = min(local * chunk, n), end = min(start + chunk, n);
         Total t = identity();
         for (int j = start; j < end; j++) t = combine(t, element(inBase + j * p.inAxisStride));
         t = groupPrefix(t);
@@ -268,20 +186,22 @@ void cooperativeLane(uint laneIndex) {
     }
     float maximum = uintBitsToFloat(0xFF800000u);
     vec2 denominator = vec2(0.0);
-    for (int j = lane; j < n; j += int(GROUP_SIZE)) maximum = maxNaN(loadFloat(DT, p.inAddress, inBase + j * p.inAxisStride), maximum);
+    for (int j = local; j < n; j += int(GROUP_SIZE)) maximum = maxNaN(loadFloat(DT, p.inAddress, inBase + j * p.inAxisStride), maximum);
     maximum = groupCombine(vec2(maximum, 0.0), true).x;
     if (!bad(maximum)) {  // uniform: every invocation holds the same maximum
-        for (int j = lane; j < n; j += int(GROUP_SIZE)) denominator += denominatorTerm(loadFloat(DT, p.inAddress, inBase + j * p.inAxisStride), maximum);
+        for (int j = local; j < n; j += int(GROUP_SIZE)) denominator += denominatorTerm(loadFloat(DT, p.inAddress, inBase + j * p.inAxisStride), maximum);
         denominator = groupCombine(denominator, false);
     }
-    for (int j = lane; j < n; j += int(GROUP_SIZE)) writeSoftmax(inBase, outBase, j, maximum, denominator);
+    for (int j = local; j < n; j += int(GROUP_SIZE)) writeSoftmax(inBase, outBase, j, maximum, denominator);
 }
 
 void main() {
     if (MODE == 0) {
-        for (uint lane = invocationIndex(GROUP_SIZE); lane < p.laneCount; lane += invocationCount(GROUP_SIZE)) serialLane(lane);
+        for (uint laneIndex = invocationIndex(GROUP_SIZE); laneIndex < p.laneCount; laneIndex += invocationCount(GROUP_SIZE)) {
+            serialLane(laneIndex);
+        }
         return;
     }
-    uint lane = gl_WorkGroupID.y * gl_NumWorkGroups.x + gl_WorkGroupID.x;
-    if (lane < p.laneCount) cooperativeLane(lane);  // uniform across the workgroup
+    uint laneIndex = gl_WorkGroupID.y * gl_NumWorkGroups.x + gl_WorkGroupID.x;
+    if (laneIndex < p.laneCount) cooperativeLane(laneIndex);  // uniform across the workgroup
 }
