@@ -16,6 +16,8 @@ variants=(
   "elementwise_wide elementwise.comp -DWIDE"
   "reduce reduce.comp"
   "reduce_wide reduce.comp -DWIDE"
+  "axis axis.comp"
+  "axis_wide axis.comp -DWIDE"
   "gemm_float32 gemm.comp"
   "gemm_float64 gemm.comp -DWIDE -DDOUBLE"
   "gemm_float16 gemm.comp -DHALF"

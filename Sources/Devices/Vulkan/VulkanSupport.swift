@@ -5,7 +5,9 @@
 /// shader variants (shaderInt64 and shaderFloat64): float64 lacks the transcendental unary
 /// ops and `pow` (GLSL has no float64 exp, log, sin, …; computing them in float32 would not
 /// be float64 results), which the redirector runs elsewhere. GEMM on float16 / bfloat16
-/// multiplies in float32 and rounds C once, as the CPU backend does.
+/// multiplies in float32 and rounds C once, as the CPU backend does. The `AxisOp` shader has
+/// softmax / log-softmax for float32, float16 and bfloat16 (float64 would need exp and log)
+/// and running sums and products for every dtype but bool.
 enum VulkanSupport {
     static let float64UnaryOps: Set<UnaryOp> = [.neg, .abs, .sign, .square, .relu, .logicalNot, .sqrt, .rsqrt,
                                                 .reciprocal, .floor, .ceil, .round]
@@ -29,8 +31,11 @@ enum VulkanSupport {
             return wide || (from != .int64 && from != .float64)
         case .gemm:
             return dtype.isFloatingPoint
-        case .axis:
-            return false  // composed by the tensor engine on this device
+        case let .axis(op):
+            switch op {
+            case .softmax, .logSoftmax: return dtype.isFloatingPoint && dtype != .float64  // no float64 exp / log
+            case .cumsum, .cumprod: return dtype != .bool
+            }
         }
     }
 }

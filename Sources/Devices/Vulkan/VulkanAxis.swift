@@ -1,0 +1,51 @@
+import CVulkanShaders
+
+/// Recording of the `AxisOp` shader (glsl/axis.comp): softmax, log-softmax and running totals
+/// in one dispatch per piece of the walk over the lanes (the shape without the axis).
+extension VulkanQueue {
+    /// `op` along `axis` of `input` into `output` (same shape and dtype; any strides and
+    /// offsets). Lanes longer than `cooperativeAxisLength` get a workgroup each (combining with
+    /// subgroup shuffles where the device uses them for reductions), shorter ones an
+    /// invocation each. Throws `invalidArgument` for a bad axis, shape or dtype, and
+    /// `unsupported` for a dtype the shader does not compute (see `VulkanSupport`).
+    public func alongAxis(_ op: AxisOp, input: StridedOperand, axis: Int, output: StridedOperand) throws(DeviceError) {
+        try requireSupport(.axis(op), input.dtype)
+        let inputBuffer = try VulkanValidation.operand(input, role: "input", dtype: input.dtype, device: vulkan)
+        let outputBuffer = try VulkanValidation.operand(output, role: "output", dtype: input.dtype, device: vulkan, isOutput: true)
+        try StridedOperand.checkSameShape([("input", input), ("output", output)])
+        guard input.shape.indices.contains(axis) else {
+            throw .invalidArgument("axis \(axis) is not an axis of shape \(input.shape)")
+        }
+        guard output.elementCount > 0 else { return }
+        guard let outputOperand = VulkanLayout.shaderOperand(output, buffer: outputBuffer, axis: axis),
+              let inputOperand = VulkanLayout.shaderOperand(input, buffer: inputBuffer, axis: axis) else {
+            throw .unsupported(device: vulkan.id, op: .axis(op), dtype: input.dtype)
+        }
+        let axisLength = input.shape[axis]
+        let cooperative = axisLength > Self.cooperativeAxisLength
+        let shader = input.dtype.isWide ? DS_VULKAN_SHADER_AXIS_WIDE : DS_VULKAN_SHADER_AXIS
+        let pipeline = try vulkan.pipelines.pipeline(shader, constants: [
+            Int32(Self.groupSize), Int32(AxisOp.allCases.firstIndex(of: op)!), input.dtype.shaderCode, cooperative ? 1 : 0,
+            vulkan.usesSubgroups ? 1 : 0,
+        ])
+        var laneShape = input.shape
+        laneShape.remove(at: axis)
+        let walk = StridedWalk(shape: laneShape, operands: [(0, outputOperand.strides), (0, inputOperand.strides)])
+        let launches = VulkanLayout.pieces(walk).map { piece in
+            var words = PushWords()
+            words.address(outputOperand.address)
+            words.address(inputOperand.address)
+            words.ints([piece.elementCount, axisLength, input.strides[axis], output.strides[axis]])
+            words.ints(piece.shape)
+            piece.strides.forEach { words.ints($0) }
+            words.ints([outputOperand.offset + piece.offsets[0], inputOperand.offset + piece.offsets[1]])
+            let groups = VulkanLayout.groups(items: piece.elementCount, groupSize: Self.groupSize, exact: cooperative)
+            return (words.words, groups)
+        }
+        try stream.record(retaining: [inputBuffer, outputBuffer]) { commands in
+            for (words, groups) in launches {
+                VulkanCommands.dispatch(vulkan, commands, pipeline: pipeline, words: words, groups: groups)
+            }
+        }
+    }
+}
