@@ -129,10 +129,7 @@ public final class CPUQueue: DeviceQueue {
         try requireSupport(.axis(op), input.dtype)
         let inputBuffer = try CPUValidation.operand(input, role: "input", dtype: input.dtype)
         let outputBuffer = try CPUValidation.operand(output, role: "output", dtype: input.dtype, isOutput: true)
-        try StridedOperand.checkSameShape([("input", input), ("output", output)])
-        guard input.shape.indices.contains(axis) else {
-            throw .invalidArgument("axis \(axis) is not an axis of shape \(input.shape)")
-        }
+        try op.checkShapes(input: input, axis: axis, output: output)
         var laneShape = input.shape
         laneShape[axis] = 1
         let operands = AxisOperands(

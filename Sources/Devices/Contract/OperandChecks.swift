@@ -67,6 +67,16 @@ extension ReductionOp {
     }
 }
 
+extension AxisOp {
+    /// Throws unless `output` has the input's shape and `axis` is one of its axes.
+    public func checkShapes(input: StridedOperand, axis: Int, output: StridedOperand) throws(DeviceError) {
+        try StridedOperand.checkSameShape([("input", input), ("output", output)])
+        guard input.shape.indices.contains(axis) else {
+            throw .invalidArgument("axis \(axis) is not an axis of shape \(input.shape)")
+        }
+    }
+}
+
 extension FillPattern {
     /// Throws unless the pattern has 1, 2, 4 or 8 bytes and `region` holds a whole number of
     /// them.

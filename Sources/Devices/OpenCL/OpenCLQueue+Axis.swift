@@ -8,10 +8,7 @@ extension OpenCLQueue {
         try requireSupport(.axis(op), input.dtype)
         let inputBuffer = try OpenCLValidation.operand(input, role: "input", dtype: input.dtype, on: owner)
         let outputBuffer = try OpenCLValidation.operand(output, role: "output", dtype: input.dtype, isOutput: true, on: owner)
-        try StridedOperand.checkSameShape([("input", input), ("output", output)])
-        guard input.shape.indices.contains(axis) else {
-            throw .invalidArgument("axis \(axis) is not an axis of shape \(input.shape)")
-        }
+        try op.checkShapes(input: input, axis: axis, output: output)
         var laneShape = input.shape
         laneShape[axis] = 1
         let lanes = StridedWalk(shape: laneShape, operands: [(output.offset, output.strides), (input.offset, input.strides)])

@@ -12,10 +12,7 @@ extension VulkanQueue {
         try requireSupport(.axis(op), input.dtype)
         let inputBuffer = try VulkanValidation.operand(input, role: "input", dtype: input.dtype, device: vulkan)
         let outputBuffer = try VulkanValidation.operand(output, role: "output", dtype: input.dtype, device: vulkan, isOutput: true)
-        try StridedOperand.checkSameShape([("input", input), ("output", output)])
-        guard input.shape.indices.contains(axis) else {
-            throw .invalidArgument("axis \(axis) is not an axis of shape \(input.shape)")
-        }
+        try op.checkShapes(input: input, axis: axis, output: output)
         guard output.elementCount > 0 else { return }
         guard let outputOperand = VulkanLayout.shaderOperand(output, buffer: outputBuffer, axis: axis),
               let inputOperand = VulkanLayout.shaderOperand(input, buffer: inputBuffer, axis: axis) else {
