@@ -78,6 +78,7 @@ public protocol DeviceQueue: AnyObject, Sendable {
 }
 
 extension DeviceQueue {
+    /// A queue without along-axis kernels: every `AxisOp` is `unsupported`.
     public func alongAxis(_ op: AxisOp, input: StridedOperand, axis: Int, output: StridedOperand) throws(DeviceError) {
         throw .unsupported(device: device.id, op: .axis(op), dtype: input.dtype)
     }
