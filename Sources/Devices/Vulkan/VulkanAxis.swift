@@ -18,31 +18,14 @@ extension VulkanQueue {
               let inputOperand = VulkanLayout.shaderOperand(input, buffer: inputBuffer, axis: axis) else {
             throw .unsupported(device: vulkan.id, op: .axis(op), dtype: input.dtype)
         }
-        let axisLength = input.shape[axis]
-        let cooperative = axisLength > Self.cooperativeAxisLength
-        let shader = input.dtype.isWide ? DS_VULKAN_SHADER_AXIS_WIDE : DS_VULKAN_SHADER_AXIS
-        let pipeline = try vulkan.pipelines.pipeline(shader, constants: [
-            Int32(Self.groupSize), Int32(AxisOp.allCases.firstIndex(of: op)!), input.dtype.shaderCode, cooperative ? 1 : 0,
-            vulkan.usesSubgroups ? 1 : 0,
-        ])
-        var laneShape = input.shape
-        laneShape.remove(at: axis)
-        let walk = StridedWalk(shape: laneShape, operands: [(0, outputOperand.strides), (0, inputOperand.strides)])
-        let launches = VulkanLayout.pieces(walk).map { piece in
-            var words = PushWords()
-            words.address(outputOperand.address)
-            words.address(inputOperand.address)
-            words.ints([piece.elementCount, axisLength, input.strides[axis], output.strides[axis]])
+        let (axisLength, inputStride, outputStride) = (input.shape[axis], input.strides[axis], output.strides[axis])
+        try dispatchLanes(narrow: DS_VULKAN_SHADER_AXIS, wide: DS_VULKAN_SHADER_AXIS_WIDE,
+                          op: AxisOp.allCases.firstIndex(of: op)!, input: (inputBuffer, inputOperand, input),
+                          output: (outputBuffer, outputOperand), axis: axis) { words, piece in
+            words.ints([piece.elementCount, axisLength, inputStride, outputStride])
             words.ints(piece.shape)
             piece.strides.forEach { words.ints($0) }
             words.ints([outputOperand.offset + piece.offsets[0], inputOperand.offset + piece.offsets[1]])
-            let groups = VulkanLayout.groups(items: piece.elementCount, groupSize: Self.groupSize, exact: cooperative)
-            return (words.words, groups)
-        }
-        try stream.record(retaining: [inputBuffer, outputBuffer]) { commands in
-            for (words, groups) in launches {
-                VulkanCommands.dispatch(vulkan, commands, pipeline: pipeline, words: words, groups: groups)
-            }
         }
     }
 }

@@ -53,27 +53,43 @@ extension VulkanQueue {
             throw .unsupported(device: vulkan.id, op: .reduce(op), dtype: input.dtype)
         }
         let axisLength = input.shape[axis], axisStride = input.strides[axis]
-        let cooperative = axisLength > Self.cooperativeAxisLength
-        let shader = input.dtype.isWide ? DS_VULKAN_SHADER_REDUCE_WIDE : DS_VULKAN_SHADER_REDUCE
-        let pipeline = try vulkan.pipelines.pipeline(shader, constants: [
-            Int32(Self.groupSize), Int32(ReductionOp.allCases.firstIndex(of: op)!), input.dtype.shaderCode,
-            cooperative ? 1 : 0, vulkan.usesSubgroups ? 1 : 0,
-        ])
-        var outerShape = input.shape
-        outerShape.remove(at: axis)
-        let walk = StridedWalk(shape: outerShape, operands: [(0, outputOperand.strides), (0, inputOperand.strides)])
-        let launches = VulkanLayout.pieces(walk).map { piece in
-            var words = PushWords()
-            words.address(outputOperand.address)
-            words.address(inputOperand.address)
+        try dispatchLanes(narrow: DS_VULKAN_SHADER_REDUCE, wide: DS_VULKAN_SHADER_REDUCE_WIDE,
+                          op: ReductionOp.allCases.firstIndex(of: op)!, input: (inputBuffer, inputOperand, input),
+                          output: (outputBuffer, outputOperand), axis: axis) { words, piece in
             words.ints([piece.elementCount, axisLength, axisStride, outputOperand.offset + piece.offsets[0]])
             words.ints(piece.shape)
             piece.strides.forEach { words.ints($0) }
             words.int(inputOperand.offset + piece.offsets[1])
-            let groups = VulkanLayout.groups(items: piece.elementCount, groupSize: Self.groupSize, exact: cooperative)
-            return (words.words, groups)
         }
-        try stream.record(retaining: [inputBuffer, outputBuffer]) { commands in
+    }
+
+    /// Records the shader `narrow` (or `wide`, for int64/float64) with `op`'s index, one
+    /// dispatch per piece of the walk over the lanes of `axis` (the shape without it): a
+    /// workgroup per lane when lanes are longer than `cooperativeAxisLength`, else an
+    /// invocation per lane. `pieceWords` writes a piece's push constants after the output's
+    /// and the input's addresses. Shared by `reduce` and `alongAxis`.
+    func dispatchLanes(
+        narrow: ds_vulkan_shader_id, wide: ds_vulkan_shader_id, op: Int,
+        input: (buffer: VulkanBuffer, shader: VulkanLayout.ShaderOperand, operand: StridedOperand),
+        output: (buffer: VulkanBuffer, shader: VulkanLayout.ShaderOperand), axis: Int,
+        pieceWords: (inout PushWords, StridedWalk) -> Void
+    ) throws(DeviceError) {
+        let dtype = input.operand.dtype
+        let cooperative = input.operand.shape[axis] > Self.cooperativeAxisLength
+        let pipeline = try vulkan.pipelines.pipeline(dtype.isWide ? wide : narrow, constants: [
+            Int32(Self.groupSize), Int32(op), dtype.shaderCode, cooperative ? 1 : 0, vulkan.usesSubgroups ? 1 : 0,
+        ])
+        var laneShape = input.operand.shape
+        laneShape.remove(at: axis)
+        let walk = StridedWalk(shape: laneShape, operands: [(0, output.shader.strides), (0, input.shader.strides)])
+        let launches = VulkanLayout.pieces(walk).map { piece in
+            var words = PushWords()
+            words.address(output.shader.address)
+            words.address(input.shader.address)
+            pieceWords(&words, piece)
+            return (words.words, VulkanLayout.groups(items: piece.elementCount, groupSize: Self.groupSize, exact: cooperative))
+        }
+        try stream.record(retaining: [input.buffer, output.buffer]) { commands in
             for (words, groups) in launches {
                 VulkanCommands.dispatch(vulkan, commands, pipeline: pipeline, words: words, groups: groups)
             }
