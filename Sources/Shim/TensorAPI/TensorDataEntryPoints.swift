@@ -88,6 +88,12 @@ private func checkCopy(_ tensor: Tensor, _ pointer: UnsafeRawPointer?, _ bytes: 
     return tensor.byteCount
 }
 
+/// The success record of a copy between `tensor` (handle `handle`) and the host.
+private func copyRecord(_ tensor: Tensor, _ handle: UInt64) -> CallDetails {
+    { RedirectionRecord(api: "", requested: tensor.requestedDevice.description, resolved: tensor.device.description,
+                        bytes: tensor.byteCount, message: "tensor \(handle)") }
+}
+
 @_cdecl("deviceshim_tensor_copy_to_host")
 public func deviceshim_tensor_copy_to_host(_ handle: UInt64, _ destination: UnsafeMutableRawPointer?, _ bytes: UInt) -> Int32 {
     TensorCall.run("deviceshim_tensor_copy_to_host", arguments: "t=\(handle) bytes=\(bytes)") { () throws(TensorCallError) -> CallDetails? in
@@ -96,8 +102,7 @@ public func deviceshim_tensor_copy_to_host(_ handle: UInt64, _ destination: Unsa
         try TensorCall.engine { () throws(TensorError) in
             try tensor.copyBytes(to: UnsafeMutableRawBufferPointer(start: count == 0 ? nil : destination, count: count))
         }
-        return { RedirectionRecord(api: "", requested: tensor.requestedDevice.description, resolved: tensor.device.description,
-                                   bytes: tensor.byteCount, message: "tensor \(handle)") }
+        return copyRecord(tensor, handle)
     }
 }
 
@@ -109,8 +114,7 @@ public func deviceshim_tensor_copy_from_host(_ handle: UInt64, _ source: UnsafeR
         try TensorCall.engine { () throws(TensorError) in
             try tensor.copyBytes(from: UnsafeRawBufferPointer(start: count == 0 ? nil : source, count: count))
         }
-        return { RedirectionRecord(api: "", requested: tensor.requestedDevice.description, resolved: tensor.device.description,
-                                   bytes: tensor.byteCount, message: "tensor \(handle)") }
+        return copyRecord(tensor, handle)
     }
 }
 
