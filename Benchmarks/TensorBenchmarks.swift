@@ -10,7 +10,9 @@ import DeviceShim
 /// (`Benchmarks/peers/tensor_peers.py`), in rounds with DeviceShim, as in the `devices`
 /// group. The target, on the CPU backend: at least PyTorch's speed for every case.
 /// `DEVICESHIM_TENSOR_BACKENDS=cpu` (a comma-separated list) limits the backends measured,
-/// `DEVICESHIM_TENSOR_CASES=softmax,matmul` the cases (by kind, e.g. to profile one).
+/// `DEVICESHIM_TENSOR_CASES=softmax,matmul` the cases (by kind, or by name such as
+/// `add 4K f32`, e.g. to profile one), and `DEVICESHIM_TENSOR_REPEAT=200` multiplies the
+/// repetitions (so a profiler sees mostly the timed op, not PyTorch starting).
 enum TensorBenchmarks {
     struct Case {
         var kind: String
@@ -22,14 +24,15 @@ enum TensorBenchmarks {
     }
 
     static func cases(for backend: String) -> [Case] {
-        let (matmul, elements, repetitions) = backend == "vulkan" ? (256, 1 << 20, 3) : (1024, 4 << 20, 8)
+        let (matmul, elements, rounds) = backend == "vulkan" ? (256, 1 << 20, 3) : (1024, 4 << 20, 8)
+        let repetitions = rounds * max(1, getenv("DEVICESHIM_TENSOR_REPEAT").map { Int(atoi($0)) } ?? 1)
         let all = [Case(kind: "matmul", size: matmul, repetitions: repetitions)]
             + ["add", "mul", "sum", "sumdim", "softmax", "chain"].map { Case(kind: $0, size: elements, repetitions: repetitions) }
             // A small op, where the cost per op (dispatch, queue hand-off, output allocation) dominates.
             + [Case(kind: "add", size: 4096, repetitions: 25 * repetitions)]
         guard let listed = getenv("DEVICESHIM_TENSOR_CASES") else { return all }
         let kinds = String(cString: listed).split(separator: ",").map(String.init)
-        return all.filter { kinds.contains($0.kind) }
+        return all.filter { kinds.contains($0.kind) || kinds.contains($0.name) }
     }
 
     static func run() {

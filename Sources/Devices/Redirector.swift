@@ -1,7 +1,7 @@
 import Synchronization
 
 /// Where a request went, and why.
-public struct Resolution: Sendable {
+public final class Resolution: Sendable {
     public let request: DeviceRequest
     public let entry: DeviceEntry
     public let device: any ComputeDevice
@@ -9,6 +9,14 @@ public struct Resolution: Sendable {
     public let reason: String
     /// Later targets of the rule that can take over ops the device does not support.
     public let fallbacks: [DeviceEntry]
+
+    init(request: DeviceRequest, entry: DeviceEntry, device: any ComputeDevice, reason: String, fallbacks: [DeviceEntry]) {
+        self.request = request
+        self.entry = entry
+        self.device = device
+        self.reason = reason
+        self.fallbacks = fallbacks
+    }
 }
 
 /// The one place a request becomes a real device.

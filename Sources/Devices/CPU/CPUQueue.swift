@@ -91,8 +91,8 @@ public final class CPUQueue: DeviceQueue {
         let inputBuffer = try CPUValidation.operand(input, role: "input", dtype: input.dtype)
         let outputBuffer = try CPUValidation.operand(output, role: "output", dtype: op.outputType(for: input.dtype),
                                                      isOutput: true)
-        try StridedOperand.checkSameShape([("input", input), ("output", output)])
-        let operands = elementwise(output: (outputBuffer, output), inputs: [(inputBuffer, input)])
+        try input.checkSameShape("input", as: output, "output")
+        let operands = elementwise(output: output, outputBuffer, input, inputBuffer)
         let dtype = input.dtype
         submitKernel { withExtendedLifetime((inputBuffer, outputBuffer)) { UnaryFunctions.run(op, dtype, operands) } }
     }
@@ -104,8 +104,9 @@ public final class CPUQueue: DeviceQueue {
         let rhsBuffer = try CPUValidation.operand(rhs, role: "right operand", dtype: lhs.dtype)
         let outputBuffer = try CPUValidation.operand(output, role: "output", dtype: outputType,
                                                      isOutput: true)
-        try StridedOperand.checkSameShape([("left operand", lhs), ("right operand", rhs), ("output", output)])
-        let operands = elementwise(output: (outputBuffer, output), inputs: [(lhsBuffer, lhs), (rhsBuffer, rhs)])
+        try lhs.checkSameShape("left operand", as: rhs, "right operand")
+        try lhs.checkSameShape("left operand", as: output, "output")
+        let operands = elementwise(output: output, outputBuffer, lhs, lhsBuffer, rhs, rhsBuffer)
         let dtype = lhs.dtype
         submitKernel { withExtendedLifetime((lhsBuffer, rhsBuffer, outputBuffer)) { BinaryFunctions.run(op, dtype, operands) } }
     }
@@ -119,7 +120,9 @@ public final class CPUQueue: DeviceQueue {
         // The walk over outputs: the reduced axis has length 1 there, so it drops out.
         let operands = ReductionOperands(
             output: outputBuffer.baseAddress, input: inputBuffer.baseAddress,
-            outer: IterationSpace(shape: reducedShape, operands: [(output.offset, output.strides), (input.offset, input.strides)]),
+            outer: IterationSpace(shape: reducedShape, origin: SIMD4(output.offset, input.offset, 0, 0)) {
+                SIMD4(output.strides[$0], input.strides[$0], 0, 0)
+            },
             axisLength: input.shape[axis], axisStride: input.strides[axis])
         let dtype = input.dtype
         submitKernel { withExtendedLifetime((inputBuffer, outputBuffer)) { ReductionFunctions.run(op, dtype, operands) } }
@@ -134,7 +137,9 @@ public final class CPUQueue: DeviceQueue {
         laneShape[axis] = 1
         let operands = AxisOperands(
             output: outputBuffer.baseAddress, input: inputBuffer.baseAddress,
-            lanes: IterationSpace(shape: laneShape, operands: [(output.offset, output.strides), (input.offset, input.strides)]),
+            lanes: IterationSpace(shape: laneShape, origin: SIMD4(output.offset, input.offset, 0, 0)) {
+                SIMD4(output.strides[$0], input.strides[$0], 0, 0)
+            },
             length: input.shape[axis], outputStride: output.strides[axis], inputStride: input.strides[axis])
         let dtype = input.dtype
         submitKernel { withExtendedLifetime((inputBuffer, outputBuffer)) { AxisFunctions.run(op, dtype, operands) } }
@@ -144,8 +149,8 @@ public final class CPUQueue: DeviceQueue {
         try requireSupport(.convert(from: input.dtype), output.dtype)
         let inputBuffer = try CPUValidation.operand(input, role: "input", dtype: input.dtype)
         let outputBuffer = try CPUValidation.operand(output, role: "output", dtype: output.dtype, isOutput: true)
-        try StridedOperand.checkSameShape([("input", input), ("output", output)])
-        let operands = elementwise(output: (outputBuffer, output), inputs: [(inputBuffer, input)])
+        try input.checkSameShape("input", as: output, "output")
+        let operands = elementwise(output: output, outputBuffer, input, inputBuffer)
         let (source, destination) = (input.dtype, output.dtype)
         submitKernel {
             withExtendedLifetime((inputBuffer, outputBuffer)) { ConvertKernels.run(from: source, to: destination, operands) }
@@ -200,14 +205,18 @@ public final class CPUQueue: DeviceQueue {
         guard cpu.supports(op, dtype) else { throw .unsupported(device: cpu.id, op: op, dtype: dtype) }
     }
 
-    /// The output (lane 0) and inputs (lanes 1, 2) of an element-wise kernel, all validated.
+    /// The output (lane 0) and inputs (lanes 1, 2) of an element-wise kernel, all validated;
+    /// a one-input kernel passes its input as both.
     private func elementwise(
-        output: (buffer: CPUBuffer, operand: StridedOperand), inputs: [(buffer: CPUBuffer, operand: StridedOperand)]
+        output: StridedOperand, _ outputBuffer: CPUBuffer, _ first: StridedOperand, _ firstBuffer: CPUBuffer,
+        _ second: StridedOperand? = nil, _ secondBuffer: CPUBuffer? = nil
     ) -> ElementwiseOperands {
-        let all = [output] + inputs
-        let space = IterationSpace(shape: output.operand.shape, operands: all.map { ($0.operand.offset, $0.operand.strides) })
-        return ElementwiseOperands(output: output.buffer.baseAddress, first: inputs[0].buffer.baseAddress,
-                                   second: inputs[inputs.count - 1].buffer.baseAddress, space: space)
+        let second = second ?? first
+        let space = IterationSpace(shape: output.shape, origin: SIMD4(output.offset, first.offset, second.offset, 0)) {
+            SIMD4(output.strides[$0], first.strides[$0], second.strides[$0], 0)
+        }
+        return ElementwiseOperands(output: outputBuffer.baseAddress, first: firstBuffer.baseAddress,
+                                   second: (secondBuffer ?? firstBuffer).baseAddress, space: space)
     }
 
     /// Copies and fills of at most this many bytes, and GEMMs of at most this many

@@ -5,7 +5,7 @@ extension StridedOperand {
     /// broadcast: a stride of 0 along a dimension longer than 1 would write one element twice.
     /// `role` ("input", "output", …) names the operand in the error.
     public func check(as role: String, dtype: DType, isOutput: Bool = false) throws(DeviceError) {
-        _ = try validated()
+        try checkBounds()
         guard self.dtype == dtype else {
             throw .invalidArgument("the \(role) is \(self.dtype), it must be \(dtype)")
         }
@@ -14,13 +14,11 @@ extension StridedOperand {
         }
     }
 
-    /// Throws unless all `operands` have one shape.
-    public static func checkSameShape(_ operands: [(role: String, operand: StridedOperand)]) throws(DeviceError) {
-        guard let first = operands.first else { return }
-        for other in operands.dropFirst() where other.operand.shape != first.operand.shape {
-            throw .invalidArgument("the \(first.role) has shape \(first.operand.shape) but the \(other.role) has "
-                + "\(other.operand.shape)")
-        }
+    /// Throws unless `other` has this operand's shape; `role` and `otherRole` name the two
+    /// in the error. Both are borrowed, not copied: element-wise kernels check on every op.
+    public func checkSameShape(_ role: String, as other: StridedOperand, _ otherRole: String) throws(DeviceError) {
+        guard shape != other.shape else { return }
+        throw .invalidArgument("the \(role) has shape \(shape) but the \(otherRole) has \(other.shape)")
     }
 }
 
@@ -70,7 +68,7 @@ extension ReductionOp {
 extension AxisOp {
     /// Throws unless `output` has the input's shape and `axis` is one of its axes.
     public func checkShapes(input: StridedOperand, axis: Int, output: StridedOperand) throws(DeviceError) {
-        try StridedOperand.checkSameShape([("input", input), ("output", output)])
+        try input.checkSameShape("input", as: output, "output")
         guard input.shape.indices.contains(axis) else {
             throw .invalidArgument("axis \(axis) is not an axis of shape \(input.shape)")
         }

@@ -67,10 +67,16 @@ public struct StridedOperand: Sendable {
 
     /// Throws unless shape and strides agree and every element lies inside the buffer.
     public func validated() throws(DeviceError) -> StridedOperand {
+        try checkBounds()
+        return self
+    }
+
+    /// `validated` without the copy it returns.
+    func checkBounds() throws(DeviceError) {
         guard shape.count == strides.count, shape.allSatisfy({ $0 >= 0 }) else {
             throw .invalidArgument("shape \(shape) and strides \(strides) do not match")
         }
-        guard elementCount > 0 else { return self }
+        guard elementCount > 0 else { return }
         var lowest = offset, highest = offset
         for (size, stride) in zip(shape, strides) {
             if stride > 0 { highest += (size - 1) * stride } else { lowest += (size - 1) * stride }
@@ -78,7 +84,6 @@ public struct StridedOperand: Sendable {
         guard lowest >= 0, (highest + 1) * dtype.byteSize <= buffer.byteCount else {
             throw .invalidArgument("\(dtype) elements \(lowest)...\(highest) lie outside a \(buffer.byteCount)-byte buffer")
         }
-        return self
     }
 }
 

@@ -7,7 +7,7 @@ extension OpenCLQueue {
         let inputBuffer = try OpenCLValidation.operand(input, role: "input", dtype: input.dtype, on: owner)
         let outputBuffer = try OpenCLValidation.operand(output, role: "output", dtype: op.outputType(for: input.dtype),
                                                         isOutput: true, on: owner)
-        try StridedOperand.checkSameShape([("input", input), ("output", output)])
+        try input.checkSameShape("input", as: output, "output")
         let (dtype, fp64) = (input.dtype, owner.limits.hasFloat64)
         try runElementwise("unary_\(dtype)", kernel: op.rawValue, output: (outputBuffer, output), inputs: [(inputBuffer, input)]) {
             OpenCLElementwiseSource.unary(dtype, hasFloat64: fp64)
@@ -21,7 +21,8 @@ extension OpenCLQueue {
         let rhsBuffer = try OpenCLValidation.operand(rhs, role: "right operand", dtype: lhs.dtype, on: owner)
         let outputBuffer = try OpenCLValidation.operand(output, role: "output", dtype: outputType,
                                                         isOutput: true, on: owner)
-        try StridedOperand.checkSameShape([("left operand", lhs), ("right operand", rhs), ("output", output)])
+        try lhs.checkSameShape("left operand", as: rhs, "right operand")
+        try lhs.checkSameShape("left operand", as: output, "output")
         let (dtype, fp64) = (lhs.dtype, owner.limits.hasFloat64)
         try runElementwise("binary_\(dtype)", kernel: op.rawValue, output: (outputBuffer, output),
                            inputs: [(lhsBuffer, lhs), (rhsBuffer, rhs)]) {
@@ -33,7 +34,7 @@ extension OpenCLQueue {
         try requireSupport(.convert(from: input.dtype), output.dtype)
         let inputBuffer = try OpenCLValidation.operand(input, role: "input", dtype: input.dtype, on: owner)
         let outputBuffer = try OpenCLValidation.operand(output, role: "output", dtype: output.dtype, isOutput: true, on: owner)
-        try StridedOperand.checkSameShape([("input", input), ("output", output)])
+        try input.checkSameShape("input", as: output, "output")
         let (source, fp64) = (input.dtype, owner.limits.hasFloat64)
         try runElementwise("convert_from_\(source)", kernel: "to_\(output.dtype)", output: (outputBuffer, output),
                            inputs: [(inputBuffer, input)]) {

@@ -101,7 +101,7 @@ public final class VulkanQueue: DeviceQueue, @unchecked Sendable {
         let inputBuffer = try VulkanValidation.operand(input, role: "input", dtype: input.dtype, device: vulkan)
         let outputBuffer = try VulkanValidation.operand(output, role: "output", dtype: op.outputType(for: input.dtype),
                                                         device: vulkan, isOutput: true)
-        try StridedOperand.checkSameShape([("input", input), ("output", output)])
+        try input.checkSameShape("input", as: output, "output")
         try elementwise(kind: 0, op: Int32(UnaryOp.allCases.firstIndex(of: op)!), kernel: .unary(op),
                         output: (outputBuffer, output), inputs: [(inputBuffer, input)])
     }
@@ -113,7 +113,8 @@ public final class VulkanQueue: DeviceQueue, @unchecked Sendable {
         let rhsBuffer = try VulkanValidation.operand(rhs, role: "right operand", dtype: lhs.dtype, device: vulkan)
         let outputBuffer = try VulkanValidation.operand(output, role: "output", dtype: outputType,
                                                         device: vulkan, isOutput: true)
-        try StridedOperand.checkSameShape([("left operand", lhs), ("right operand", rhs), ("output", output)])
+        try lhs.checkSameShape("left operand", as: rhs, "right operand")
+        try lhs.checkSameShape("left operand", as: output, "output")
         try elementwise(kind: 1, op: Int32(BinaryOp.allCases.firstIndex(of: op)!), kernel: .binary(op),
                         output: (outputBuffer, output), inputs: [(lhsBuffer, lhs), (rhsBuffer, rhs)])
     }
@@ -122,7 +123,7 @@ public final class VulkanQueue: DeviceQueue, @unchecked Sendable {
         try requireSupport(.convert(from: input.dtype), output.dtype)
         let inputBuffer = try VulkanValidation.operand(input, role: "input", dtype: input.dtype, device: vulkan)
         let outputBuffer = try VulkanValidation.operand(output, role: "output", dtype: output.dtype, device: vulkan, isOutput: true)
-        try StridedOperand.checkSameShape([("input", input), ("output", output)])
+        try input.checkSameShape("input", as: output, "output")
         try elementwise(kind: 2, op: 0, kernel: .convert(from: input.dtype),
                         output: (outputBuffer, output), inputs: [(inputBuffer, input)])
     }

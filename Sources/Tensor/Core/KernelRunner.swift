@@ -16,12 +16,13 @@ extension Tensor {
         let redirector = home.engine.redirector
         while true {
             let executor = try home.executor(for: op, dtype, api: api)
-            let isLocal = executor.device.id == home.device.id
-            var operands: [Tensor] = []
-            for input in inputs { operands.append(isLocal ? input : try input.moved(to: executor)) }
+            let isLocal = executor === home
+            var operands: [StridedOperand] = []
+            operands.reserveCapacity(inputs.count)
+            for input in inputs { operands.append(isLocal ? input.operand : try input.moved(to: executor).operand) }
             let output = try uninitialized(shape, dtype: outputDType, on: executor)
             do throws(DeviceError) {
-                try kernel(executor.queue, operands.map(\.operand), output.operand)
+                try kernel(executor.queue, operands, output.operand)
             } catch {
                 switch error {
                 case .compileFailed, .unsupported:

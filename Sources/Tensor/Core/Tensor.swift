@@ -67,9 +67,13 @@ public struct Tensor: Sendable {
 
     /// Throws `deviceMismatch` unless every tensor is on this tensor's device.
     func checkSameDevice(_ others: [Tensor]) throws(TensorError) {
-        for other in others where other.device != device {
-            throw .deviceMismatch(device.description, other.device.description)
-        }
+        for other in others { try checkSameDevice(other) }
+    }
+
+    /// Throws `deviceMismatch` unless `other` is on this tensor's device.
+    func checkSameDevice(_ other: Tensor) throws(TensorError) {
+        guard other.placement.device !== placement.device, other.device != device else { return }
+        throw .deviceMismatch(device.description, other.device.description)
     }
 
     /// Runs enqueue calls on this tensor's queue, turning device errors into tensor errors.

@@ -51,13 +51,22 @@ public final class TensorEngine: Sendable {
 }
 
 /// Where a tensor's elements live: the device its request resolved to, the queue its work
-/// runs on, and the Swift code that placed it (named by fallback records).
-struct TensorPlacement: Sendable {
+/// runs on, and the Swift code that placed it (named by fallback records). A class, shared by
+/// every tensor placed by one call: each op passes it along, and a copy is one retain.
+final class TensorPlacement: Sendable {
     let request: DeviceRequest
     let device: any ComputeDevice
     let queue: any DeviceQueue
     let engine: TensorEngine
     let origin: CallSite
+
+    init(request: DeviceRequest, device: any ComputeDevice, queue: any DeviceQueue, engine: TensorEngine, origin: CallSite) {
+        self.request = request
+        self.device = device
+        self.queue = queue
+        self.engine = engine
+        self.origin = origin
+    }
 
     /// The placement that runs `op` on `dtype` for this tensor: this one when the device has
     /// the kernel, else the policy's fallback (logged once per op and dtype by the redirector).

@@ -5,15 +5,33 @@ extension Tensor {
     /// operands, `add`/`maximum` are logical or and `mul`/`minimum` logical and, as in PyTorch.
     static func binary(_ op: BinaryOp, _ lhs: ElementwiseOperand, _ rhs: ElementwiseOperand,
                        computeType: DType? = nil, api: String) throws(TensorError) -> Tensor {
-        let tensors = [lhs.tensor, rhs.tensor].compactMap { $0 }
-        guard let first = tensors.first else { throw .invalidArgument("\(api) needs at least one tensor operand") }
-        try first.checkSameDevice(tensors)
-        let dtype = computeType ?? ElementwiseOperand.resultType([lhs, rhs])
-        let kernel = dtype == .bool ? booleanForm(op) : op
-        let shape = try broadcastShape(tensors.map(\.shape))
+        // Small ops pay for every array and copy made here, so the common case (two tensors of
+        // one shape and dtype) takes none.
+        let first: Tensor, shape: [Int]
+        switch (lhs, rhs) {
+        case let (.tensor(left), .tensor(right)):
+            try left.checkSameDevice(right)
+            if left.shape == right.shape, left.dtype == right.dtype, computeType ?? left.dtype == left.dtype {
+                return try binaryKernel(op, left, right, dtype: left.dtype, api: api)
+            }
+            first = left
+            shape = left.shape == right.shape ? left.shape : try broadcastShape([left.shape, right.shape])
+        case let (.tensor(tensor), .scalar), let (.scalar, .tensor(tensor)):
+            (first, shape) = (tensor, tensor.shape)
+        case (.scalar, .scalar):
+            throw .invalidArgument("\(api) needs at least one tensor operand")
+        }
+        let dtype = computeType ?? ElementwiseOperand.resultType(lhs, rhs)
         let left = try lhs.materialized(dtype, on: first.placement).broadcast(to: shape)
         let right = try rhs.materialized(dtype, on: first.placement).broadcast(to: shape)
-        return try compute(.binary(kernel), dtype, api: api, inputs: [left, right], shape: shape,
+        return try binaryKernel(op, left, right, dtype: dtype, api: api)
+    }
+
+    /// `op` on two tensors of `dtype` and one shape.
+    private static func binaryKernel(_ op: BinaryOp, _ left: Tensor, _ right: Tensor, dtype: DType,
+                                     api: String) throws(TensorError) -> Tensor {
+        let kernel = dtype == .bool ? booleanForm(op) : op
+        return try compute(.binary(kernel), dtype, api: api, inputs: [left, right], shape: left.shape,
                            outputDType: kernel.producesBool ? .bool : dtype) { queue, inputs, output throws(DeviceError) in
             try queue.binary(kernel, lhs: inputs[0], rhs: inputs[1], output: output)
         }
@@ -42,8 +60,8 @@ extension Tensor {
 
     private static func scaledSum(_ op: BinaryOp, _ lhs: ElementwiseOperand, _ rhs: ElementwiseOperand, alpha: TensorScalar,
                                   api: String) throws(TensorError) -> Tensor {
-        let dtype = ElementwiseOperand.resultType([lhs, rhs])
-        if alpha == 1 || alpha == 1.0 { return try binary(op, lhs, rhs, computeType: dtype, api: api) }
+        if alpha == 1 || alpha == 1.0 { return try binary(op, lhs, rhs, api: api) }
+        let dtype = ElementwiseOperand.resultType(lhs, rhs)
         if case .float = alpha, !dtype.isFloatingPoint {
             throw .invalidArgument("for integral input tensors, argument alpha must not be a floating point number")
         }
@@ -53,7 +71,7 @@ extension Tensor {
 
     /// True division in floating point, as `torch.div` (integers give float32).
     public func div(_ other: some TensorOperand) throws(TensorError) -> Tensor {
-        let dtype = TypePromotion.floating(ElementwiseOperand.resultType([.tensor(self), other.elementwiseOperand]))
+        let dtype = TypePromotion.floating(ElementwiseOperand.resultType(.tensor(self), other.elementwiseOperand))
         return try Tensor.binary(.div, .tensor(self), other.elementwiseOperand, computeType: dtype, api: "Tensor.div")
     }
 
@@ -64,7 +82,7 @@ extension Tensor {
     /// dtype, as `torch.div(…, rounding_mode=)`. Integer division by zero is an error.
     public func div(_ other: some TensorOperand, roundingMode: RoundingMode) throws(TensorError) -> Tensor {
         let divisor = other.elementwiseOperand
-        let dtype = ElementwiseOperand.resultType([.tensor(self), divisor])
+        let dtype = ElementwiseOperand.resultType(.tensor(self), divisor)
         let quotient = try Tensor.binary(.div, .tensor(self), divisor, computeType: dtype, api: "Tensor.div")
         if dtype.isFloatingPoint {
             return roundingMode == .trunc ? try quotient.trunc() : try floorQuotient(divisor, dtype: dtype, trueQuotient: quotient)
@@ -102,7 +120,7 @@ extension Tensor {
     /// either side. Integer remainder by zero is an error, as in PyTorch.
     public static func remainder(_ lhs: some TensorOperand, _ rhs: some TensorOperand) throws(TensorError) -> Tensor {
         let (dividend, divisor) = (lhs.elementwiseOperand, rhs.elementwiseOperand)
-        let dtype = ElementwiseOperand.resultType([dividend, divisor])
+        let dtype = ElementwiseOperand.resultType(dividend, divisor)
         guard let home = dividend.tensor ?? divisor.tensor else { throw .invalidArgument("remainder needs a tensor operand") }
         if !dtype.isFloatingPoint { try checkNoZeroDivisor(divisor, dtype: dtype, on: home.placement) }
         let truncated = try binary(.remainder, dividend, divisor, computeType: dtype, api: "Tensor.remainder")
@@ -138,7 +156,7 @@ extension Tensor {
         guard case let .scalar(power) = exponent.elementwiseOperand else {
             return try Tensor.binary(.pow, .tensor(self), exponent.elementwiseOperand, api: "Tensor.pow")
         }
-        let dtype = ElementwiseOperand.resultType([.tensor(self), .scalar(power)])
+        let dtype = ElementwiseOperand.resultType(.tensor(self), .scalar(power))
         if !dtype.isFloatingPoint, case let .int(value) = power, value < 0 {
             throw .invalidArgument("integers to negative integer powers are not allowed")
         }

@@ -38,6 +38,12 @@ public enum ElementwiseOperand: Sendable {
         }
     }
 
+    /// `torch.result_type` of two operands; two tensors of one dtype take no arrays.
+    static func resultType(_ lhs: ElementwiseOperand, _ rhs: ElementwiseOperand) -> DType {
+        if case let .tensor(left) = lhs, case let .tensor(right) = rhs, left.dtype == right.dtype { return left.dtype }
+        return resultType([lhs, rhs])
+    }
+
     /// `torch.result_type` of `operands`.
     static func resultType(_ operands: [ElementwiseOperand]) -> DType {
         var tensors: [(dtype: DType, rank: Int)] = []
