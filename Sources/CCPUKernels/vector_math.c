@@ -142,6 +142,7 @@ INLINE void apply(ds_float_unary_op op, floats *value) {
     case DS_FLOAT_LOG: vector_log(value); break;
     case DS_FLOAT_TANH: vector_tanh(value); break;
     case DS_FLOAT_SIGMOID: vector_sigmoid(value); break;
+    case DS_FLOAT_RELU: *value = BLEND(*value < 0.0f, SPLAT(0.0f), *value); break;
     }
 }
 
@@ -196,6 +197,7 @@ void ds_float_unary(ds_float_unary_op op, const float *input, float *output, ptr
     case DS_FLOAT_LOG: UNARY_LOOP(DS_FLOAT_LOG) break;
     case DS_FLOAT_TANH: UNARY_LOOP(DS_FLOAT_TANH) break;
     case DS_FLOAT_SIGMOID: UNARY_LOOP(DS_FLOAT_SIGMOID) break;
+    case DS_FLOAT_RELU: UNARY_LOOP(DS_FLOAT_RELU) break;
     }
 }
 

@@ -16,6 +16,7 @@ import Testing
     /// The largest error found by the sweep that a function may have, in ulp.
     static let bounds: [(op: ds_float_unary_op, name: String, maxUlp: Double)] = [
         (DS_FLOAT_EXP, "exp", 2), (DS_FLOAT_LOG, "log", 2), (DS_FLOAT_TANH, "tanh", 3), (DS_FLOAT_SIGMOID, "sigmoid", 3),
+        (DS_FLOAT_RELU, "relu", 0),
     ]
 
     @Test func sweepStaysWithinUlpBounds() {
@@ -62,11 +63,12 @@ import Testing
             let y = apply(op, [x], stream: 0)[0]
             #expect(ulpError(y, reference(op, Double(x))) <= 2, "op \(op.rawValue) of \(x) gives \(y)")
         }
-        // Signed zeros are kept where the function is odd.
+        // Signed zeros are kept where the function is odd, and by relu (as `torch.relu`).
         #expect(apply(DS_FLOAT_TANH, [-0.0], stream: 0)[0].sign == .minus)
+        #expect(apply(DS_FLOAT_RELU, [-0.0, -inf, inf], stream: 0).map(\.bitPattern) == [Float(-0.0), 0, inf].map(\.bitPattern))
         let nanInputs: [(ds_float_unary_op, Float)] = [
             (DS_FLOAT_EXP, .nan), (DS_FLOAT_LOG, .nan), (DS_FLOAT_LOG, -1), (DS_FLOAT_LOG, -inf), (DS_FLOAT_TANH, .nan),
-            (DS_FLOAT_SIGMOID, .nan),
+            (DS_FLOAT_SIGMOID, .nan), (DS_FLOAT_RELU, .nan),
         ]
         for (op, x) in nanInputs {
             #expect(apply(op, [x], stream: 0)[0].isNaN, "op \(op.rawValue) of \(x) is not NaN")
@@ -126,6 +128,7 @@ import Testing
         case DS_FLOAT_EXP: exp(x)
         case DS_FLOAT_LOG: log(x)
         case DS_FLOAT_TANH: tanh(x)
+        case DS_FLOAT_RELU: x < 0 ? 0 : x
         default: 1 / (1 + exp(-x))
         }
     }

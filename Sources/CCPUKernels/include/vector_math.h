@@ -25,6 +25,8 @@ typedef enum ds_float_unary_op {
     DS_FLOAT_TANH,
     /// `1 / (1 + exp(-x))`.
     DS_FLOAT_SIGMOID,
+    /// `x < 0 ? 0 : x`: NaN and -0 pass through, as in `torch.relu`.
+    DS_FLOAT_RELU,
 } ds_float_unary_op;
 
 /// `output[i] = op(input[i])` for `i < count` consecutive floats. The output may be exactly

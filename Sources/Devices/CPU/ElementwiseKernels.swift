@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import CCPUKernels
 
 /// An element-wise function of one value. Each op is a type, so a kernel specialised for it
@@ -28,6 +31,18 @@ struct ElementwiseOperands: @unchecked Sendable {
 /// The drivers shared by every element-wise op: split across cores, walk the runs, and
 /// pick a loop by the runs' strides.
 enum ElementwiseKernels {
+    /// Outputs of at least this many floats are written with non-temporal stores. They skip
+    /// reading each output line before overwriting it, a third of `a + b`'s memory traffic,
+    /// but leave the output out of the cache, so the next op reads it from memory. That pays
+    /// only when an op's operands (three arrays of this size) overflow the last-level cache
+    /// anyway: a 16 MB output stays in this project's machine's 300 MB L3, where streaming it
+    /// made `(a * b + c).relu().sum()` slower. DS_FLOAT_STREAMING_THRESHOLD when the cache
+    /// size is unknown.
+    static let streamingThreshold: Int = {
+        let lastLevelBytes = sysconf(Int32(_SC_LEVEL3_CACHE_SIZE))
+        return lastLevelBytes > 0 ? max(Int(DS_FLOAT_STREAMING_THRESHOLD), lastLevelBytes / 12) : Int(DS_FLOAT_STREAMING_THRESHOLD)
+    }()
+
     /// Runs `Function`. When `floatVectorKernel` is given (float32 operands only), dense runs
     /// go to that C kernel instead (vector_math.h).
     static func run<Function: UnaryFunction>(
@@ -38,7 +53,7 @@ enum ElementwiseKernels {
         let space = operands.space
         let strides = space.innerStrides
         let vectorKernel = strides[0] == 1 && strides[1] == 1 ? floatVectorKernel : nil
-        let streamOutput: Int32 = space.elementCount >= DS_FLOAT_STREAMING_THRESHOLD ? 1 : 0
+        let streamOutput: Int32 = space.elementCount >= streamingThreshold ? 1 : 0
         Parallel.forEachRange(count: space.elementCount) { range in
             space.forEachRun(in: range) { offsets, count in
                 if let vectorKernel {
@@ -64,7 +79,7 @@ enum ElementwiseKernels {
         let steps = (0...1)
         let vectorKernel = strides[0] == 1 && steps.contains(strides[1]) && steps.contains(strides[2])
             && strides[1] + strides[2] > 0 ? floatVectorKernel : nil
-        let streamOutput: Int32 = space.elementCount >= DS_FLOAT_STREAMING_THRESHOLD ? 1 : 0
+        let streamOutput: Int32 = space.elementCount >= streamingThreshold ? 1 : 0
         Parallel.forEachRange(count: space.elementCount) { range in
             space.forEachRun(in: range) { offsets, count in
                 if let vectorKernel {

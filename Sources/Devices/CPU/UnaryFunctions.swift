@@ -30,14 +30,15 @@ enum UnaryFunctions {
         }
     }
 
-    /// float32 transcendentals with a vector kernel (vector_math.h); the Swift function
-    /// still runs strided operands.
+    /// float32 ops with a vector kernel (vector_math.h): the transcendentals, and relu for
+    /// its streamed stores on large outputs. The Swift function still runs strided operands.
     private static func runFloat32(_ op: UnaryOp, _ operands: ElementwiseOperands) {
         switch op {
         case .exp: ElementwiseKernels.run(FloatUnary<Float, Exp>.self, operands, floatVectorKernel: DS_FLOAT_EXP)
         case .log: ElementwiseKernels.run(FloatUnary<Float, Log>.self, operands, floatVectorKernel: DS_FLOAT_LOG)
         case .tanh: ElementwiseKernels.run(FloatUnary<Float, Tanh>.self, operands, floatVectorKernel: DS_FLOAT_TANH)
         case .sigmoid: ElementwiseKernels.run(FloatUnary<Float, Sigmoid>.self, operands, floatVectorKernel: DS_FLOAT_SIGMOID)
+        case .relu: ElementwiseKernels.run(FloatUnary<Float, FloatRelu>.self, operands, floatVectorKernel: DS_FLOAT_RELU)
         default: runFloat(op, Float.self, operands)
         }
     }
