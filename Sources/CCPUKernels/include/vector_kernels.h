@@ -23,9 +23,10 @@ typedef enum ds_float_binary_op {
     DS_FLOAT_DIV,
 } ds_float_binary_op;
 
-/// Ops writing at least this many floats (16 MB) in all should pass `stream_output`: their
-/// output cannot stay cached for the next op anyway, and non-temporal stores skip reading
-/// each output line before overwriting it (a third of the memory traffic of `a + b`).
+/// The fewest floats (16 MB) an op's output must have for `stream_output` to pay: then it
+/// would not stay cached for the next op anyway, and non-temporal stores skip reading each
+/// output line before overwriting it (a third of the memory traffic of `a + b`). Callers that
+/// know the last-level cache's size stream only past it (`ElementwiseKernels.streamingThreshold`).
 #define DS_FLOAT_STREAMING_THRESHOLD (1 << 22)
 
 /// `output[i] = lhs[i·lhs_step] op rhs[i·rhs_step]` for `i < count`, where each step is 1
