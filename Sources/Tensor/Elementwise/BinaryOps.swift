@@ -11,7 +11,7 @@ extension Tensor {
         switch (lhs, rhs) {
         case let (.tensor(left), .tensor(right)):
             try left.checkSameDevice(right)
-            if left.shape == right.shape, left.dtype == right.dtype, computeType ?? left.dtype == left.dtype {
+            if left.shape == right.shape, left.dtype == right.dtype, (computeType ?? left.dtype) == left.dtype {
                 return try binaryKernel(op, left, right, dtype: left.dtype, api: api)
             }
             first = left
