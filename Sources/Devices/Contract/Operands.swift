@@ -66,13 +66,7 @@ public struct StridedOperand: Sendable {
     }
 
     /// Throws unless shape and strides agree and every element lies inside the buffer.
-    public func validated() throws(DeviceError) -> StridedOperand {
-        try checkBounds()
-        return self
-    }
-
-    /// `validated` without the copy it returns.
-    func checkBounds() throws(DeviceError) {
+    public func checkBounds() throws(DeviceError) {
         guard shape.count == strides.count, shape.allSatisfy({ $0 >= 0 }) else {
             throw .invalidArgument("shape \(shape) and strides \(strides) do not match")
         }
