@@ -3,9 +3,10 @@
 /// inner strides (all 1, or a broadcast stride 0) with tight loops.
 ///
 /// Lane `k` of every stride vector belongs to operand `k`. Dimensions of size 1 are dropped
-/// and neighbouring dimensions that are contiguous for every operand are merged, so any
-/// dense layout — however it was described — becomes a single run. A single run keeps no
-/// arrays: element-wise kernels build a space on every op, and small ops feel each one.
+/// and neighbouring dimensions that are contiguous for every operand are merged (the rule of
+/// `StridedWalk.forEachKeptDimension`), so any dense layout — however it was described —
+/// becomes a single run. A single run keeps no arrays: element-wise kernels build a space on
+/// every op, and small ops feel each one.
 struct IterationSpace {
     /// The merged dimensions outside the innermost, outermost first (empty for one run).
     let outerShape: [Int]
@@ -26,11 +27,11 @@ struct IterationSpace {
         var outerShape: [Int] = []
         var outerStrides: [SIMD4<Int>] = []
         var inner: (length: Int, strides: SIMD4<Int>)?
-        for axis in fullShape.indices where fullShape[axis] != 1 {
+        StridedWalk.forEachKeptDimension(of: fullShape) { previous, axis in
+            stridesAlong(previous) == stridesAlong(axis) &* fullShape[axis]
+        } _: { axis, merges in
             let axisStrides = stridesAlong(axis)
-            // The outer neighbour merges with this dimension when, for every operand, stepping
-            // it once is the same as stepping this one `fullShape[axis]` times.
-            if let current = inner, current.strides == axisStrides &* fullShape[axis] {
+            if merges, let current = inner {
                 inner = (current.length * fullShape[axis], axisStrides)
             } else {
                 if let current = inner {

@@ -14,10 +14,10 @@ public struct StridedWalk: Sendable {
     public init(shape fullShape: [Int], operands: [(offset: Int, strides: [Int])]) {
         var shape: [Int] = []
         var strides: [[Int]] = operands.map { _ in [] }
-        for axis in fullShape.indices where fullShape[axis] != 1 {
-            // The outer neighbour merges with this dimension when, for every operand, stepping
-            // it once is the same as stepping this one `fullShape[axis]` times.
-            if !shape.isEmpty, operands.indices.allSatisfy({ strides[$0].last! == operands[$0].strides[axis] * fullShape[axis] }) {
+        StridedWalk.forEachKeptDimension(of: fullShape) { previous, axis in
+            operands.allSatisfy { $0.strides[previous] == $0.strides[axis] * fullShape[axis] }
+        } _: { axis, merges in
+            if merges {
                 shape[shape.count - 1] *= fullShape[axis]
                 for operand in operands.indices { strides[operand][strides[operand].count - 1] = operands[operand].strides[axis] }
             } else {
@@ -26,6 +26,23 @@ public struct StridedWalk: Sendable {
             }
         }
         self.init(shape: shape, strides: strides, offsets: operands.map(\.offset))
+    }
+
+    /// The merging rule, shared with the CPU's `IterationSpace`: calls `body(axis, merges)`
+    /// for each dimension of `shape` longer than 1, in order, where `merges` says it joins the
+    /// dimension kept before it. It does when `stepsTogether(previous, axis)`: stepping
+    /// `previous` once is, for every operand, the same as stepping `axis` `shape[axis]` times.
+    /// (A merged dimension's strides are its innermost part's, so comparing with `previous`
+    /// itself is the same as comparing with everything merged so far.)
+    @inline(__always)
+    static func forEachKeptDimension(
+        of shape: [Int], stepsTogether: (_ previous: Int, _ axis: Int) -> Bool, _ body: (_ axis: Int, _ merges: Bool) -> Void
+    ) {
+        var previous: Int?
+        for axis in shape.indices where shape[axis] != 1 {
+            body(axis, previous.map { stepsTogether($0, axis) } ?? false)
+            previous = axis
+        }
     }
 
     private init(shape: [Int], strides: [[Int]], offsets: [Int]) {
