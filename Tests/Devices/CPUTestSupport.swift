@@ -279,3 +279,23 @@ func deviceError(_ body: () throws -> Void) -> DeviceError? {
 extension DeviceError {
     var isInvalidArgument: Bool { if case .invalidArgument = self { true } else { false } }
 }
+
+/// The refusals every queue's `alongAxis` makes, with operands over `buffer` (at least 16
+/// bytes, on the queue's device): an axis past the last is `invalidArgument`, so is an output
+/// of another shape, and cumsum of bool is `unsupported`. Backends check their own extras.
+func expectAlongAxisRefusals(_ queue: any DeviceQueue, buffer: any DeviceBuffer,
+                             sourceLocation: SourceLocation = #_sourceLocation) {
+    let matrix = StridedOperand(buffer, dtype: .float32, shape: [2, 2])
+    let badAxis = deviceError { try queue.alongAxis(.softmax, input: matrix, axis: 2, output: matrix) }
+    #expect(badAxis?.isInvalidArgument == true, sourceLocation: sourceLocation)
+    let row = StridedOperand(buffer, dtype: .float32, shape: [4])
+    let badShape = deviceError { try queue.alongAxis(.cumsum, input: matrix, axis: 0, output: row) }
+    #expect(badShape?.isInvalidArgument == true, sourceLocation: sourceLocation)
+    let bools = StridedOperand(buffer, dtype: .bool, shape: [2])
+    guard case .unsupported(_, .axis(.cumsum), .bool)? = deviceError({
+        try queue.alongAxis(.cumsum, input: bools, axis: 0, output: bools)
+    }) else {
+        Issue.record("cumsum of bool should be unsupported", sourceLocation: sourceLocation)
+        return
+    }
+}

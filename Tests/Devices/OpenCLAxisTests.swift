@@ -164,22 +164,13 @@ struct OpenCLAxisTests {
         let device = try OpenCLTestDevice.device()
         let queue = try device.makeQueue()
         let buffer = try device.allocate(byteCount: 16)
+        expectAlongAxisRefusals(queue, buffer: buffer)
         let matrix = StridedOperand(buffer, dtype: .float32, shape: [2, 2])
-        #expect(deviceError { try queue.alongAxis(.softmax, input: matrix, axis: 2, output: matrix) }?.isInvalidArgument == true)
         #expect(deviceError { try queue.alongAxis(.softmax, input: matrix, axis: -1, output: matrix) }?.isInvalidArgument == true)
-        let row = StridedOperand(buffer, dtype: .float32, shape: [4])
-        #expect(deviceError { try queue.alongAxis(.cumsum, input: matrix, axis: 0, output: row) }?.isInvalidArgument == true)
         let ints = StridedOperand(buffer, dtype: .int32, shape: [2, 2])
         #expect(deviceError { try queue.alongAxis(.cumsum, input: matrix, axis: 0, output: ints) }?.isInvalidArgument == true)
         let outside = StridedOperand(buffer, dtype: .float32, offset: 1, shape: [2, 2])
         #expect(deviceError { try queue.alongAxis(.cumsum, input: outside, axis: 0, output: matrix) }?.isInvalidArgument == true)
-        let bools = StridedOperand(buffer, dtype: .bool, shape: [2])
-        guard case .unsupported(_, .axis(.cumsum), .bool)? = deviceError({
-            try queue.alongAxis(.cumsum, input: bools, axis: 0, output: bools)
-        }) else {
-            Issue.record("cumsum of bool should be unsupported")
-            return
-        }
         let cpuInput = StridedOperand(try cpuBuffer([1, 2, 3, 4], .float32), dtype: .float32, shape: [2, 2])
         #expect(deviceError { try queue.alongAxis(.softmax, input: cpuInput, axis: 0, output: matrix) }?.isInvalidArgument == true)
         try queue.synchronize()

@@ -153,19 +153,10 @@ struct VulkanAxisTests {
         let device = try VulkanTests.requireDevice()
         let queue = try device.makeQueue()
         let buffer = try device.allocate(byteCount: 64)
+        expectAlongAxisRefusals(queue, buffer: buffer)
         let matrix = StridedOperand(buffer, dtype: .float32, shape: [2, 2])
-        #expect(deviceError { try queue.alongAxis(.softmax, input: matrix, axis: 2, output: matrix) }?.isInvalidArgument == true)
-        let row = StridedOperand(buffer, dtype: .float32, shape: [4])
-        #expect(deviceError { try queue.alongAxis(.cumsum, input: matrix, axis: 0, output: row) }?.isInvalidArgument == true)
         let ints = StridedOperand(buffer, dtype: .int32, shape: [2, 2])
         #expect(deviceError { try queue.alongAxis(.cumsum, input: matrix, axis: 0, output: ints) }?.isInvalidArgument == true)
-        let bools = StridedOperand(buffer, dtype: .bool, shape: [4])
-        guard case .unsupported(_, .axis(.cumsum), .bool)? = deviceError({
-            try queue.alongAxis(.cumsum, input: bools, axis: 0, output: bools)
-        }) else {
-            Issue.record("cumsum of bool should be unsupported")
-            return
-        }
         try queue.synchronize()
     }
 }
