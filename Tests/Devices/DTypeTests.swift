@@ -8,6 +8,20 @@ import Testing
         #expect(StridedOperand.contiguousStrides(for: [0, 5]) == [5, 1])
     }
 
+    /// Dense row-major strides are contiguous, whatever size-1 dimensions say; so is any
+    /// operand without elements, including the strides `contiguousStrides` gives a 0 inside
+    /// the shape (a fresh `[3, 0]` tensor must not need a copy to be contiguous).
+    @Test func contiguityIgnoresSizeOneDimensionsAndEmptyShapes() throws {
+        let buffer = try CPUDevice.shared.allocate(byteCount: 64)
+        let operand = { (shape: [Int], strides: [Int]) in StridedOperand(buffer, dtype: .float32, shape: shape, strides: strides) }
+        #expect(operand([2, 3], [3, 1]).isContiguous)
+        #expect(operand([2, 1, 3], [3, 99, 1]).isContiguous)
+        #expect(!operand([2, 3], [1, 2]).isContiguous)
+        #expect(!operand([2, 3], [0, 1]).isContiguous)
+        #expect(operand([3, 0], StridedOperand.contiguousStrides(for: [3, 0])).isContiguous)
+        #expect(operand([0], [7]).isContiguous)
+    }
+
     @Test func byteSizes() {
         #expect(DType.allCases.map(\.byteSize) == [4, 8, 2, 2, 4, 8, 1, 1])
     }

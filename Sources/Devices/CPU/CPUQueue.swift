@@ -236,7 +236,7 @@ public final class CPUQueue: DeviceQueue {
     /// overlap; inline, it skips the hand-off to the worker and the wake-up back (see
     /// `ranInline`), which small tensor ops pay on every op. Copies stay queued above
     /// `inlineByteLimit`: a CUDA program may overlap its own host work with a large copy.
-    private func submitKernel(_ work: @escaping @Sendable () -> Void) {
+    func submitKernel(_ work: @escaping @Sendable () -> Void) {
         if ranInline({ perform(work) }) { return }
         submit(work)
     }

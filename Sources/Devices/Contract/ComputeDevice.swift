@@ -58,6 +58,18 @@ public protocol DeviceQueue: AnyObject, Sendable {
     /// zero, saturating; to bool: nonzero is true).
     func convert(input: StridedOperand, output: StridedOperand) throws(DeviceError)
     func gemm(_ operation: GemmOperation) throws(DeviceError)
+    /// `output = condition ? whenTrue : whenFalse` element-wise (`torch.where`). All four
+    /// have one shape (broadcast with stride 0); `condition` is bool, the others one dtype.
+    /// A device without the kernel throws `unsupported` (the default).
+    func select(condition: StridedOperand, whenTrue: StridedOperand, whenFalse: StridedOperand,
+                output: StridedOperand) throws(DeviceError)
+    /// `output[c] = input[c with c[axis] replaced by index[c]]` for every coordinate `c` of
+    /// `output` (`torch.gather`). `index` is int64 with the output's shape; `input` has the
+    /// output's rank and dtype and is no smaller outside `axis`. An index outside
+    /// `0..<input.shape[axis]` gives zero: a kernel never reads outside the input, and the
+    /// tensor engine reports such an index before it enqueues the gather. A device without
+    /// the kernel throws `unsupported` (the default).
+    func gather(input: StridedOperand, index: StridedOperand, axis: Int, output: StridedOperand) throws(DeviceError)
 
     /// Runs `body` on a host thread once all earlier work is done; later work waits for it.
     func enqueueHostCallback(_ body: @escaping @Sendable () -> Void) throws(DeviceError)
@@ -81,6 +93,19 @@ extension DeviceQueue {
     /// A queue without along-axis kernels: every `AxisOp` is `unsupported`.
     public func alongAxis(_ op: AxisOp, input: StridedOperand, axis: Int, output: StridedOperand) throws(DeviceError) {
         throw .unsupported(device: device.id, op: .axis(op), dtype: input.dtype)
+    }
+}
+
+extension DeviceQueue {
+    /// A queue without a select kernel.
+    public func select(condition: StridedOperand, whenTrue: StridedOperand, whenFalse: StridedOperand,
+                       output: StridedOperand) throws(DeviceError) {
+        throw .unsupported(device: device.id, op: .select, dtype: output.dtype)
+    }
+
+    /// A queue without a gather kernel.
+    public func gather(input: StridedOperand, index: StridedOperand, axis: Int, output: StridedOperand) throws(DeviceError) {
+        throw .unsupported(device: device.id, op: .gather, dtype: output.dtype)
     }
 }
 

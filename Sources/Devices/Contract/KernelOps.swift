@@ -65,6 +65,10 @@ public enum KernelOp: Sendable, Hashable, CustomStringConvertible {
     /// Conversion to another dtype (`dtype` in `supports` is the destination).
     case convert(from: DType)
     case gemm
+    /// `torch.where`: an element of one operand or the other, by a bool condition.
+    case select
+    /// `torch.gather`: elements picked along an axis by an int64 index.
+    case gather
 
     public var description: String {
         switch self {
@@ -74,6 +78,8 @@ public enum KernelOp: Sendable, Hashable, CustomStringConvertible {
         case let .axis(op): op.rawValue
         case let .convert(from): "convert from \(from)"
         case .gemm: "gemm"
+        case .select: "select"
+        case .gather: "gather"
         }
     }
 }

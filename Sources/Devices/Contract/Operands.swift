@@ -57,6 +57,9 @@ public struct StridedOperand: Sendable {
 
     /// Whether the elements are dense in row-major order (so kernels may treat them as 1-D).
     public var isContiguous: Bool {
+        // No elements: nothing to lay out (as `torch.Tensor.is_contiguous` answers), whatever
+        // the strides (`contiguousStrides` gives a dimension of 0 a stride as if it were 1).
+        guard !shape.contains(0) else { return true }
         var expected = 1
         for axis in shape.indices.reversed() where shape[axis] != 1 {
             if strides[axis] != expected { return false }

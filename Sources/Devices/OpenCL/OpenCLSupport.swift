@@ -15,6 +15,7 @@ enum OpenCLSupport {
         case let .reduce(op): return dtype != .bool || (op != .sum && op != .prod)
         case let .convert(from): return from != .float64 || hasFloat64
         case .gemm: return dtype == .float32 || dtype == .float64
+        case .select, .gather: return false  // no kernels yet: the redirector runs them elsewhere
         case let .axis(op):
             switch op {
             case .softmax, .logSoftmax: return dtype.isFloatingPoint

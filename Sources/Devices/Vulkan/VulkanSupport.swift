@@ -31,6 +31,8 @@ enum VulkanSupport {
             return wide || (from != .int64 && from != .float64)
         case .gemm:
             return dtype.isFloatingPoint
+        case .select, .gather:
+            return false  // no shaders yet: the redirector runs them elsewhere
         case let .axis(op):
             switch op {
             case .softmax, .logSoftmax: return dtype.isFloatingPoint && dtype != .float64  // no float64 exp / log

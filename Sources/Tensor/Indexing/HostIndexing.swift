@@ -1,24 +1,7 @@
-/// `gather`, `scatter` and `index_select`: indices are read on the host; gather and
-/// scatter move elements there too (see HostSelection), index_select copies slices on the device.
+/// `scatter` and `scatter_add`, computed on the host for lack of a device kernel: indices and
+/// elements are read there, and the result placed back on the tensors' device. Each call is
+/// a `debug` record saying so (as for `sort`). Elements move as bytes, whatever the dtype.
 extension Tensor {
-    /// `out[…, i, …] = self[…, index[…, i, …], …]` along `dim` (`torch.gather`); `index` is
-    /// int64 with this tensor's rank, no larger than it in the other dimensions.
-    public func gather(dim: Int, index: Tensor) throws(TensorError) -> Tensor {
-        if rank == 0 && index.rank == 0 { return try reshaped([1]).gather(dim: 0, index: index.reshaped([1])).reshaped([]) }
-        let axis = try checkedIndex(index, dim: dim, api: "gather", allowInt32: true)
-        let source = try hostBytes()
-        let positions = try index.toArray(Int64.self)
-        let width = dtype.byteSize
-        var result = [UInt8](repeating: 0, count: positions.count * width)
-        let sourceStrides = StridedOperand.contiguousStrides(for: shape)
-        for (flat, coordinates) in Tensor.coordinates(of: index.shape).enumerated() {
-            let element = try elementOffset(coordinates, replacing: axis, with: positions[flat], strides: sourceStrides, api: "gather")
-            for byte in 0..<width { result[flat * width + byte] = source[element * width + byte] }
-        }
-        recordHostComputation("Tensor.gather")
-        return try Tensor.fromHost(result, shape: index.shape, dtype: dtype, on: placement)
-    }
-
     /// A copy of this tensor with `source[…, i, …]` written to position `index[…, i, …]`
     /// along `dim` (`torch.scatter`); with `add`, values add up instead (`scatter_add`).
     public func scatter(dim: Int, index: Tensor, source: Tensor, add: Bool = false) throws(TensorError) -> Tensor {
@@ -72,38 +55,6 @@ extension Tensor {
         try scatter(dim: dim, index: index, source: Tensor.full(index.shape.isEmpty ? [] : index.shape, value, dtype: dtype, on: placement))
     }
 
-    /// The slices at `index` (1-D, integer) along `dim`, in that order (`torch.index_select`).
-    public func indexSelect(dim: Int, index: Tensor) throws(TensorError) -> Tensor {
-        let axis = try normalized(dim)
-        try checkSameDevice([index])
-        guard index.rank <= 1, !index.dtype.isFloatingPoint, index.dtype != .bool else {
-            throw .invalidArgument("index_select expects a 1-D integer index, got \(index.dtype) of shape \(index.shape)")
-        }
-        let positions = try index.toArray(Int64.self)
-        var resultShape = shape
-        if rank > 0 { resultShape[axis] = positions.count }
-        let result = try Tensor.uninitialized(resultShape, dtype: dtype, on: placement)
-        for (slot, position) in positions.enumerated() {
-            guard rank > 0 else { try result.write(self); break }
-            guard (0..<Int64(shape[axis])).contains(position) else {
-                throw .indexOutOfRange("index \(position) is out of bounds for dimension \(axis) with size \(shape[axis])")
-            }
-            try result.narrowed(dim: axis, start: slot, length: 1).write(narrowed(dim: axis, start: Int(position), length: 1))
-        }
-        return result
-    }
-
-    /// Checks a gather/scatter index and returns the normalised dimension.
-    private func checkedIndex(_ index: Tensor, dim: Int, api: String, allowInt32: Bool = false) throws(TensorError) -> Int {
-        try checkSameDevice([index])
-        let axis = try normalized(dim)
-        guard index.dtype == .int64 || (allowInt32 && index.dtype == .int32) else { throw .invalidArgument("\(api)(): expected dtype int64 for index, got \(index.dtype)") }
-        guard index.rank == rank, index.shape.indices.allSatisfy({ $0 == axis || index.shape[$0] <= shape[$0] }) else {
-            throw .shapeMismatch("\(api)(): index \(index.shape) must have the input's rank and be no larger outside dimension \(axis) (input \(shape))")
-        }
-        return axis
-    }
-
     private func elementOffset(_ coordinates: [Int], replacing axis: Int, with position: Int64, strides: [Int],
                                api: String) throws(TensorError) -> Int {
         guard (0..<Int64(shape[axis])).contains(position) else {
@@ -134,5 +85,12 @@ extension Tensor {
             }
         }
         return result
+    }
+
+    /// A `debug` record that `api` ran on the host for lack of a device kernel.
+    func recordHostComputation(_ api: String) {
+        placement.engine.log.record(.debug, RedirectionRecord(
+            api: api, requested: requestedDevice.description, resolved: device.description,
+            reason: "computed on the host: the backend contract has no kernel for it yet"), from: placement.origin)
     }
 }

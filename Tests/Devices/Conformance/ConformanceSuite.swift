@@ -30,7 +30,7 @@ struct ConformanceSuite {
     }
 
     /// Shapes of rank 0 to 4, empty ones included.
-    private func shapes(_ random: inout SeededGenerator) -> [[Int]] {
+    func shapes(_ random: inout SeededGenerator) -> [[Int]] {
         [[], [0], [7], [2, 3, 1, 5]] + (0..<2).map { _ in
             (0..<Int.random(in: 1...3, using: &random)).map { _ in Int.random(in: 1...9, using: &random) }
         }
@@ -66,6 +66,14 @@ struct ConformanceSuite {
             for source in DType.allCases where device.supports(.convert(from: source), dtype) {
                 for (index, shape) in shapes(&random).enumerated() {
                     try checkConvert(source, dtype, shape, index, queue, &report, &random)
+                }
+            }
+            if device.supports(.select, dtype) {
+                for (index, shape) in shapes(&random).enumerated() { try checkSelect(dtype, shape, index, queue, &report, &random) }
+            }
+            if device.supports(.gather, dtype) {
+                for (index, shape) in shapes(&random).enumerated() where !shape.isEmpty {
+                    try checkGather(dtype, shape, Int.random(in: shape.indices, using: &random), index, queue, &report, &random)
                 }
             }
             if device.supports(.gemm, dtype) {
@@ -176,14 +184,14 @@ struct ConformanceSuite {
     // MARK: - Support
 
     /// An output of random contents (so stray writes show) in one of the output layouts.
-    private func output(_ shape: [Int], _ dtype: DType, _ index: Int, _ queue: any DeviceQueue,
+    func output(_ shape: [Int], _ dtype: DType, _ index: Int, _ queue: any DeviceQueue,
                         _ random: inout SeededGenerator) throws -> DeviceTensor {
         let host = try TestTensor(shape, dtype, layout: Layout.outputs[index % 4], using: &random) { randomValue(dtype, using: &$0) }
         return try DeviceTensor(host, on: queue)
     }
 
     /// Runs one case; a device error there is the case's failure, not the run's.
-    private func attempt(_ context: String, _ report: inout Report, _ body: (inout Report) throws -> Void) throws {
+    func attempt(_ context: String, _ report: inout Report, _ body: (inout Report) throws -> Void) throws {
         do {
             try body(&report)
         } catch let error as DeviceError {

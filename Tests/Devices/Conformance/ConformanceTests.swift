@@ -73,6 +73,13 @@ final class MiscomputingQueue: DeviceQueue {
     }
     func convert(input: StridedOperand, output: StridedOperand) throws(DeviceError) { try base.convert(input: input, output: output) }
     func gemm(_ operation: GemmOperation) throws(DeviceError) { try base.gemm(operation) }
+    func select(condition: StridedOperand, whenTrue: StridedOperand, whenFalse: StridedOperand,
+                output: StridedOperand) throws(DeviceError) {
+        try base.select(condition: condition, whenTrue: whenTrue, whenFalse: whenFalse, output: output)
+    }
+    func gather(input: StridedOperand, index: StridedOperand, axis: Int, output: StridedOperand) throws(DeviceError) {
+        try base.gather(input: input, index: index, axis: axis, output: output)
+    }
     func enqueueHostCallback(_ body: @escaping @Sendable () -> Void) throws(DeviceError) { try base.enqueueHostCallback(body) }
     func enqueueStatusCallback(_ body: @escaping @Sendable (DeviceError?) -> Void) throws(DeviceError) {
         try base.enqueueStatusCallback(body)

@@ -18,4 +18,48 @@ import Testing
             if !queue.isIdle { break }
         }
     }
+
+    /// `select` and `gather` refuse operands that do not fit together, before any work runs;
+    /// a device without the kernels says `unsupported` instead.
+    @Test(arguments: ConformanceTests.computingDevices)
+    func selectAndGatherRefuseOperandsThatDoNotFit(id: DeviceID) throws {
+        let device = try #require(DeviceRegistry.shared.entry(id)?.compute)
+        let (queue, buffer) = (try device.makeQueue(), try device.allocate(byteCount: 256))
+        let operand = { (dtype: DType, shape: [Int]) in StridedOperand(buffer, dtype: dtype, shape: shape) }
+        let selects: [(String, () throws(DeviceError) -> Void)] = [
+            ("a float condition", { () throws(DeviceError) in
+                try queue.select(condition: operand(.float32, [4]), whenTrue: operand(.float32, [4]),
+                                 whenFalse: operand(.float32, [4]), output: operand(.float32, [4])) }),
+            ("values of another dtype", { () throws(DeviceError) in
+                try queue.select(condition: operand(.bool, [4]), whenTrue: operand(.int32, [4]),
+                                 whenFalse: operand(.float32, [4]), output: operand(.float32, [4])) }),
+            ("a condition of another shape", { () throws(DeviceError) in
+                try queue.select(condition: operand(.bool, [3]), whenTrue: operand(.float32, [4]),
+                                 whenFalse: operand(.float32, [4]), output: operand(.float32, [4])) }),
+        ]
+        let gathers: [(String, () throws(DeviceError) -> Void)] = [
+            ("an int32 index", { () throws(DeviceError) in
+                try queue.gather(input: operand(.float32, [2, 3]), index: operand(.int32, [2, 2]), axis: 1, output: operand(.float32, [2, 2])) }),
+            ("an index of another shape", { () throws(DeviceError) in
+                try queue.gather(input: operand(.float32, [2, 3]), index: operand(.int64, [2, 1]), axis: 1, output: operand(.float32, [2, 2])) }),
+            ("an input smaller outside the axis", { () throws(DeviceError) in
+                try queue.gather(input: operand(.float32, [1, 3]), index: operand(.int64, [2, 2]), axis: 1, output: operand(.float32, [2, 2])) }),
+            ("an axis the input lacks", { () throws(DeviceError) in
+                try queue.gather(input: operand(.float32, [2, 3]), index: operand(.int64, [2, 2]), axis: 2, output: operand(.float32, [2, 2])) }),
+            ("an input past its buffer", { () throws(DeviceError) in
+                try queue.gather(input: operand(.float32, [2, 64]), index: operand(.int64, [2, 2]), axis: 1, output: operand(.float32, [2, 2])) }),
+        ]
+        for (op, cases) in [(KernelOp.select, selects), (.gather, gathers)] {
+            for (name, call) in cases {
+                let error = deviceError(call)
+                if device.supports(op, .float32) {
+                    #expect(error?.isInvalidArgument == true, "\(id) \(op) with \(name): \(String(describing: error))")
+                } else if case .unsupported(_, op, _)? = error {
+                } else {
+                    Issue.record("\(id) \(op) with \(name) should be unsupported, got \(String(describing: error))")
+                }
+            }
+        }
+        try queue.synchronize()
+    }
 }

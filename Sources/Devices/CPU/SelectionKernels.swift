@@ -1,0 +1,102 @@
+/// The CPU's `select` (`torch.where`) and `gather` kernels. Both move whole elements, so they
+/// run on unsigned integers of the element's width, whatever the dtype.
+extension CPUQueue {
+    public func select(condition: StridedOperand, whenTrue: StridedOperand, whenFalse: StridedOperand,
+                       output: StridedOperand) throws(DeviceError) {
+        try StridedOperand.checkSelect(condition: condition, whenTrue: whenTrue, whenFalse: whenFalse, output: output)
+        let buffers = (try CPUValidation.buffer(output.buffer, role: "output"),
+                       try CPUValidation.buffer(condition.buffer, role: "condition"),
+                       try CPUValidation.buffer(whenTrue.buffer, role: "value where true"),
+                       try CPUValidation.buffer(whenFalse.buffer, role: "value where false"))
+        let operands = SelectionOperands(
+            addresses: (buffers.0.baseAddress, buffers.1.baseAddress, buffers.2.baseAddress, buffers.3.baseAddress),
+            space: IterationSpace(
+                shape: output.shape, origin: SIMD4(output.offset, condition.offset, whenTrue.offset, whenFalse.offset)
+            ) {
+                SIMD4(output.strides[$0], condition.strides[$0], whenTrue.strides[$0], whenFalse.strides[$0])
+            },
+            axisLength: 0, axisStride: 0)
+        let width = output.dtype.byteSize
+        submitKernel { withExtendedLifetime(buffers) { SelectionKernels.run(width: width, SelectionKernels.Select.self, operands) } }
+    }
+
+    public func gather(input: StridedOperand, index: StridedOperand, axis: Int, output: StridedOperand) throws(DeviceError) {
+        try input.checkGather(index: index, axis: axis, output: output)
+        let buffers = (try CPUValidation.buffer(output.buffer, role: "output"),
+                       try CPUValidation.buffer(index.buffer, role: "index"),
+                       try CPUValidation.buffer(input.buffer, role: "input"))
+        // The input is walked with its stride along `axis` zeroed: the index says where to go.
+        let operands = SelectionOperands(
+            addresses: (buffers.0.baseAddress, buffers.1.baseAddress, buffers.2.baseAddress, buffers.2.baseAddress),
+            space: IterationSpace(shape: output.shape, origin: SIMD4(output.offset, index.offset, input.offset, 0)) {
+                SIMD4(output.strides[$0], index.strides[$0], $0 == axis ? 0 : input.strides[$0], 0)
+            },
+            axisLength: input.shape[axis], axisStride: input.strides[axis])
+        let width = output.dtype.byteSize
+        submitKernel { withExtendedLifetime(buffers) { SelectionKernels.run(width: width, SelectionKernels.Gather.self, operands) } }
+    }
+}
+
+/// Validated operands of a selection kernel: base addresses by lane of the space (lane 0 the
+/// output), and for a gather the input's length and stride along the gathered axis.
+struct SelectionOperands: @unchecked Sendable {
+    // The buffers these point into are kept alive by the queued work that holds this value.
+    let addresses: (UnsafeMutableRawPointer, UnsafeMutableRawPointer, UnsafeMutableRawPointer, UnsafeMutableRawPointer)
+    let space: IterationSpace
+    let axisLength: Int
+    let axisStride: Int
+}
+
+/// A kernel that writes one run of output elements of type `Element`.
+protocol SelectionKernel {
+    static func run<Element: FixedWidthInteger>(_: Element.Type, _ operands: SelectionOperands, offsets: SIMD4<Int>, count: Int)
+}
+
+enum SelectionKernels {
+    /// Runs `Kernel` over the whole space, split across cores, on elements `width` bytes wide.
+    static func run<Kernel: SelectionKernel>(width: Int, _: Kernel.Type, _ operands: SelectionOperands) {
+        Parallel.forEachRange(count: operands.space.elementCount) { range in
+            operands.space.forEachRun(in: range) { offsets, count in
+                switch width {
+                case 1: Kernel.run(UInt8.self, operands, offsets: offsets, count: count)
+                case 2: Kernel.run(UInt16.self, operands, offsets: offsets, count: count)
+                case 4: Kernel.run(UInt32.self, operands, offsets: offsets, count: count)
+                default: Kernel.run(UInt64.self, operands, offsets: offsets, count: count)
+                }
+            }
+        }
+    }
+
+    /// Lanes: output, condition (bool bytes), value where true, value where false.
+    enum Select: SelectionKernel {
+        static func run<Element: FixedWidthInteger>(_: Element.Type, _ operands: SelectionOperands, offsets: SIMD4<Int>,
+                                                    count: Int) {
+            let output = operands.addresses.0.assumingMemoryBound(to: Element.self)
+            let condition = operands.addresses.1.assumingMemoryBound(to: UInt8.self)
+            let whenTrue = operands.addresses.2.assumingMemoryBound(to: Element.self)
+            let whenFalse = operands.addresses.3.assumingMemoryBound(to: Element.self)
+            let strides = operands.space.innerStrides
+            for step in 0..<count {
+                let at = offsets &+ strides &* step
+                output[at[0]] = condition[at[1]] != 0 ? whenTrue[at[2]] : whenFalse[at[3]]
+            }
+        }
+    }
+
+    /// Lanes: output, index (int64), input without its stride along the axis. An index out
+    /// of range writes zero (the contract: never read outside the input).
+    enum Gather: SelectionKernel {
+        static func run<Element: FixedWidthInteger>(_: Element.Type, _ operands: SelectionOperands, offsets: SIMD4<Int>,
+                                                    count: Int) {
+            let output = operands.addresses.0.assumingMemoryBound(to: Element.self)
+            let index = operands.addresses.1.assumingMemoryBound(to: Int64.self)
+            let input = operands.addresses.2.assumingMemoryBound(to: Element.self)
+            let (strides, length, stride) = (operands.space.innerStrides, operands.axisLength, operands.axisStride)
+            for step in 0..<count {
+                let at = offsets &+ strides &* step
+                let position = Int(truncatingIfNeeded: index[at[1]])
+                output[at[0]] = position >= 0 && position < length ? input[at[2] &+ position &* stride] : 0
+            }
+        }
+    }
+}

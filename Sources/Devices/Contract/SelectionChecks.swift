@@ -1,0 +1,32 @@
+/// The checks every backend makes on `select` and `gather` operands before it queues the op,
+/// each throwing the `invalidArgument` a caller can act on (see `OperandChecks`).
+extension StridedOperand {
+    /// Throws unless `condition` (bool), `whenTrue`, `whenFalse` and `output` (one dtype) lie
+    /// inside their buffers and have one shape, and the output does not broadcast.
+    public static func checkSelect(condition: StridedOperand, whenTrue: StridedOperand, whenFalse: StridedOperand,
+                                   output: StridedOperand) throws(DeviceError) {
+        try condition.check(as: "condition", dtype: .bool)
+        try whenTrue.check(as: "value where true", dtype: output.dtype)
+        try whenFalse.check(as: "value where false", dtype: output.dtype)
+        try output.check(as: "output", dtype: output.dtype, isOutput: true)
+        try output.checkSameShape("output", as: condition, "condition")
+        try output.checkSameShape("output", as: whenTrue, "value where true")
+        try output.checkSameShape("output", as: whenFalse, "value where false")
+    }
+
+    /// Throws unless this operand (a gather's input), `index` (int64) and `output` lie inside
+    /// their buffers; `index` has the output's shape; the input has the output's dtype and rank,
+    /// `axis` is one of its axes, and outside `axis` it is no smaller than the output.
+    public func checkGather(index: StridedOperand, axis: Int, output: StridedOperand) throws(DeviceError) {
+        try check(as: "input", dtype: output.dtype)
+        try index.check(as: "index", dtype: .int64)
+        try output.check(as: "output", dtype: output.dtype, isOutput: true)
+        try index.checkSameShape("index", as: output, "output")
+        guard shape.count == output.shape.count, shape.indices.contains(axis) else {
+            throw .invalidArgument("a gather along axis \(axis) needs an input of the output's rank \(output.shape.count), not shape \(shape)")
+        }
+        for dimension in shape.indices where dimension != axis && shape[dimension] < output.shape[dimension] {
+            throw .invalidArgument("the input \(shape) is smaller than the output \(output.shape) in dimension \(dimension)")
+        }
+    }
+}

@@ -1,0 +1,59 @@
+/// `gather` and `index_select` on the tensors' device (the backend contract's `gather`
+/// kernel, or the redirector's fallback device). Indices are checked first, on the device:
+/// one comparison and one `any` whose bool is read back.
+extension Tensor {
+    /// `out[…, i, …] = self[…, index[…, i, …], …]` along `dim` (`torch.gather`); `index` is
+    /// int64 (or int32) with this tensor's rank, no larger than it in the other dimensions.
+    public func gather(dim: Int, index: Tensor) throws(TensorError) -> Tensor {
+        if rank == 0 && index.rank == 0 { return try reshaped([1]).gather(dim: 0, index: index.reshaped([1])).reshaped([]) }
+        let axis = try checkedIndex(index, dim: dim, api: "gather", allowInt32: true)
+        return try gathered(axis: axis, index: index.converted(to: .int64), api: "gather")
+    }
+
+    /// The slices at `index` (1-D, integer) along `dim`, in that order (`torch.index_select`).
+    public func indexSelect(dim: Int, index: Tensor) throws(TensorError) -> Tensor {
+        let axis = try normalized(dim)
+        try checkSameDevice(index)
+        guard index.rank <= 1, !index.dtype.isFloatingPoint, index.dtype != .bool else {
+            throw .invalidArgument("index_select expects a 1-D integer index, got \(index.dtype) of shape \(index.shape)")
+        }
+        guard rank > 0 else {
+            try checkIndices(index.converted(to: .int64), below: 1, dim: 0, api: "index_select")
+            return try converted(to: dtype, forcingCopy: true)
+        }
+        // The index as a gather's: along `axis` the positions, broadcast over every other dimension.
+        var resultShape = shape, indexShape = [Int](repeating: 1, count: rank)
+        (resultShape[axis], indexShape[axis]) = (index.count, index.count)
+        let spread = try index.converted(to: .int64).reshaped(indexShape).broadcast(to: resultShape)
+        return try gathered(axis: axis, index: spread, api: "index_select")
+    }
+
+    /// Runs the gather kernel once `index` (int64, of the result's shape) is known in range.
+    private func gathered(axis: Int, index: Tensor, api: String) throws(TensorError) -> Tensor {
+        try checkIndices(index, below: shape[axis], dim: axis, api: api)
+        return try Tensor.compute(.gather, dtype, api: "Tensor.\(api)", inputs: [self, index], shape: index.shape,
+                                  outputDType: dtype) { queue, operands, output throws(DeviceError) in
+            try queue.gather(input: operands[0], index: operands[1], axis: axis, output: output)
+        }
+    }
+
+    /// Throws `indexOutOfRange` naming the first of `index`'s values outside `0..<size`, as
+    /// PyTorch does. The test runs on the device; only a failing index is read back whole.
+    private func checkIndices(_ index: Tensor, below size: Int, dim axis: Int, api: String) throws(TensorError) {
+        guard index.count > 0 else { return }
+        guard try index.less(0).logicalOr(index.greaterEqual(size)).any().item(Bool.self) else { return }
+        let first = try index.toArray(Int64.self).first { $0 < 0 || $0 >= Int64(size) } ?? -1
+        throw .indexOutOfRange("\(api)(): index \(first) is out of bounds for dimension \(axis) with size \(size)")
+    }
+
+    /// Checks a gather/scatter index and returns the normalised dimension.
+    func checkedIndex(_ index: Tensor, dim: Int, api: String, allowInt32: Bool = false) throws(TensorError) -> Int {
+        try checkSameDevice(index)
+        let axis = try normalized(dim)
+        guard index.dtype == .int64 || (allowInt32 && index.dtype == .int32) else { throw .invalidArgument("\(api)(): expected dtype int64 for index, got \(index.dtype)") }
+        guard index.rank == rank, index.shape.indices.allSatisfy({ $0 == axis || index.shape[$0] <= shape[$0] }) else {
+            throw .shapeMismatch("\(api)(): index \(index.shape) must have the input's rank and be no larger outside dimension \(axis) (input \(shape))")
+        }
+        return axis
+    }
+}
