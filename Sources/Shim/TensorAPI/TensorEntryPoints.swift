@@ -20,7 +20,7 @@ public func deviceshim_set_policy(_ text: UnsafePointer<CChar>?) -> Int32 {
             throw .invalidArgument("\(error); the policy stays as it was")
         }
         let visible = Redirector.shared.visibleCudaDevices
-        TensorCall.handles.use(TensorEngine(redirector: Redirector(policy: policy, visibleCudaDevices: visible)))
+        TensorCall.handles.use(TensorEngine(redirector: Redirector(policy: policy, visibleCudaDevices: visible), recordsFailures: false))
         return { RedirectionRecord(api: "", message: "policy \(policy)") }
     }
 }

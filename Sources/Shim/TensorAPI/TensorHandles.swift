@@ -16,11 +16,15 @@ final class TensorHandles: Sendable {
 
     private let entries = Mutex<[UInt64: Entry]>([:])
     private let lastHandle = Atomic<UInt64>(0)
-    /// The engine that C calls making tensors use: the process's, until `deviceshim_set_policy`.
+    /// The engine that C calls making tensors use: the process's policy, until `deviceshim_set_policy`.
     private let current = Mutex<TensorEngine?>(nil)
 
     /// The engine new tensors are made with.
-    var engine: TensorEngine { current.withLock { $0 } ?? .shared }
+    var engine: TensorEngine { current.withLock { $0 } ?? Self.processEngine }
+
+    /// The process's policy (`Redirector.shared`), for C calls: its failures are recorded by
+    /// the exports (`TensorCall`), with their C names, so the engine does not record them.
+    private static let processEngine = TensorEngine(redirector: .shared, recordsFailures: false)
 
     /// Makes `engine` the one new tensors are made with (nil: the process's engine again).
     func use(_ engine: TensorEngine?) { current.withLock { $0 = engine } }

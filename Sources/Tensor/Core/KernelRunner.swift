@@ -32,7 +32,7 @@ extension Tensor {
                     redirector.retire(executor.device.id, because: error, api: api, from: home.origin)
                     throw .device(error)
                 default:
-                    throw .device(error)
+                    throw home.refused(.device(error), api: api)
                 }
             }
             return isLocal ? output : try output.moved(to: home)

@@ -48,11 +48,13 @@ public struct Tensor: Sendable {
 
     /// A tensor of `shape` on `placement` with uninitialised, contiguous elements.
     static func uninitialized(_ shape: [Int], dtype: DType, on placement: TensorPlacement) throws(TensorError) -> Tensor {
-        guard shape.allSatisfy({ $0 >= 0 }) else { throw .invalidArgument("negative dimension in shape \(shape)") }
+        guard shape.allSatisfy({ $0 >= 0 }) else { throw placement.refused(.invalidArgument("negative dimension in shape \(shape)"), api: "Tensor.empty") }
         var byteCount = dtype.byteSize
         for size in shape {
             let (product, overflow) = byteCount.multipliedReportingOverflow(by: size)
-            guard !overflow else { throw .invalidArgument("shape \(shape) of \(dtype) needs more bytes than a tensor can hold") }
+            guard !overflow else {
+                throw placement.refused(.invalidArgument("shape \(shape) of \(dtype) needs more bytes than a tensor can hold"), api: "Tensor.empty")
+            }
             byteCount = product
         }
         let buffer = try placement.allocate(byteCount: byteCount)
@@ -66,20 +68,20 @@ public struct Tensor: Sendable {
     }
 
     /// Throws `deviceMismatch` unless every tensor is on this tensor's device.
-    func checkSameDevice(_ others: [Tensor]) throws(TensorError) {
-        for other in others { try checkSameDevice(other) }
+    func checkSameDevice(_ others: [Tensor], function: String = #function) throws(TensorError) {
+        for other in others { try checkSameDevice(other, function: function) }
     }
 
     /// Throws `deviceMismatch` unless `other` is on this tensor's device.
-    func checkSameDevice(_ other: Tensor) throws(TensorError) {
+    func checkSameDevice(_ other: Tensor, function: String = #function) throws(TensorError) {
         guard other.placement.device !== placement.device, other.device != device else { return }
-        throw .deviceMismatch(device.description, other.device.description)
+        throw refusal(.deviceMismatch(device.description, other.device.description), function: function)
     }
 
     /// Runs enqueue calls on this tensor's queue, turning device errors into tensor errors.
-    func enqueue(_ body: (any DeviceQueue) throws(DeviceError) -> Void) throws(TensorError) {
+    func enqueue(function: String = #function, _ body: (any DeviceQueue) throws(DeviceError) -> Void) throws(TensorError) {
         let queue = placement.queue
-        try TensorError.wrapping { () throws(DeviceError) in try body(queue) }
+        try placement.running(Tensor.apiName(function)) { () throws(DeviceError) in try body(queue) }
     }
 }
 
@@ -94,5 +96,8 @@ extension Tensor {
         return dim < 0 ? dim + Swift.max(rank, 1) : dim
     }
 
-    func normalized(_ dim: Int) throws(TensorError) -> Int { try Tensor.normalized(dim, rank: rank) }
+    /// `dim` checked against this tensor's rank (or `rank`, for a dimension to insert).
+    func normalized(_ dim: Int, rank: Int? = nil, function: String = #function) throws(TensorError) -> Int {
+        try recording(function: function) { () throws(TensorError) in try Tensor.normalized(dim, rank: rank ?? self.rank) }
+    }
 }

@@ -9,16 +9,22 @@ public final class TensorEngine: Sendable {
 
     public let redirector: Redirector
     let log: RedirectionLog
+    /// Whether a call this engine refuses (a thrown `TensorError`) is a `warn` record here.
+    /// The C API's engines say no: each export records its own failure, with its C name.
+    let recordsFailures: Bool
     /// One queue per device object, for the whole process.
     private static let queues = Mutex<[ObjectIdentifier: any DeviceQueue]>([:])
 
-    public init(redirector: Redirector, log: RedirectionLog = .shared) {
+    /// - Parameter recordsFailures: false for a caller that records each failure itself.
+    public init(redirector: Redirector, log: RedirectionLog = .shared, recordsFailures: Bool = true) {
         self.redirector = redirector
         self.log = log
+        self.recordsFailures = recordsFailures
     }
 
     /// Where tensors asked for on `request` live. Every call is a `debug` record naming the
-    /// caller; the redirector's first decision for a request is an `info` record.
+    /// caller; the redirector's first decision for a request is an `info` record, and its
+    /// refusal (no such device) a `warn` record.
     func placement(_ request: DeviceRequest, api: String, from site: CallSite) throws(TensorError) -> TensorPlacement {
         let resolution = try TensorError.wrapping { () throws(DeviceError) in
             try redirector.resolve(request, api: api, from: site)
@@ -30,7 +36,11 @@ public final class TensorEngine: Sendable {
 
     /// The placement for work that `request` runs on `device` (its own or a fallback).
     func placement(_ request: DeviceRequest, on device: any ComputeDevice, site: CallSite) throws(TensorError) -> TensorPlacement {
-        TensorPlacement(request: request, device: device, queue: try queue(for: device), engine: self, origin: site)
+        do {
+            return TensorPlacement(request: request, device: device, queue: try queue(for: device), engine: self, origin: site)
+        } catch {
+            throw refused(error, api: "Tensor.to", requested: request.description, resolved: device.id.description, from: site)
+        }
     }
 
     /// Parses a device string, as `Tensor(…, device: "cuda:1")` takes it.
@@ -79,7 +89,7 @@ final class TensorPlacement: Sendable {
     }
 
     func allocate(byteCount: Int) throws(TensorError) -> any DeviceBuffer {
-        try TensorError.wrapping { () throws(DeviceError) in try device.allocate(byteCount: Swift.max(byteCount, 1)) }
+        try running("Tensor.empty") { () throws(DeviceError) in try device.allocate(byteCount: Swift.max(byteCount, 1)) }
     }
 }
 

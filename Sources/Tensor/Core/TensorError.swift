@@ -32,3 +32,66 @@ extension TensorError {
         do { return try body() } catch { throw .device(error) }
     }
 }
+
+extension TensorError {
+    /// The case's name: the `status` of the failure's record.
+    var name: String {
+        switch self {
+        case .shapeMismatch: "shapeMismatch"
+        case .indexOutOfRange: "indexOutOfRange"
+        case .invalidArgument: "invalidArgument"
+        case .deviceMismatch: "deviceMismatch"
+        case .invalidDevice: "invalidDevice"
+        case .device: "device"
+        }
+    }
+}
+
+// Every error the engine throws is recorded once, where it is made: a `warn` record with the
+// op, the tensor's devices, the error's name and message, naming the Swift code that placed
+// the tensor. Errors passed up from a call the engine made are not recorded again.
+extension TensorEngine {
+    /// `error`, recorded as `api` refusing a call (unless this engine's caller records
+    /// failures itself, as the C API does), for `throw`.
+    func refused(_ error: TensorError, api: String, requested: String? = nil, resolved: String? = nil,
+                 from site: CallSite) -> TensorError {
+        if recordsFailures {
+            log.record(.warn, RedirectionRecord(api: api, requested: requested, resolved: resolved, status: error.name,
+                                                message: error.description), from: site)
+        }
+        return error
+    }
+}
+
+extension TensorPlacement {
+    /// `error`, recorded as `api` refusing a call on tensors of this placement.
+    func refused(_ error: TensorError, api: String) -> TensorError {
+        engine.refused(error, api: api, requested: request.description, resolved: device.id.description, from: origin)
+    }
+
+    /// Runs device calls for `api`: a `DeviceError` becomes `TensorError.device`, recorded.
+    func running<Result>(_ api: String, _ body: () throws(DeviceError) -> Result) throws(TensorError) -> Result {
+        do { return try body() } catch { throw refused(.device(error), api: api) }
+    }
+}
+
+extension Tensor {
+    /// `error`, recorded as the op `function` names refusing a call on this tensor. A helper
+    /// that several ops call takes `function: String = #function` itself and passes it on,
+    /// so that the record names the op, not the helper.
+    func refusal(_ error: TensorError, function: String = #function) -> TensorError {
+        placement.refused(error, api: Tensor.apiName(function))
+    }
+
+    /// Runs `body`, a check that throws errors nobody recorded yet (`broadcastShape`, a
+    /// scalar's range), and records its error as `refusal` does.
+    func recording<Result>(function: String = #function, _ body: () throws(TensorError) -> Result) throws(TensorError) -> Result {
+        do { return try body() } catch { throw refusal(error, function: function) }
+    }
+
+    /// `Tensor.reshaped` for the Swift function `reshaped(_:)`; an op's own name (`Tensor.sum`,
+    /// which helpers taking an `api` pass on) stays as it is.
+    static func apiName(_ function: String) -> String {
+        function.hasPrefix("Tensor.") ? function : "Tensor." + function.prefix { $0 != "(" }
+    }
+}

@@ -79,7 +79,9 @@ extension Tensor {
     /// unchecked ones wrap (as Python numbers in arithmetic do).
     static func full(_ shape: [Int], _ value: TensorScalar, dtype: DType, on placement: TensorPlacement,
                      checked: Bool = true) throws(TensorError) -> Tensor {
-        if checked { try value.checkRepresentable(as: dtype) }
+        if checked {
+            do { try value.checkRepresentable(as: dtype) } catch { throw placement.refused(error, api: "Tensor.full") }
+        }
         let tensor = try uninitialized(shape, dtype: dtype, on: placement)
         if tensor.count > 0 { try tensor.fill(with: value) }
         return tensor
@@ -88,6 +90,9 @@ extension Tensor {
     /// The placement for `device`, resolved with a record naming the Swift caller.
     static func placement(_ device: String, api: String, _ engine: TensorEngine, _ fileID: String, _ line: Int,
                           _ function: String) throws(TensorError) -> TensorPlacement {
-        try engine.placement(TensorEngine.request(device), api: api, from: .swift(fileID: fileID, line: line, function: function))
+        let site = CallSite.swift(fileID: fileID, line: line, function: function)
+        let request: DeviceRequest
+        do { request = try TensorEngine.request(device) } catch { throw engine.refused(error, api: api, requested: device, from: site) }
+        return try engine.placement(request, api: api, from: site)
     }
 }

@@ -12,13 +12,13 @@ extension Tensor {
         let placement = try placement(device, api: "Tensor.arange", engine, fileID, line, function)
         let (first, last, increment) = (start.doubleValue, end.doubleValue, step.doubleValue)
         guard increment != 0, increment.isFinite, first.isFinite, last.isFinite else {
-            throw .invalidArgument("arange needs a finite, nonzero step and finite bounds (got \(start), \(end), \(step))")
+            throw placement.refused(.invalidArgument("arange needs a finite, nonzero step and finite bounds (got \(start), \(end), \(step))"), api: "Tensor.arange")
         }
         guard (last - first) / increment >= 0 || first == last else {
-            throw .invalidArgument("upper bound and larger bound inconsistent with step sign (\(start), \(end), \(step))")
+            throw placement.refused(.invalidArgument("upper bound and larger bound inconsistent with step sign (\(start), \(end), \(step))"), api: "Tensor.arange")
         }
         guard let count = Int(exactly: ((last - first) / increment).rounded(.up)), count <= 1 << 40 else {
-            throw .invalidArgument("arange(\(start), \(end), \(step)) has too many elements")
+            throw placement.refused(.invalidArgument("arange(\(start), \(end), \(step)) has too many elements"), api: "Tensor.arange")
         }
         let integral = [start, end, step].allSatisfy { if case .float = $0 { false } else { true } }
         let outputType = dtype ?? (integral ? .int64 : .float32)
@@ -36,7 +36,7 @@ extension Tensor {
         engine: TensorEngine = .shared, fileID: String = #fileID, line: Int = #line, function: String = #function
     ) throws(TensorError) -> Tensor {
         let placement = try placement(device, api: "Tensor.linspace", engine, fileID, line, function)
-        guard steps >= 0 else { throw .invalidArgument("number of steps must be non-negative, got \(steps)") }
+        guard steps >= 0 else { throw placement.refused(.invalidArgument("number of steps must be non-negative, got \(steps)"), api: "Tensor.linspace") }
         let step = steps > 1 ? (end - start) / Double(steps - 1) : 0
         // PyTorch fills the first half from `start` and the second from `end`, so both ends are exact.
         let values = (0..<steps).map { index in
@@ -52,7 +52,7 @@ extension Tensor {
     ) throws(TensorError) -> Tensor {
         let placement = try placement(device, api: "Tensor.eye", engine, fileID, line, function)
         let columns = columns ?? rows
-        guard rows >= 0, columns >= 0 else { throw .invalidArgument("eye needs non-negative sizes, got \(rows)×\(columns)") }
+        guard rows >= 0, columns >= 0 else { throw placement.refused(.invalidArgument("eye needs non-negative sizes, got \(rows)×\(columns)"), api: "Tensor.eye") }
         let matrix = try full([rows, columns], 0, dtype: dtype, on: placement)
         let diagonal = Swift.min(rows, columns)
         if diagonal > 0 {

@@ -6,7 +6,7 @@ extension Tensor {
                          on placement: TensorPlacement) throws(TensorError) -> Tensor {
         let tensor = try uninitialized(shape, dtype: dtype, on: placement)
         guard bytes.count == tensor.count * dtype.byteSize else {
-            throw .shapeMismatch("\(bytes.count / dtype.byteSize) values do not fill shape \(shape)")
+            throw placement.refused(.shapeMismatch("\(bytes.count / dtype.byteSize) values do not fill shape \(shape)"), api: "Tensor.init")
         }
         guard bytes.count > 0, let base = bytes.baseAddress else { return tensor }
         let staging = UnsafeMutableRawPointer.allocate(byteCount: bytes.count, alignment: 16)

@@ -19,7 +19,7 @@ extension Tensor {
     /// all work on them is done.
     public func copyBytes(to destination: UnsafeMutableRawBufferPointer) throws(TensorError) {
         guard destination.count == byteCount else {
-            throw .invalidArgument("the tensor holds \(byteCount) bytes (shape \(shape), \(dtype)), the destination has \(destination.count)")
+            throw refusal(.invalidArgument("the tensor holds \(byteCount) bytes (shape \(shape), \(dtype)), the destination has \(destination.count)"))
         }
         let dense = try contiguous()
         let region = BufferRegion(dense.storage.buffer, offset: dense.offset * dtype.byteSize, byteCount: byteCount)
@@ -33,7 +33,7 @@ extension Tensor {
     /// view of them sees the change. The bytes are copied before this returns.
     public func copyBytes(from source: UnsafeRawBufferPointer) throws(TensorError) {
         guard source.count == byteCount else {
-            throw .invalidArgument("the tensor holds \(byteCount) bytes (shape \(shape), \(dtype)), the source has \(source.count)")
+            throw refusal(.invalidArgument("the tensor holds \(byteCount) bytes (shape \(shape), \(dtype)), the source has \(source.count)"))
         }
         try write(Tensor.fromHost(source, shape: shape, dtype: dtype, on: placement))
     }

@@ -10,7 +10,7 @@ extension Tensor {
     /// The value of a one-element tensor as a Swift number of its dtype's kind (`.item()`).
     public func item() throws(TensorError) -> TensorScalar {
         guard count == 1 else {
-            throw .invalidArgument("a tensor with \(count) elements cannot be converted to a scalar")
+            throw refusal(.invalidArgument("a tensor with \(count) elements cannot be converted to a scalar"))
         }
         switch dtype {
         case .bool: return .bool(try toArray(Bool.self)[0])
@@ -22,7 +22,7 @@ extension Tensor {
     /// The value of a one-element tensor as `Element`.
     public func item<Element: TensorElement>(_ type: Element.Type) throws(TensorError) -> Element {
         guard count == 1 else {
-            throw .invalidArgument("a tensor with \(count) elements cannot be converted to a scalar")
+            throw refusal(.invalidArgument("a tensor with \(count) elements cannot be converted to a scalar"))
         }
         return try toArray(Element.self)[0]
     }

@@ -10,16 +10,18 @@ extension Tensor {
         let first: Tensor, shape: [Int]
         switch (lhs, rhs) {
         case let (.tensor(left), .tensor(right)):
-            try left.checkSameDevice(right)
+            try left.checkSameDevice(right, function: api)
             if left.shape == right.shape, left.dtype == right.dtype, (computeType ?? left.dtype) == left.dtype {
                 return try binaryKernel(op, left, right, dtype: left.dtype, api: api)
             }
             first = left
-            shape = left.shape == right.shape ? left.shape : try broadcastShape([left.shape, right.shape])
+            shape = left.shape == right.shape ? left.shape
+                : try left.recording(function: api) { () throws(TensorError) in try broadcastShape([left.shape, right.shape]) }
         case let (.tensor(tensor), .scalar), let (.scalar, .tensor(tensor)):
             (first, shape) = (tensor, tensor.shape)
         case (.scalar, .scalar):
-            throw .invalidArgument("\(api) needs at least one tensor operand")
+            // With no tensor there is no placement to name: the record goes to the process's log.
+            throw TensorEngine.shared.refused(.invalidArgument("\(api) needs at least one tensor operand"), api: api, from: .native)
         }
         let dtype = computeType ?? ElementwiseOperand.resultType(lhs, rhs)
         let left = try lhs.materialized(dtype, on: first.placement).broadcast(to: shape)
@@ -47,26 +49,27 @@ extension Tensor {
 
     /// `self + alpha · other` (`torch.add`).
     public func add(_ other: some TensorOperand, alpha: TensorScalar = 1) throws(TensorError) -> Tensor {
-        try Tensor.scaledSum(.add, .tensor(self), other.elementwiseOperand, alpha: alpha, api: "Tensor.add")
+        try Tensor.scaledSum(.add, self, other.elementwiseOperand, alpha: alpha, api: "Tensor.add")
     }
 
     /// `self - alpha · other` (`torch.sub`); bool tensors cannot be subtracted, as in PyTorch.
     public func sub(_ other: some TensorOperand, alpha: TensorScalar = 1) throws(TensorError) -> Tensor {
         if dtype == .bool || other.elementwiseOperand.tensor?.dtype == .bool {
-            throw .invalidArgument("subtraction with a bool tensor is not supported; use logicalXor or logicalNot")
+            throw refusal(.invalidArgument("subtraction with a bool tensor is not supported; use logicalXor or logicalNot"))
         }
-        return try Tensor.scaledSum(.sub, .tensor(self), other.elementwiseOperand, alpha: alpha, api: "Tensor.sub")
+        return try Tensor.scaledSum(.sub, self, other.elementwiseOperand, alpha: alpha, api: "Tensor.sub")
     }
 
-    private static func scaledSum(_ op: BinaryOp, _ lhs: ElementwiseOperand, _ rhs: ElementwiseOperand, alpha: TensorScalar,
+    /// `lhs op alpha * rhs`; `lhs` is the tensor the op was called on.
+    private static func scaledSum(_ op: BinaryOp, _ lhs: Tensor, _ rhs: ElementwiseOperand, alpha: TensorScalar,
                                   api: String) throws(TensorError) -> Tensor {
-        if alpha == 1 || alpha == 1.0 { return try binary(op, lhs, rhs, api: api) }
-        let dtype = ElementwiseOperand.resultType(lhs, rhs)
+        if alpha == 1 || alpha == 1.0 { return try binary(op, .tensor(lhs), rhs, api: api) }
+        let dtype = ElementwiseOperand.resultType(.tensor(lhs), rhs)
         if case .float = alpha, !dtype.isFloatingPoint {
-            throw .invalidArgument("for integral input tensors, argument alpha must not be a floating point number")
+            throw lhs.refusal(.invalidArgument("for integral input tensors, argument alpha must not be a floating point number"), function: api)
         }
         let scaled = try binary(.mul, rhs, .scalar(alpha), computeType: dtype, api: api)
-        return try binary(op, lhs, .tensor(scaled), computeType: dtype, api: api)
+        return try binary(op, .tensor(lhs), .tensor(scaled), computeType: dtype, api: api)
     }
 
     /// True division in floating point, as `torch.div` (integers give float32).
@@ -121,7 +124,9 @@ extension Tensor {
     public static func remainder(_ lhs: some TensorOperand, _ rhs: some TensorOperand) throws(TensorError) -> Tensor {
         let (dividend, divisor) = (lhs.elementwiseOperand, rhs.elementwiseOperand)
         let dtype = ElementwiseOperand.resultType(dividend, divisor)
-        guard let home = dividend.tensor ?? divisor.tensor else { throw .invalidArgument("remainder needs a tensor operand") }
+        guard let home = dividend.tensor ?? divisor.tensor else {
+            throw TensorEngine.shared.refused(.invalidArgument("remainder needs a tensor operand"), api: "Tensor.remainder", from: .native)
+        }
         if !dtype.isFloatingPoint { try checkNoZeroDivisor(divisor, dtype: dtype, on: home.placement) }
         let truncated = try binary(.remainder, dividend, divisor, computeType: dtype, api: "Tensor.remainder")
         let corrected = try binary(.add, .tensor(truncated), divisor, computeType: dtype, api: "Tensor.remainder")
@@ -141,12 +146,15 @@ extension Tensor {
     }
 
     /// Integer division by zero is PyTorch's `ZeroDivisionError`; this reads the divisor.
-    private static func checkNoZeroDivisor(_ divisor: ElementwiseOperand, dtype: DType, on placement: TensorPlacement) throws(TensorError) {
+    private static func checkNoZeroDivisor(_ divisor: ElementwiseOperand, dtype: DType, on placement: TensorPlacement,
+                                           function: String = #function) throws(TensorError) {
         let hasZero = switch divisor {
         case let .scalar(value): value.doubleValue == 0
         case let .tensor(tensor): try tensor.converted(to: dtype).equal(0).any().item() == .bool(true)
         }
-        if hasZero { throw .invalidArgument("ZeroDivisionError: integer division or remainder by zero") }
+        if hasZero {
+            throw placement.refused(.invalidArgument("ZeroDivisionError: integer division or remainder by zero"), api: apiName(function))
+        }
     }
 
     /// Each element raised to `exponent` (`torch.pow`). A number exponent of 0.5, -0.5, -1 or
@@ -158,7 +166,7 @@ extension Tensor {
         }
         let dtype = ElementwiseOperand.resultType(.tensor(self), .scalar(power))
         if !dtype.isFloatingPoint, case let .int(value) = power, value < 0 {
-            throw .invalidArgument("integers to negative integer powers are not allowed")
+            throw refusal(.invalidArgument("integers to negative integer powers are not allowed"))
         }
         if dtype.isFloatingPoint {
             let input = try converted(to: dtype)

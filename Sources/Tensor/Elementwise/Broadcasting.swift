@@ -1,6 +1,7 @@
 /// PyTorch's broadcasting: shapes align at the end; each pair of sizes must match or one be 1.
 extension Tensor {
-    /// The shape `shapes` broadcast to together, or a `shapeMismatch` naming the clash.
+    /// The shape `shapes` broadcast to together, or a `shapeMismatch` naming the clash. (A
+    /// pure function of shapes, so it makes no record; the ops that call it record its error.)
     public static func broadcastShape(_ shapes: [[Int]]) throws(TensorError) -> [Int] {
         let rank = shapes.map(\.count).max() ?? 0
         var result = [Int](repeating: 1, count: rank)

@@ -48,10 +48,10 @@ extension Tensor {
     /// results pass.
     private func assign(_ result: Tensor, _ api: String) throws(TensorError) {
         guard result.shape == shape else {
-            throw .shapeMismatch("\(api): output with shape \(shape) doesn't match the broadcast shape \(result.shape)")
+            throw placement.refused(.shapeMismatch("\(api): output with shape \(shape) doesn't match the broadcast shape \(result.shape)"), api: "Tensor.\(api)")
         }
         guard TypePromotion.canCast(result.dtype, to: dtype) else {
-            throw .invalidArgument("\(api): result type \(result.dtype) can't be cast to the desired output type \(dtype)")
+            throw placement.refused(.invalidArgument("\(api): result type \(result.dtype) can't be cast to the desired output type \(dtype)"), api: "Tensor.\(api)")
         }
         try copy(from: result)
     }

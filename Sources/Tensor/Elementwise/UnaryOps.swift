@@ -5,7 +5,7 @@ extension Tensor {
     func unary(_ op: UnaryOp, api: String) throws(TensorError) -> Tensor {
         let integerCapable = UnaryOp.integerOps.contains(op)
         if dtype == .bool && op != .logicalNot && integerCapable {
-            throw .invalidArgument("\(api) is not defined for bool tensors")
+            throw placement.refused(.invalidArgument("\(api) is not defined for bool tensors"), api: api)
         }
         let input = integerCapable ? self : try converted(to: TypePromotion.floating(dtype))
         let outputType = op.outputType(for: input.dtype)
@@ -41,7 +41,7 @@ extension Tensor {
     public func sigmoid() throws(TensorError) -> Tensor { try unary(.sigmoid, api: "Tensor.sigmoid") }
     /// The Gaussian error linear unit in its exact (erf) form, `torch.nn.functional.gelu`.
     public func gelu() throws(TensorError) -> Tensor {
-        guard dtype.isFloatingPoint else { throw .invalidArgument("gelu is not implemented for \(dtype) tensors") }
+        guard dtype.isFloatingPoint else { throw refusal(.invalidArgument("gelu is not implemented for \(dtype) tensors")) }
         return try unary(.gelu, api: "Tensor.gelu")
     }
     public func erf() throws(TensorError) -> Tensor { try unary(.erf, api: "Tensor.erf") }
@@ -59,7 +59,7 @@ extension Tensor {
     /// Each element limited to `min...max` (either may be nil), as `torch.clamp`: NaN stays
     /// NaN, and where `min > max` every element is `max`.
     public func clamp(min lower: TensorScalar? = nil, max upper: TensorScalar? = nil) throws(TensorError) -> Tensor {
-        guard lower != nil || upper != nil else { throw .invalidArgument("clamp needs at least one of min and max") }
+        guard lower != nil || upper != nil else { throw refusal(.invalidArgument("clamp needs at least one of min and max")) }
         let bounds = [lower, upper].compactMap { $0 }.map { ElementwiseOperand.scalar($0) }
         let dtype = ElementwiseOperand.resultType([.tensor(self)] + bounds)
         var result = try converted(to: dtype)
@@ -70,7 +70,7 @@ extension Tensor {
 
     /// Each element limited by the elements of `lower` and `upper` (broadcast), as `torch.clamp` with tensor bounds.
     public func clamp(min lower: Tensor?, max upper: Tensor?) throws(TensorError) -> Tensor {
-        guard lower != nil || upper != nil else { throw .invalidArgument("clamp needs at least one of min and max") }
+        guard lower != nil || upper != nil else { throw refusal(.invalidArgument("clamp needs at least one of min and max")) }
         let bounds = [lower, upper].compactMap { $0 }
         let dtype = ElementwiseOperand.resultType([.tensor(self)] + bounds.map { .tensor($0) })
         var result = try converted(to: dtype)

@@ -15,7 +15,7 @@ extension Tensor {
         let axis = try normalized(dim)
         try checkSameDevice(index)
         guard index.rank <= 1, !index.dtype.isFloatingPoint, index.dtype != .bool else {
-            throw .invalidArgument("index_select expects a 1-D integer index, got \(index.dtype) of shape \(index.shape)")
+            throw refusal(.invalidArgument("index_select expects a 1-D integer index, got \(index.dtype) of shape \(index.shape)"))
         }
         guard rank > 0 else {
             try checkIndices(index.converted(to: .int64), below: 1, dim: 0, api: "index_select")
@@ -43,16 +43,16 @@ extension Tensor {
         guard index.count > 0 else { return }
         guard try index.less(0).logicalOr(index.greaterEqual(size)).any().item(Bool.self) else { return }
         let first = try index.toArray(Int64.self).first { $0 < 0 || $0 >= Int64(size) } ?? -1
-        throw .indexOutOfRange("\(api)(): index \(first) is out of bounds for dimension \(axis) with size \(size)")
+        throw placement.refused(.indexOutOfRange("\(api)(): index \(first) is out of bounds for dimension \(axis) with size \(size)"), api: "Tensor.\(api)")
     }
 
     /// Checks a gather/scatter index and returns the normalised dimension.
     func checkedIndex(_ index: Tensor, dim: Int, api: String, allowInt32: Bool = false) throws(TensorError) -> Int {
-        try checkSameDevice(index)
-        let axis = try normalized(dim)
-        guard index.dtype == .int64 || (allowInt32 && index.dtype == .int32) else { throw .invalidArgument("\(api)(): expected dtype int64 for index, got \(index.dtype)") }
+        try checkSameDevice(index, function: "Tensor.\(api)")
+        let axis = try normalized(dim, function: "Tensor.\(api)")
+        guard index.dtype == .int64 || (allowInt32 && index.dtype == .int32) else { throw placement.refused(.invalidArgument("\(api)(): expected dtype int64 for index, got \(index.dtype)"), api: "Tensor.\(api)") }
         guard index.rank == rank, index.shape.indices.allSatisfy({ $0 == axis || index.shape[$0] <= shape[$0] }) else {
-            throw .shapeMismatch("\(api)(): index \(index.shape) must have the input's rank and be no larger outside dimension \(axis) (input \(shape))")
+            throw placement.refused(.shapeMismatch("\(api)(): index \(index.shape) must have the input's rank and be no larger outside dimension \(axis) (input \(shape))"), api: "Tensor.\(api)")
         }
         return axis
     }

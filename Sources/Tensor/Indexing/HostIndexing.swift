@@ -10,9 +10,9 @@ extension Tensor {
         }
         let axis = try checkedIndex(index, dim: dim, api: "scatter")
         try checkSameDevice([source])
-        guard source.dtype == dtype else { throw .invalidArgument("scatter(): expected self.dtype (\(dtype)) to be equal to src.dtype (\(source.dtype))") }
+        guard source.dtype == dtype else { throw refusal(.invalidArgument("scatter(): expected self.dtype (\(dtype)) to be equal to src.dtype (\(source.dtype))")) }
         guard source.rank == rank, zip(index.shape, source.shape).allSatisfy({ $0 <= $1 }) else {
-            throw .shapeMismatch("scatter expects index \(index.shape) no larger than source \(source.shape)")
+            throw refusal(.shapeMismatch("scatter expects index \(index.shape) no larger than source \(source.shape)"))
         }
         let positions = try index.toArray(Int64.self)
         let sourceStrides = StridedOperand.contiguousStrides(for: source.shape)
@@ -58,7 +58,7 @@ extension Tensor {
     private func elementOffset(_ coordinates: [Int], replacing axis: Int, with position: Int64, strides: [Int],
                                api: String) throws(TensorError) -> Int {
         guard (0..<Int64(shape[axis])).contains(position) else {
-            throw .indexOutOfRange("\(api)(): index \(position) is out of bounds for dimension \(axis) with size \(shape[axis])")
+            throw placement.refused(.indexOutOfRange("\(api)(): index \(position) is out of bounds for dimension \(axis) with size \(shape[axis])"), api: "Tensor.\(api)")
         }
         var offset = 0
         for (dimension, coordinate) in coordinates.enumerated() {

@@ -5,12 +5,12 @@ extension Tensor {
     /// `y` promote as in arithmetic.
     public static func `where`(_ condition: Tensor, _ x: some TensorOperand, _ y: some TensorOperand) throws(TensorError) -> Tensor {
         guard condition.dtype == .bool else {
-            throw .invalidArgument("where expected condition to be a bool tensor, but got \(condition.dtype)")
+            throw condition.refusal(.invalidArgument("where expected condition to be a bool tensor, but got \(condition.dtype)"))
         }
         let operands = [x.elementwiseOperand, y.elementwiseOperand]
         let tensors = [condition] + operands.compactMap(\.tensor)
         try condition.checkSameDevice(tensors)
-        let shape = try broadcastShape(tensors.map(\.shape))
+        let shape = try condition.recording { () throws(TensorError) in try broadcastShape(tensors.map(\.shape)) }
         let dtype = ElementwiseOperand.resultType(operands)
         let inputs = [try condition.broadcast(to: shape),
                       try operands[0].materialized(dtype, on: condition.placement).broadcast(to: shape),
@@ -24,11 +24,13 @@ extension Tensor {
     /// This tensor with `value` where `mask` is true (`torch.Tensor.masked_fill`); the mask
     /// broadcasts to this tensor's shape and the dtype stays this tensor's.
     public func maskedFill(_ mask: Tensor, _ value: TensorScalar) throws(TensorError) -> Tensor {
-        guard mask.dtype == .bool else { throw .invalidArgument("masked_fill only supports bool masks, but got \(mask.dtype)") }
-        try value.checkRepresentable(as: dtype)
-        let shape = try Tensor.broadcastShape([self.shape, mask.shape])
+        guard mask.dtype == .bool else { throw refusal(.invalidArgument("masked_fill only supports bool masks, but got \(mask.dtype)")) }
+        let shape = try recording { () throws(TensorError) in
+            try value.checkRepresentable(as: dtype)
+            return try Tensor.broadcastShape([self.shape, mask.shape])
+        }
         guard shape == self.shape else {
-            throw .shapeMismatch("the mask \(mask.shape) does not broadcast to the tensor's shape \(self.shape)")
+            throw refusal(.shapeMismatch("the mask \(mask.shape) does not broadcast to the tensor's shape \(self.shape)"))
         }
         return try Tensor.where(mask, Tensor.full([], value, dtype: dtype, on: placement), self)
     }

@@ -33,7 +33,7 @@ extension Tensor {
     public func topk(_ k: Int, dim: Int = -1, largest: Bool = true) throws(TensorError) -> (values: Tensor, indices: Tensor) {
         let axis = try normalized(dim)
         let size = rank == 0 ? 1 : shape[axis]
-        guard (0...size).contains(k) else { throw .indexOutOfRange("selected index k \(k) is out of range for size \(size)") }
+        guard (0...size).contains(k) else { throw refusal(.indexOutOfRange("selected index k \(k) is out of range for size \(size)")) }
         let (values, indices) = try sort(dim: axis, descending: largest)
         guard rank > 0 else { return (values, indices) }
         return (try values.narrowed(dim: axis, start: 0, length: k), try indices.narrowed(dim: axis, start: 0, length: k))

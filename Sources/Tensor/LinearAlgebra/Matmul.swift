@@ -7,7 +7,7 @@ extension Tensor {
     /// added and removed again), and batch dimensions broadcast.
     public func matmul(_ other: Tensor) throws(TensorError) -> Tensor {
         try checkSameDevice([other])
-        guard rank > 0, other.rank > 0 else { throw .invalidArgument("both arguments to matmul need at least 1 dimension, got \(rank) and \(other.rank)") }
+        guard rank > 0, other.rank > 0 else { throw refusal(.invalidArgument("both arguments to matmul need at least 1 dimension, got \(rank) and \(other.rank)")) }
         let lhs = rank == 1 ? try unsqueezed(0) : self
         let rhs = other.rank == 1 ? try other.unsqueezed(1) : other
         var product = try Tensor.batchedProduct(lhs, rhs)
@@ -18,14 +18,14 @@ extension Tensor {
 
     /// The product of two matrices (`torch.mm`).
     public func mm(_ other: Tensor) throws(TensorError) -> Tensor {
-        guard rank == 2, other.rank == 2 else { throw .invalidArgument("mm expects two matrices, got ranks \(rank) and \(other.rank)") }
+        guard rank == 2, other.rank == 2 else { throw refusal(.invalidArgument("mm expects two matrices, got ranks \(rank) and \(other.rank)")) }
         return try matmul(other)
     }
 
     /// Products of matching batches of matrices (`torch.bmm`).
     public func bmm(_ other: Tensor) throws(TensorError) -> Tensor {
         guard rank == 3, other.rank == 3, shape[0] == other.shape[0] else {
-            throw .invalidArgument("bmm expects two 3-D tensors with one batch size, got \(shape) and \(other.shape)")
+            throw refusal(.invalidArgument("bmm expects two 3-D tensors with one batch size, got \(shape) and \(other.shape)"))
         }
         return try matmul(other)
     }
@@ -35,12 +35,14 @@ extension Tensor {
         let (m, k) = (lhs.shape[lhs.rank - 2], lhs.shape[lhs.rank - 1])
         let (k2, n) = (rhs.shape[rhs.rank - 2], rhs.shape[rhs.rank - 1])
         guard k == k2 else {
-            throw .shapeMismatch("mat1 and mat2 shapes cannot be multiplied (\(m)x\(k) and \(k2)x\(n))")
+            throw lhs.refusal(.shapeMismatch("mat1 and mat2 shapes cannot be multiplied (\(m)x\(k) and \(k2)x\(n))"), function: "matmul(_:)")
         }
-        let batch = try broadcastShape([Array(lhs.shape.dropLast(2)), Array(rhs.shape.dropLast(2))])
+        let batch = try lhs.recording(function: "matmul(_:)") { () throws(TensorError) in
+            try broadcastShape([Array(lhs.shape.dropLast(2)), Array(rhs.shape.dropLast(2))])
+        }
         let batchCount = batch.reduce(1, *)
         guard lhs.dtype == rhs.dtype else {
-            throw .invalidArgument("expected both matmul operands to have the same dtype, but got \(lhs.dtype) and \(rhs.dtype)")
+            throw lhs.refusal(.invalidArgument("expected both matmul operands to have the same dtype, but got \(lhs.dtype) and \(rhs.dtype)"), function: "matmul(_:)")
         }
         // Integer products run in float64 (exact while sums stay below 2^53) and convert back.
         guard lhs.dtype.isFloatingPoint else {

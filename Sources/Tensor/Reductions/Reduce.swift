@@ -5,13 +5,13 @@ extension Tensor {
     /// `op` over `dims` (all when nil), keeping them as size 1 when `keepDim`. Sums and
     /// products of integers and bools are int64, as in PyTorch.
     func reduce(_ op: ReductionOp, dims: [Int]?, keepDim: Bool, api: String, widenIntegers: Bool = true) throws(TensorError) -> Tensor {
-        let axes = try reducedAxes(dims)
+        let axes = try reducedAxes(dims, api: api)
         var input = self
         if (op == .sum || op == .prod) && !dtype.isFloatingPoint && (widenIntegers || dtype == .bool) { input = try converted(to: .int64) }
         let keptShape = shape.indices.map { axes.contains($0) ? 1 : shape[$0] }
         let finalShape = keepDim ? keptShape : shape.indices.filter { !axes.contains($0) }.map { shape[$0] }
         if input.count == 0 && !op.allowsEmptyAxis && axes.contains(where: { shape[$0] == 0 }) {
-            throw .invalidArgument("\(api) of a tensor with no elements over dimensions \(axes.sorted()) has no value; give dims that are not empty")
+            throw placement.refused(.invalidArgument("\(api) of a tensor with no elements over dimensions \(axes.sorted()) has no value; give dims that are not empty"), api: api)
         }
         // Kept dimensions first, in order, then the reduced ones, merged into one.
         let kept = shape.indices.filter { !axes.contains($0) }
@@ -27,12 +27,14 @@ extension Tensor {
     }
 
     /// `dims` normalised and deduplicated; every dimension when nil (or empty, as PyTorch's `dim=[]` for sums).
-    private func reducedAxes(_ dims: [Int]?) throws(TensorError) -> Set<Int> {
+    private func reducedAxes(_ dims: [Int]?, api: String) throws(TensorError) -> Set<Int> {
         guard let dims, !dims.isEmpty else { return Set(shape.indices) }
         var axes = Set<Int>()
         for dim in dims {
-            let axis = try normalized(dim)
-            guard axes.insert(axis).inserted else { throw .invalidArgument("dim \(dim) appears multiple times in the list of dims") }
+            let axis = try normalized(dim, function: api)
+            guard axes.insert(axis).inserted else {
+                throw refusal(.invalidArgument("dim \(dim) appears multiple times in the list of dims"), function: api)
+            }
         }
         return rank == 0 ? [] : axes
     }

@@ -32,7 +32,7 @@ extension Tensor {
     /// `op` along `dim` in one kernel of the tensor's device, or nil when the device has none
     /// (the caller then composes it). A 0-dim tensor is a lane of one element.
     private func alongAxis(_ op: AxisOp, dim: Int, api: String) throws(TensorError) -> Tensor? {
-        let axis = try normalized(dim)
+        let axis = try normalized(dim, function: api)
         guard placement.device.supports(.axis(op), dtype) else { return nil }
         let lanes = rank == 0 ? try reshaped([1]) : self
         let result = try Tensor.compute(.axis(op), dtype, api: api, inputs: [lanes], shape: lanes.shape, outputDType: dtype) {
@@ -46,7 +46,7 @@ extension Tensor {
     /// ending at it. log₂(n) element-wise kernels, each writing a fresh tensor, so no step
     /// reads what it writes.
     private func scan(_ op: AxisOp, dim: Int, api: String, widenIntegers: Bool = true) throws(TensorError) -> Tensor {
-        let axis = try normalized(dim)
+        let axis = try normalized(dim, function: api)
         let widen = !dtype.isFloatingPoint && (widenIntegers || dtype == .bool)
         let input = try converted(to: widen ? .int64 : dtype)
         if let result = try input.alongAxis(op, dim: axis, api: api) { return result }

@@ -46,7 +46,7 @@ extension Tensor {
 
     func requireFloatingPoint(_ api: String) throws(TensorError) {
         guard dtype.isFloatingPoint else {
-            throw .invalidArgument("\(api)() could not infer the output dtype: the input dtype must be floating point, but got \(dtype)")
+            throw placement.refused(.invalidArgument("\(api)() could not infer the output dtype: the input dtype must be floating point, but got \(dtype)"), api: "Tensor.\(api)")
         }
     }
 }

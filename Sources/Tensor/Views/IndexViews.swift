@@ -3,8 +3,8 @@ extension Tensor {
     /// Elements `start..<end` stepping by `step` along `dim`, as Python's `x[..., start:end:step]`:
     /// negative bounds count from the end and bounds past the ends are clamped.
     public func sliced(dim: Int = 0, start: Int? = nil, end: Int? = nil, step: Int = 1) throws(TensorError) -> Tensor {
-        guard rank > 0 else { throw .invalidArgument("a tensor of rank 0 cannot be sliced") }
-        guard step > 0 else { throw .invalidArgument("slice step must be positive, got \(step)") }
+        guard rank > 0 else { throw refusal(.invalidArgument("a tensor of rank 0 cannot be sliced")) }
+        guard step > 0 else { throw refusal(.invalidArgument("slice step must be positive, got \(step)")) }
         let axis = try normalized(dim)
         let size = shape[axis]
         func clamped(_ bound: Int?, default value: Int) -> Int {
@@ -22,21 +22,21 @@ extension Tensor {
     /// `length` elements from `start` along `dim` (`torch.narrow`); the range must fit.
     public func narrowed(dim: Int, start: Int, length: Int) throws(TensorError) -> Tensor {
         let axis = try normalized(dim)
-        guard rank > 0 else { throw .invalidArgument("narrow() cannot be applied to a tensor of rank 0") }
+        guard rank > 0 else { throw refusal(.invalidArgument("narrow() cannot be applied to a tensor of rank 0")) }
         let first = start < 0 ? start + shape[axis] : start
         guard first >= 0, length >= 0, first + length <= shape[axis] else {
-            throw .indexOutOfRange("narrow start \(start) and length \(length) exceed size \(shape[axis]) of dimension \(dim)")
+            throw refusal(.indexOutOfRange("narrow start \(start) and length \(length) exceed size \(shape[axis]) of dimension \(dim)"))
         }
         return try sliced(dim: axis, start: first, end: first + length)
     }
 
     /// The slice at `index` along `dim`, with that dimension removed (`torch.select`).
     public func selected(dim: Int, index: Int) throws(TensorError) -> Tensor {
-        guard rank > 0 else { throw .invalidArgument("select() cannot be applied to a tensor of rank 0") }
+        guard rank > 0 else { throw refusal(.invalidArgument("select() cannot be applied to a tensor of rank 0")) }
         let axis = try normalized(dim)
         let position = index < 0 ? index + shape[axis] : index
         guard (0..<shape[axis]).contains(position) else {
-            throw .indexOutOfRange("index \(index) is out of bounds for dimension \(dim) with size \(shape[axis])")
+            throw refusal(.indexOutOfRange("index \(index) is out of bounds for dimension \(dim) with size \(shape[axis])"))
         }
         var newShape = shape, newStrides = strides
         newShape.remove(at: axis)
@@ -46,7 +46,7 @@ extension Tensor {
 
     /// Pieces of `size` elements along `dim` (the last may be smaller), as views (`torch.split`).
     public func split(size: Int, dim: Int = 0) throws(TensorError) -> [Tensor] {
-        guard size > 0 else { throw .invalidArgument("split size must be positive, got \(size)") }
+        guard size > 0 else { throw refusal(.invalidArgument("split size must be positive, got \(size)")) }
         let axis = try normalized(dim)
         let total = shape[axis]
         let sizes = stride(from: 0, to: total, by: size).map { Swift.min(size, total - $0) }
@@ -57,7 +57,7 @@ extension Tensor {
     public func split(sizes: [Int], dim: Int = 0) throws(TensorError) -> [Tensor] {
         let axis = try normalized(dim)
         guard sizes.allSatisfy({ $0 >= 0 }), sizes.reduce(0, +) == shape[axis] else {
-            throw .shapeMismatch("split sizes \(sizes) do not add up to size \(shape[axis]) of dimension \(dim)")
+            throw refusal(.shapeMismatch("split sizes \(sizes) do not add up to size \(shape[axis]) of dimension \(dim)"))
         }
         var start = 0
         var pieces: [Tensor] = []
@@ -70,7 +70,7 @@ extension Tensor {
 
     /// At most `chunks` pieces of equal size along `dim` (the last may be smaller), as `torch.chunk`.
     public func chunked(_ chunks: Int, dim: Int = 0) throws(TensorError) -> [Tensor] {
-        guard chunks > 0 else { throw .invalidArgument("chunk expects a positive number of chunks, got \(chunks)") }
+        guard chunks > 0 else { throw refusal(.invalidArgument("chunk expects a positive number of chunks, got \(chunks)")) }
         let axis = try normalized(dim)
         let size = (shape[axis] + chunks - 1) / chunks
         return try split(size: Swift.max(size, 1), dim: axis)

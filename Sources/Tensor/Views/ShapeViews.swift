@@ -13,7 +13,7 @@ extension Tensor {
     public func viewed(as shape: [Int]) throws(TensorError) -> Tensor {
         let target = try inferredShape(shape)
         guard let strides = viewStrides(for: target) else {
-            throw .invalidArgument("view size \(target) is not compatible with input size \(self.shape) and strides \(strides): use reshaped(_:)")
+            throw refusal(.invalidArgument("view size \(target) is not compatible with input size \(self.shape) and strides \(strides): use reshaped(_:)"))
         }
         return viewing(shape: target, strides: strides)
     }
@@ -23,16 +23,16 @@ extension Tensor {
     public func flattened(startDim: Int = 0, endDim: Int = -1) throws(TensorError) -> Tensor {
         guard rank > 0 else { return try reshaped([1]) }
         let (first, last) = (try normalized(startDim), try normalized(endDim))
-        guard first <= last else { throw .invalidArgument("flatten() has invalid args: start_dim \(startDim) comes after end_dim \(endDim)") }
+        guard first <= last else { throw refusal(.invalidArgument("flatten() has invalid args: start_dim \(startDim) comes after end_dim \(endDim)")) }
         let merged = shape[first...last].reduce(1, *)
         return try reshaped(Array(shape[..<first]) + [merged] + Array(shape[(last + 1)...]))
     }
 
     /// The dimensions reordered: dimension i of the result is `dims[i]` of this tensor.
     public func permuted(_ dims: [Int]) throws(TensorError) -> Tensor {
-        guard dims.count == rank else { throw .shapeMismatch("permute needs \(rank) dims, got \(dims)") }
+        guard dims.count == rank else { throw refusal(.shapeMismatch("permute needs \(rank) dims, got \(dims)")) }
         let order = try dims.map { (dim) throws(TensorError) in try normalized(dim) }
-        guard Set(order).count == rank else { throw .invalidArgument("permute dims \(dims) repeat a dimension") }
+        guard Set(order).count == rank else { throw refusal(.invalidArgument("permute dims \(dims) repeat a dimension")) }
         return viewing(shape: order.map { shape[$0] }, strides: order.map { strides[$0] })
     }
 
@@ -46,13 +46,13 @@ extension Tensor {
 
     /// A matrix transposed; a tensor of rank 0 or 1 unchanged (`torch.Tensor.t`).
     public func transposed() throws(TensorError) -> Tensor {
-        guard rank <= 2 else { throw .invalidArgument("transposed() expects a tensor of rank ≤ 2, got \(rank); name the dims") }
+        guard rank <= 2 else { throw refusal(.invalidArgument("transposed() expects a tensor of rank ≤ 2, got \(rank); name the dims")) }
         return rank < 2 ? self : try transposed(0, 1)
     }
 
     /// A dimension of size 1 inserted at `dim` (`torch.unsqueeze`).
     public func unsqueezed(_ dim: Int) throws(TensorError) -> Tensor {
-        let position = try Tensor.normalized(dim, rank: rank + 1)
+        let position = try normalized(dim, rank: rank + 1)
         var newShape = shape, newStrides = strides
         let stride = position < rank ? strides[position] * shape[position] : 1
         newShape.insert(1, at: position)
@@ -85,7 +85,7 @@ extension Tensor {
     /// This tensor repeated along dimensions of size 1 to `shape`, without copying
     /// (`torch.Tensor.expand`); -1 keeps a size, and new leading dimensions may be added.
     public func expanded(to shape: [Int]) throws(TensorError) -> Tensor {
-        guard shape.count >= rank else { throw .shapeMismatch("cannot expand \(self.shape) to fewer dimensions \(shape)") }
+        guard shape.count >= rank else { throw refusal(.shapeMismatch("cannot expand \(self.shape) to fewer dimensions \(shape)")) }
         let lead = shape.count - rank
         var newShape = [Int](), newStrides = [Int]()
         for (axis, size) in shape.enumerated() {
@@ -93,7 +93,7 @@ extension Tensor {
             let own = ownAxis >= 0 ? self.shape[ownAxis] : 1
             let target = size == -1 && ownAxis >= 0 ? own : size
             guard target >= 0, own == target || own == 1 else {
-                throw .shapeMismatch("the expanded size \(size) must match the existing size \(own) at dimension \(axis) (\(self.shape) to \(shape))")
+                throw refusal(.shapeMismatch("the expanded size \(size) must match the existing size \(own) at dimension \(axis) (\(self.shape) to \(shape))"))
             }
             newShape.append(target)
             newStrides.append(ownAxis >= 0 && own == target ? strides[ownAxis] : 0)
@@ -102,16 +102,20 @@ extension Tensor {
     }
 
     /// The shape `shape` with its -1 entry inferred from the element count.
-    private func inferredShape(_ shape: [Int]) throws(TensorError) -> [Int] {
+    private func inferredShape(_ shape: [Int], function: String = #function) throws(TensorError) -> [Int] {
         let unknown = shape.indices.filter { shape[$0] == -1 }
-        guard unknown.count <= 1, shape.allSatisfy({ $0 >= -1 }) else { throw .invalidArgument("invalid shape \(shape)") }
+        guard unknown.count <= 1, shape.allSatisfy({ $0 >= -1 }) else { throw refusal(.invalidArgument("invalid shape \(shape)"), function: function) }
         let known = shape.filter { $0 != -1 }.reduce(1, *)
         var result = shape
         if let slot = unknown.first {
-            guard known != 0, count % known == 0 else { throw .shapeMismatch("shape \(shape) is invalid for input of size \(count)") }
+            guard known != 0, count % known == 0 else {
+                throw refusal(.shapeMismatch("shape \(shape) is invalid for input of size \(count)"), function: function)
+            }
             result[slot] = count / known
         }
-        guard result.reduce(1, *) == count else { throw .shapeMismatch("shape \(shape) is invalid for input of size \(count)") }
+        guard result.reduce(1, *) == count else {
+            throw refusal(.shapeMismatch("shape \(shape) is invalid for input of size \(count)"), function: function)
+        }
         return result
     }
 
