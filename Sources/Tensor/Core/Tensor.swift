@@ -48,7 +48,9 @@ public struct Tensor: Sendable {
 
     /// A tensor of `shape` on `placement` with uninitialised, contiguous elements.
     static func uninitialized(_ shape: [Int], dtype: DType, on placement: TensorPlacement) throws(TensorError) -> Tensor {
-        guard shape.allSatisfy({ $0 >= 0 }) else { throw placement.refused(.invalidArgument("negative dimension in shape \(shape)"), api: "Tensor.empty") }
+        guard shape.allSatisfy({ $0 >= 0 }) else {
+            throw placement.refused(.invalidArgument("negative dimension in shape \(shape)"), api: "Tensor.empty")
+        }
         var byteCount = dtype.byteSize
         for size in shape {
             let (product, overflow) = byteCount.multipliedReportingOverflow(by: size)

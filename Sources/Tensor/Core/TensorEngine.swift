@@ -31,15 +31,16 @@ public final class TensorEngine: Sendable {
         }
         log.record(.debug, RedirectionRecord(api: api, requested: request.description, resolved: resolution.entry.id.description),
                    from: site)
-        return try placement(request, on: resolution.device, site: site)
+        return try placement(request, on: resolution.device, api: api, site: site)
     }
 
-    /// The placement for work that `request` runs on `device` (its own or a fallback).
-    func placement(_ request: DeviceRequest, on device: any ComputeDevice, site: CallSite) throws(TensorError) -> TensorPlacement {
+    /// The placement for work that `request` runs on `device` (its own or a fallback), for `api`.
+    func placement(_ request: DeviceRequest, on device: any ComputeDevice, api: String,
+                   site: CallSite) throws(TensorError) -> TensorPlacement {
         do {
             return TensorPlacement(request: request, device: device, queue: try queue(for: device), engine: self, origin: site)
         } catch {
-            throw refused(error, api: "Tensor.to", requested: request.description, resolved: device.id.description, from: site)
+            throw refused(error, api: api, requested: request.description, resolved: device.id.description, from: site)
         }
     }
 
@@ -85,7 +86,7 @@ final class TensorPlacement: Sendable {
             try engine.redirector.resolve(request, op: op, dtype: dtype, api: api, from: origin)
         }
         if resolution.device.id == device.id { return self }
-        return try engine.placement(request, on: resolution.device, site: origin)
+        return try engine.placement(request, on: resolution.device, api: api, site: origin)
     }
 
     func allocate(byteCount: Int) throws(TensorError) -> any DeviceBuffer {
