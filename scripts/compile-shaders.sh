@@ -2,7 +2,8 @@
 # Compiles the Vulkan compute shaders (Sources/VulkanShaders/glsl/*.comp) to SPIR-V with
 # glslc and writes them as C arrays into the CVulkanShaders target (C compiles large arrays
 # much faster than Swift literals). Each variant is one glslc run with its own defines:
-# WIDE adds int64 / float64 paths (devices with shaderInt64 and shaderFloat64).
+# WIDE adds int64 / float64 paths (devices with shaderInt64 and shaderFloat64); GATHER makes
+# selection.comp the gather kernel.
 #   scripts/compile-shaders.sh           regenerate
 #   scripts/compile-shaders.sh --check   fail if the committed output is stale
 set -euo pipefail
@@ -23,6 +24,8 @@ variants=(
   "gemm_float16 gemm.comp -DHALF"
   "gemm_bfloat16 gemm.comp -DBFLOAT"
   "fill fill.comp"
+  "select selection.comp"
+  "gather selection.comp -DGATHER"
 )
 
 work="$(mktemp -d)"

@@ -17,6 +17,8 @@ typedef enum ds_vulkan_shader_id {
     DS_VULKAN_SHADER_GEMM_FLOAT16,
     DS_VULKAN_SHADER_GEMM_BFLOAT16,
     DS_VULKAN_SHADER_FILL,
+    DS_VULKAN_SHADER_SELECT,
+    DS_VULKAN_SHADER_GATHER,
     DS_VULKAN_SHADER_COUNT
 } ds_vulkan_shader_id;
 

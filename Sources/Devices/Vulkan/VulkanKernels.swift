@@ -1,3 +1,4 @@
+import CVulkan
 import CVulkanShaders
 
 /// Recording of the element-wise and reduction shaders: operands laid out for the shader
@@ -12,29 +13,47 @@ extension VulkanQueue {
                      inputs: [(buffer: VulkanBuffer, operand: StridedOperand)]) throws(DeviceError) {
         guard output.operand.elementCount > 0 else { return }
         let all = [output] + inputs
-        var shaderOperands: [VulkanLayout.ShaderOperand] = []
-        for (buffer, operand) in all {
-            guard let shaderOperand = VulkanLayout.shaderOperand(operand, buffer: buffer) else {
-                throw .unsupported(device: vulkan.id, op: kernel, dtype: output.operand.dtype)
-            }
-            shaderOperands.append(shaderOperand)
-        }
+        var shaderOperands = try shaderOperands(all, kernel: kernel, dtype: output.operand.dtype)
         if shaderOperands.count == 2 { shaderOperands.append(shaderOperands[1]) }  // b = a for one input
         let (inType, outType) = (inputs[0].operand.dtype, output.operand.dtype)
         let shader = inType.isWide || outType.isWide ? DS_VULKAN_SHADER_ELEMENTWISE_WIDE : DS_VULKAN_SHADER_ELEMENTWISE
         let walk = StridedWalk(shape: output.operand.shape, operands: shaderOperands.map { (0, $0.strides) })
         let flat: Int32 = walk.shape.count <= 1 ? 1 : 0
         let pipeline = try vulkan.pipelines.pipeline(shader, constants: [Int32(Self.groupSize), kind, op, inType.shaderCode, outType.shaderCode, flat])
-        let launches = VulkanLayout.pieces(walk).map { piece in
-            var words = PushWords()
+        try dispatchElements(walk, pipeline: pipeline, retaining: all.map(\.buffer)) { words, piece in
             shaderOperands.forEach { words.address($0.address) }
             words.ints([piece.elementCount, shaderOperands[0].offset + piece.offsets[0]])
             words.ints(piece.shape)
             piece.strides.forEach { words.ints($0) }
             words.ints([shaderOperands[1].offset + piece.offsets[1], shaderOperands[2].offset + piece.offsets[2]])
+        }
+    }
+
+    /// `operands` as a shader sees them (`VulkanLayout.shaderOperand`); throws `unsupported`
+    /// for `kernel` on `dtype` when one spans more elements than 32-bit shader indices reach.
+    func shaderOperands(_ operands: [(buffer: VulkanBuffer, operand: StridedOperand)], kernel: KernelOp,
+                        dtype: DType) throws(DeviceError) -> [VulkanLayout.ShaderOperand] {
+        var shaderOperands: [VulkanLayout.ShaderOperand] = []
+        for (buffer, operand) in operands {
+            guard let shaderOperand = VulkanLayout.shaderOperand(operand, buffer: buffer) else {
+                throw .unsupported(device: vulkan.id, op: kernel, dtype: dtype)
+            }
+            shaderOperands.append(shaderOperand)
+        }
+        return shaderOperands
+    }
+
+    /// Records `pipeline` once per piece of `walk` (`VulkanLayout.pieces`) with an invocation
+    /// per element, in workgroups of `groupSize`; `pieceWords` writes a piece's push constants.
+    /// Shared by the element-wise and selection shaders.
+    func dispatchElements(_ walk: StridedWalk, pipeline: VkPipeline, retaining buffers: [VulkanBuffer],
+                          pieceWords: (inout PushWords, StridedWalk) -> Void) throws(DeviceError) {
+        let launches = VulkanLayout.pieces(walk).map { piece in
+            var words = PushWords()
+            pieceWords(&words, piece)
             return (words.words, VulkanLayout.groups(items: (piece.elementCount + Self.groupSize - 1) / Self.groupSize, groupSize: 1, exact: true))
         }
-        try stream.record(retaining: all.map(\.buffer)) { commands in
+        try stream.record(retaining: buffers) { commands in
             for (words, groups) in launches {
                 VulkanCommands.dispatch(vulkan, commands, pipeline: pipeline, words: words, groups: groups)
             }

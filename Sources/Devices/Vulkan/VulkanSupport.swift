@@ -7,13 +7,16 @@
 /// be float64 results), which the redirector runs elsewhere. GEMM on float16 / bfloat16
 /// multiplies in float32 and rounds C once, as the CPU backend does. The `AxisOp` shader has
 /// softmax / log-softmax for float32, float16 and bfloat16 (float64 would need exp and log)
-/// and running sums and products for every dtype but bool.
+/// and running sums and products for every dtype but bool. `select` and `gather` move
+/// elements as their bits (gather reads its int64 index as two 32-bit words), so they take
+/// every dtype, wide shader variants or not.
 enum VulkanSupport {
     static let float64UnaryOps: Set<UnaryOp> = [.neg, .abs, .sign, .square, .relu, .logicalNot, .sqrt, .rsqrt,
                                                 .reciprocal, .floor, .ceil, .round]
 
     static func supports(_ op: KernelOp, _ dtype: DType, wide: Bool) -> Bool {
-        if !wide, dtype == .int64 || dtype == .float64 { return false }
+        // select and gather move bits: they do no int64 / float64 arithmetic.
+        if !wide, dtype == .int64 || dtype == .float64, op != .select, op != .gather { return false }
         switch op {
         case let .unary(op):
             switch dtype {
@@ -32,7 +35,7 @@ enum VulkanSupport {
         case .gemm:
             return dtype.isFloatingPoint
         case .select, .gather:
-            return false  // no shaders yet: the redirector runs them elsewhere
+            return true
         case let .axis(op):
             switch op {
             case .softmax, .logSoftmax: return dtype.isFloatingPoint && dtype != .float64  // no float64 exp / log

@@ -1,0 +1,67 @@
+import CVulkan
+import CVulkanShaders
+
+/// Recording of the selection shaders (glsl/selection.comp): `select` (torch.where) and
+/// `gather` (torch.gather). Both move whole elements as their bits, so one pipeline per
+/// element width serves every dtype, with or without the wide shader variants; an invocation
+/// per output element, one dispatch per piece of the walk.
+extension VulkanQueue {
+    /// `output = condition ? whenTrue : whenFalse` element-wise over one shape (any strides,
+    /// broadcast and negative ones included). Throws `invalidArgument` for operands that do
+    /// not fit together (`StridedOperand.checkSelect`) or are not buffers of this device.
+    public func select(condition: StridedOperand, whenTrue: StridedOperand, whenFalse: StridedOperand,
+                       output: StridedOperand) throws(DeviceError) {
+        try requireSupport(.select, output.dtype)
+        try StridedOperand.checkSelect(condition: condition, whenTrue: whenTrue, whenFalse: whenFalse, output: output)
+        let operands = [
+            (buffer: try VulkanValidation.buffer(output.buffer, role: "output", device: vulkan), operand: output),
+            (buffer: try VulkanValidation.buffer(condition.buffer, role: "condition", device: vulkan), operand: condition),
+            (buffer: try VulkanValidation.buffer(whenTrue.buffer, role: "value where true", device: vulkan), operand: whenTrue),
+            (buffer: try VulkanValidation.buffer(whenFalse.buffer, role: "value where false", device: vulkan), operand: whenFalse),
+        ]
+        guard output.elementCount > 0 else { return }
+        let shaderOperands = try shaderOperands(operands, kernel: .select, dtype: output.dtype)
+        let walk = StridedWalk(shape: output.shape, operands: shaderOperands.map { (0, $0.strides) })
+        let pipeline = try selectionPipeline(DS_VULKAN_SHADER_SELECT, dtype: output.dtype, walk: walk)
+        try dispatchElements(walk, pipeline: pipeline, retaining: operands.map(\.buffer)) { words, piece in
+            shaderOperands.forEach { words.address($0.address) }
+            words.ints(piece.shape)
+            piece.strides.forEach { words.ints($0) }
+            words.ints(zip(shaderOperands, piece.offsets).map { $0.offset + $1 })
+        }
+    }
+
+    /// `output[c] = input[c with c[axis] replaced by index[c]]` for every coordinate `c` of
+    /// `output`; an index outside `0..<input.shape[axis]` writes zero (the input is never read
+    /// outside its elements). Throws `invalidArgument` for operands that do not fit together
+    /// (`StridedOperand.checkGather`) or are not buffers of this device.
+    public func gather(input: StridedOperand, index: StridedOperand, axis: Int, output: StridedOperand) throws(DeviceError) {
+        try requireSupport(.gather, output.dtype)
+        try input.checkGather(index: index, axis: axis, output: output)
+        let operands = [
+            (buffer: try VulkanValidation.buffer(output.buffer, role: "output", device: vulkan), operand: output),
+            (buffer: try VulkanValidation.buffer(index.buffer, role: "index", device: vulkan), operand: index),
+            (buffer: try VulkanValidation.buffer(input.buffer, role: "input", device: vulkan), operand: input),
+        ]
+        guard output.elementCount > 0 else { return }
+        var shaderOperands = try shaderOperands(operands, kernel: .gather, dtype: output.dtype)
+        shaderOperands[2].strides[axis] = 0  // the index says where to go along the axis
+        let (axisLength, axisStride) = (input.shape[axis], input.strides[axis])
+        let walk = StridedWalk(shape: output.shape, operands: shaderOperands.map { (0, $0.strides) })
+        let pipeline = try selectionPipeline(DS_VULKAN_SHADER_GATHER, dtype: output.dtype, walk: walk)
+        try dispatchElements(walk, pipeline: pipeline, retaining: operands.map(\.buffer)) { words, piece in
+            shaderOperands.forEach { words.address($0.address) }
+            words.ints([axisLength, axisStride])
+            words.ints(piece.shape)
+            piece.strides.forEach { words.ints($0) }
+            words.ints(zip(shaderOperands, piece.offsets).map { $0.offset + $1 })
+        }
+    }
+
+    /// The pipeline of `shader` for elements of `dtype`'s width, without divisions when
+    /// `walk` has at most one dimension.
+    private func selectionPipeline(_ shader: ds_vulkan_shader_id, dtype: DType, walk: StridedWalk) throws(DeviceError) -> VkPipeline {
+        let flat: Int32 = walk.shape.count <= 1 ? 1 : 0
+        return try vulkan.pipelines.pipeline(shader, constants: [Int32(Self.groupSize), Int32(dtype.byteSize), flat])
+    }
+}
