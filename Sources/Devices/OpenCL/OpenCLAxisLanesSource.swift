@@ -36,7 +36,7 @@ enum OpenCLAxisLanesSource {
         return """
         __kernel void \(name)_lanes(__global S *out, __global const S *in, Layout L, long n, long outStride, long inStride) {
             for (long e = get_global_id(0); e < L.count; e += get_global_size(0)) {
-                long o[3]; ds_offsets(&L, e, o);
+                long o[DS_OPERANDS]; ds_offsets(&L, e, o);
                 CV m = (CV)(LOWEST);
                 for (long j = 0; j < n; j++) { CV x = \(load); m = x > m ? x : m; }
                 CV s = (CV)(0);
@@ -69,7 +69,7 @@ enum OpenCLAxisLanesSource {
         """
         __kernel void \(name)_lanes(__global S *out, __global const S *in, Layout L, long n, long outStride, long inStride) {
             for (long e = get_global_id(0); e < L.count; e += get_global_size(0)) {
-                long o[3]; ds_offsets(&L, e, o);
+                long o[DS_OPERANDS]; ds_offsets(&L, e, o);
                 TV t = (TV)(\(identity));
                 for (long j = 0; j < n; j++) {
                     t = t \(combine) AXV_IN(VLOAD(in, o[1] + j * inStride));

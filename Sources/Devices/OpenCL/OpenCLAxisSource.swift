@@ -72,7 +72,7 @@ enum OpenCLAxisSource {
         return """
         __kernel void \(name)_rows(__global S *out, __global const S *in, Layout L, long n, long outStride, long inStride) {
             for (long e = get_global_id(0); e < L.count; e += get_global_size(0)) {
-                long o[3]; ds_offsets(&L, e, o);
+                long o[DS_OPERANDS]; ds_offsets(&L, e, o);
                 C m = ax_max(in, o[1], inStride, 0, n, 1);
                 ACC s = ax_expsum(in, o[1], inStride, 0, n, 1, m);
                 ax_softmax_write(out, o[0], outStride, in, o[1], inStride, 0, n, 1, m, s, \(logOutput));
@@ -82,7 +82,7 @@ enum OpenCLAxisSource {
                                      __local ACC *partial) {
             long lid = get_local_id(0), G = get_local_size(0);
             for (long e = get_group_id(0); e < L.count; e += get_num_groups(0)) {
-                long o[3]; ds_offsets(&L, e, o);
+                long o[DS_OPERANDS]; ds_offsets(&L, e, o);
                 partial[lid] = (ACC)ax_max(in, o[1], inStride, lid, n, G);
                 barrier(CLK_LOCAL_MEM_FENCE);
                 for (long w = G / 2; w > 0; w >>= 1) {
@@ -137,7 +137,7 @@ enum OpenCLAxisSource {
         }
         __kernel void \(name)_rows(__global S *out, __global const S *in, Layout L, long n, long outStride, long inStride) {
             for (long e = get_global_id(0); e < L.count; e += get_global_size(0)) {
-                long o[3]; ds_offsets(&L, e, o);
+                long o[DS_OPERANDS]; ds_offsets(&L, e, o);
                 \(name)_run(out, o[0], outStride, in, o[1], inStride, 0, n, (T)\(identity), 1);
             }
         }
@@ -147,7 +147,7 @@ enum OpenCLAxisSource {
             long chunk = (n + G - 1) / G;
             long from = min(n, lid * chunk), to = min(n, from + chunk);
             for (long e = get_group_id(0); e < L.count; e += get_num_groups(0)) {
-                long o[3]; ds_offsets(&L, e, o);
+                long o[DS_OPERANDS]; ds_offsets(&L, e, o);
                 totals[lid] = \(name)_run(out, o[0], outStride, in, o[1], inStride, from, to, (T)\(identity), 0);
                 barrier(CLK_LOCAL_MEM_FENCE);
                 if (lid == 0) {

@@ -88,7 +88,7 @@ enum OpenCLAxisVectorSource {
             long lid = get_local_id(0), G = get_local_size(0);
             long vectors = n / \(width);
             for (long e = get_group_id(0); e < L.count; e += get_num_groups(0)) {
-                long o[3]; ds_offsets(&L, e, o);
+                long o[DS_OPERANDS]; ds_offsets(&L, e, o);
                 C m; ACC s;
                 axv_stats(in, o[1], n, lid, G, partial, &m, &s);
                 C shift = (C)log(s), scale = (C)((ACC)1 / s);

@@ -1,6 +1,7 @@
 /// OpenCL C for the element-wise families: one program per family and dtype (`unary_float32`,
 /// `binary_int64`, `convert_from_bfloat16`), each op two kernels: `<op>_s` over any strided
-/// layout (a grid-stride loop over `Layout`) and `<op>_c` for operands dense from an offset.
+/// layout (a grid-stride loop over `Layout`) and `<op>_c` for operands dense from an offset
+/// (one offset argument per operand).
 /// The expressions follow the CPU's functions (UnaryFunctions, BinaryFunctions, Elements).
 enum OpenCLElementwiseSource {
     static func unary(_ dtype: DType, hasFloat64: Bool) -> String {
@@ -47,16 +48,17 @@ enum OpenCLElementwiseSource {
         let parameters = inputs == 2 ? "__global const S *a, __global const S *b" : "__global const S *a"
         let loads = inputs == 2 ? "C x = LOAD(a, o[1]); C y = LOAD(b, o[2]);" : "C x = LOAD(a, o[1]);"
         let denseLoads = inputs == 2 ? "C x = LOAD(a, off1 + i); C y = LOAD(b, off2 + i);" : "C x = LOAD(a, off1 + i);"
+        let offsets = inputs == 2 ? "long off0, long off1, long off2" : "long off0, long off1"
         return """
         #define DS_STORE_\(name)(out, i, v) \(store)
         __kernel void \(name)_s(__global \(output) *out, \(parameters), Layout L) {
             for (long e = get_global_id(0); e < L.count; e += get_global_size(0)) {
-                long o[3]; ds_offsets(&L, e, o);
+                long o[DS_OPERANDS]; ds_offsets(&L, e, o);
                 \(loads)
                 DS_STORE_\(name)(out, o[0], (\(expression)));
             }
         }
-        __kernel void \(name)_c(__global \(output) *out, \(parameters), long count, long off0, long off1, long off2) {
+        __kernel void \(name)_c(__global \(output) *out, \(parameters), long count, \(offsets)) {
             long i = get_global_id(0);
             if (i >= count) return;
             \(denseLoads)

@@ -7,22 +7,28 @@
 enum OpenCLKernelSource {
     /// Dimensions a strided kernel walks; more are split into several launches.
     static let maxRank = 8
+    /// Operands a `Layout` walks together (a select's output, condition and two values).
+    static let maxOperands = 4
 
     static func preamble(hasFloat64: Bool) -> String {
         (hasFloat64 ? "#pragma OPENCL EXTENSION cl_khr_fp64 : enable\n" : "") + """
         #pragma OPENCL FP_CONTRACT OFF
         #define DS_MAX_RANK \(maxRank)
-        /* An iteration space: `count` elements over `rank` dimensions, and up to three
+        #define DS_OPERANDS \(maxOperands)
+        /* An iteration space: `count` elements over `rank` dimensions, and up to four
            operands' element strides and offsets. */
-        typedef struct { long count; long rank; long shape[DS_MAX_RANK]; long stride[3][DS_MAX_RANK]; long offset[3]; } Layout;
+        typedef struct { long count; long rank; long shape[DS_MAX_RANK]; long stride[DS_OPERANDS][DS_MAX_RANK]; long offset[DS_OPERANDS]; } Layout;
 
-        /* The offsets of element `i` (row-major over the shape) in operands 0, 1 and 2. */
+        /* The offsets of element `i` (row-major over the shape) in operands 0 to 3 (`o` holds DS_OPERANDS). */
         inline void ds_offsets(const Layout *L, long i, long *o) {
-            o[0] = L->offset[0]; o[1] = L->offset[1]; o[2] = L->offset[2];
-            if (L->rank == 1) { o[0] += i * L->stride[0][0]; o[1] += i * L->stride[1][0]; o[2] += i * L->stride[2][0]; return; }
+            o[0] = L->offset[0]; o[1] = L->offset[1]; o[2] = L->offset[2]; o[3] = L->offset[3];
+            if (L->rank == 1) {
+                o[0] += i * L->stride[0][0]; o[1] += i * L->stride[1][0]; o[2] += i * L->stride[2][0]; o[3] += i * L->stride[3][0];
+                return;
+            }
             for (int d = (int)L->rank - 1; d >= 0; --d) {
                 long s = L->shape[d]; long c = i % s; i /= s;
-                o[0] += c * L->stride[0][d]; o[1] += c * L->stride[1][d]; o[2] += c * L->stride[2][d];
+                o[0] += c * L->stride[0][d]; o[1] += c * L->stride[1][d]; o[2] += c * L->stride[2][d]; o[3] += c * L->stride[3][d];
             }
         }
 

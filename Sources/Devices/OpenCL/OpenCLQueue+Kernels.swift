@@ -95,9 +95,13 @@ extension OpenCLQueue {
         }
     }
 
-    private func runElementwise(
+    /// Runs `kernel` of program `programName` (built from `source`) over the output's shape:
+    /// `<kernel>_c` with the element count and each operand's offset when every operand is
+    /// dense, else `<kernel>_s` with the walk's `Layout`, per piece of at most 8 dimensions.
+    /// `trailing` arguments follow those (both variants take them).
+    func runElementwise(
         _ programName: String, kernel: String, output: (OpenCLBuffer, StridedOperand), inputs: [(OpenCLBuffer, StridedOperand)],
-        source: () -> String
+        trailing: [OpenCLKernelArgument] = [], source: () -> String
     ) throws(DeviceError) {
         let all = [output] + inputs
         let layout = StridedWalk(shape: output.1.shape, operands: all.map { ($0.1.offset, $0.1.strides) })
@@ -107,14 +111,14 @@ extension OpenCLQueue {
         let buffers = all.map { OpenCLKernelArgument.buffer($0.0) }
         let group = owner.limits.elementwiseGroupSize
         if all.indices.allSatisfy(layout.isDense) {
-            let offsets = (0..<3).map { OpenCLKernelArgument.int64(Int64($0 < layout.offsets.count ? layout.offsets[$0] : 0)) }
-            try launch(program, "\(kernel)_c", buffers + [.int64(Int64(count))] + offsets,
+            let offsets = layout.offsets.map { OpenCLKernelArgument.int64(Int64($0)) }
+            try launch(program, "\(kernel)_c", buffers + [.int64(Int64(count))] + offsets + trailing,
                        global: (count + group - 1) / group * group, local: group)
             return
         }
         for piece in layout.pieces(maxRank: OpenCLKernelSource.maxRank) {
-            try launch(program, "\(kernel)_s", buffers + [.bytes(piece.openCLLayout)], global: Self.gridSize(piece.elementCount, group),
-                       local: group)
+            try launch(program, "\(kernel)_s", buffers + [.bytes(piece.openCLLayout)] + trailing,
+                       global: Self.gridSize(piece.elementCount, group), local: group)
         }
     }
 }

@@ -91,7 +91,7 @@ enum OpenCLReductionSource {
         }
         __kernel void \(name)_rows(__global \(output) *out, __global const S *in, Layout L, long n, long axisStride) {
             for (long e = get_global_id(0); e < L.count; e += get_global_size(0)) {
-                long o[3]; ds_offsets(&L, e, o);
+                long o[DS_OPERANDS]; ds_offsets(&L, e, o);
                 \(r.state) s = \(r.identity); long si = -1;
                 \(name)_fold(in, o[1], axisStride, 0, n, 1, &s, &si);
                 long k = o[0];
@@ -102,7 +102,7 @@ enum OpenCLReductionSource {
                                      __local \(r.state) *states, __local long *indices) {
             long lid = get_local_id(0), G = get_local_size(0);
             for (long e = get_group_id(0); e < L.count; e += get_num_groups(0)) {
-                long o[3]; ds_offsets(&L, e, o);
+                long o[DS_OPERANDS]; ds_offsets(&L, e, o);
                 \(r.state) s = \(r.identity); long si = -1;
                 \(name)_fold(in, o[1], axisStride, lid, n, G, &s, &si);
                 states[lid] = s; indices[lid] = si;

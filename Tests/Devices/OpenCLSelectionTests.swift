@@ -1,0 +1,95 @@
+import Testing
+@testable import DeviceShimDevices
+
+/// The OpenCL `select` and `gather` kernels against the CPU's on what the conformance suite's
+/// small shapes do not reach: more than 8 dimensions (several launches) and more elements
+/// than one launch has work-items (its grid-stride loop).
+@Suite(.enabled(if: OpenCLTestDevice.isAvailable, OpenCLTestDevice.skipReason))
+struct OpenCLSelectionTests {
+    static let bufferElements = 4096
+
+    /// Every input view of `View`, rank 0 to 10, on every dtype the device holds.
+    @Test(arguments: DType.allCases)
+    func selectAndGatherMatchCPU(dtype: DType) throws {
+        let device = try OpenCLTestDevice.device()
+        guard device.supports(.select, dtype), device.supports(.gather, dtype) else { return }
+        let (queue, cpuQueue) = (try device.makeQueue(), try CPUDevice.shared.makeQueue())
+        var random = SeededGenerator(seed: 0xC6_0000 + UInt64(DType.allCases.firstIndex(of: dtype)!))
+        for (index, view) in View.inputs.enumerated() {
+            let outputView = View.output(view.shape, case: index)
+            let condition = try MirroredBuffer(.bool, count: Self.bufferElements, on: device, queue: queue, using: &random)
+            let whenTrue = try MirroredBuffer(dtype, count: Self.bufferElements, on: device, queue: queue, using: &random)
+            let whenFalse = try MirroredBuffer(dtype, count: Self.bufferElements, on: device, queue: queue, using: &random)
+            let output = try MirroredBuffer(dtype, count: Self.bufferElements, on: device, queue: queue, using: &random)
+            let conditionView = View.secondInput(view, case: index + 1), whenFalseView = View.secondInput(view, case: index)
+            try cpuQueue.select(condition: condition.cpuOperand(conditionView), whenTrue: whenTrue.cpuOperand(view),
+                                whenFalse: whenFalse.cpuOperand(whenFalseView), output: output.cpuOperand(outputView))
+            try cpuQueue.synchronize()
+            try queue.select(condition: condition.openclOperand(conditionView), whenTrue: whenTrue.openclOperand(view),
+                             whenFalse: whenFalse.openclOperand(whenFalseView), output: output.openclOperand(outputView))
+            try output.expectMatches(queue: queue, tolerance: 0, "select \(dtype) \(view)")
+
+            guard !view.shape.isEmpty else { continue }
+            let axis = index % view.shape.count
+            try expectGatherMatchesCPU(dtype, input: view, axis: axis, output: outputView, device: device, queues: (queue, cpuQueue),
+                                       using: &random)
+        }
+    }
+
+    /// 600,000 outputs gathered along the rows of a [64, 3000] input into a column-major
+    /// output, and as many selected into a reversed one: each launch loops over its elements.
+    @Test func largeSelectAndGatherMatchCPU() throws {
+        let device = try OpenCLTestDevice.device()
+        let (queue, cpuQueue) = (try device.makeQueue(), try CPUDevice.shared.makeQueue())
+        var random = SeededGenerator(seed: 0xC6_1000)
+        let input = View(shape: [64, 3000], strides: [3000, 1], offset: 0)
+        let output = View(shape: [200, 3000], strides: [1, 200], offset: 0)
+        try expectGatherMatchesCPU(.float32, input: input, axis: 0, output: output, device: device, queues: (queue, cpuQueue),
+                                   using: &random)
+
+        let count = 600_000
+        let dense = View(shape: [count], strides: [1], offset: 0), reversed = View(shape: [count], strides: [-1], offset: count - 1)
+        let condition = try MirroredBuffer(.bool, count: count, on: device, queue: queue, using: &random)
+        let values = try MirroredBuffer(.int64, count: count, on: device, queue: queue, using: &random)
+        let selected = try MirroredBuffer(.int64, count: count, on: device, queue: queue, using: &random)
+        let broadcast = View(shape: [count], strides: [0], offset: 7)
+        try cpuQueue.select(condition: condition.cpuOperand(dense), whenTrue: values.cpuOperand(dense),
+                            whenFalse: values.cpuOperand(broadcast), output: selected.cpuOperand(reversed))
+        try cpuQueue.synchronize()
+        try queue.select(condition: condition.openclOperand(dense), whenTrue: values.openclOperand(dense),
+                         whenFalse: values.openclOperand(broadcast), output: selected.openclOperand(reversed))
+        try selected.expectMatches(queue: queue, tolerance: 0, "select of \(count) int64")
+    }
+
+    /// Gathers `input` along `axis` into `output` (a view of the output's shape) on both
+    /// devices, from a dense index one in eight of whose values lie outside the axis.
+    private func expectGatherMatchesCPU(
+        _ dtype: DType, input: View, axis: Int, output: View, device: OpenCLDevice, queues: (opencl: any DeviceQueue, cpu: any DeviceQueue),
+        using random: inout SeededGenerator
+    ) throws {
+        let count = output.shape.reduce(1, *)
+        let length = input.shape[axis]
+        let positions = (0..<count).map { _ in
+            Int.random(in: 0..<8, using: &random) == 0 ? [-1, length, Int.min / 2].randomElement(using: &random)!
+                : Int.random(in: 0..<length, using: &random)
+        }
+        let index = try MirroredBuffer(.int64, count: count, on: device, queue: queues.opencl, using: &random)
+        for (at, position) in positions.enumerated() { TestElements.storeInteger(Int64(position), as: .int64, at: at, in: index.cpu) }
+        try queues.opencl.copy(from: UnsafeRawPointer(index.cpu.baseAddress), to: BufferRegion(index.opencl))
+        let inputBuffer = try MirroredBuffer(dtype, count: Self.extent(of: input), on: device, queue: queues.opencl, using: &random)
+        let outputBuffer = try MirroredBuffer(dtype, count: max(Self.extent(of: output), Self.bufferElements), on: device,
+                                              queue: queues.opencl, using: &random)
+        let indexView = View(shape: output.shape, strides: StridedOperand.contiguousStrides(for: output.shape), offset: 0)
+        try queues.cpu.gather(input: inputBuffer.cpuOperand(input), index: index.cpuOperand(indexView), axis: axis,
+                              output: outputBuffer.cpuOperand(output))
+        try queues.cpu.synchronize()
+        try queues.opencl.gather(input: inputBuffer.openclOperand(input), index: index.openclOperand(indexView), axis: axis,
+                                 output: outputBuffer.openclOperand(output))
+        try outputBuffer.expectMatches(queue: queues.opencl, tolerance: 0, "gather \(dtype) \(input) axis \(axis) to \(output)")
+    }
+
+    /// The elements a buffer needs to hold `view`: past its furthest element, at least one.
+    private static func extent(of view: View) -> Int {
+        zip(view.shape, view.strides).reduce(view.offset + 1) { $0 + max($1.0 - 1, 0) * max($1.1, 0) }
+    }
+}
