@@ -75,10 +75,12 @@ enum SelectionKernels {
             let condition = operands.addresses.1.assumingMemoryBound(to: UInt8.self)
             let whenTrue = operands.addresses.2.assumingMemoryBound(to: Element.self)
             let whenFalse = operands.addresses.3.assumingMemoryBound(to: Element.self)
+            // Scalar offsets and strides: lane arithmetic on SIMD4 per element cost a third.
             let strides = operands.space.innerStrides
-            for step in 0..<count {
-                let at = offsets &+ strides &* step
-                output[at[0]] = condition[at[1]] != 0 ? whenTrue[at[2]] : whenFalse[at[3]]
+            var (out, test, yes, no) = (offsets[0], offsets[1], offsets[2], offsets[3])
+            for _ in 0..<count {
+                output[out] = condition[test] != 0 ? whenTrue[yes] : whenFalse[no]
+                (out, test, yes, no) = (out &+ strides[0], test &+ strides[1], yes &+ strides[2], no &+ strides[3])
             }
         }
     }
@@ -91,11 +93,15 @@ enum SelectionKernels {
             let output = operands.addresses.0.assumingMemoryBound(to: Element.self)
             let index = operands.addresses.1.assumingMemoryBound(to: Int64.self)
             let input = operands.addresses.2.assumingMemoryBound(to: Element.self)
-            let (strides, length, stride) = (operands.space.innerStrides, operands.axisLength, operands.axisStride)
-            for step in 0..<count {
-                let at = offsets &+ strides &* step
-                let position = Int(truncatingIfNeeded: index[at[1]])
-                output[at[0]] = position >= 0 && position < length ? input[at[2] &+ position &* stride] : 0
+            let (length, stride) = (operands.axisLength, operands.axisStride)
+            let (outputStride, indexStride, inputStride) = (operands.space.innerStrides[0], operands.space.innerStrides[1],
+                                                            operands.space.innerStrides[2])
+            var (out, at, from) = (offsets[0], offsets[1], offsets[2])
+            for _ in 0..<count {
+                // One unsigned comparison tests both ends: a negative index wraps above `length`.
+                let position = Int(truncatingIfNeeded: index[at])
+                output[out] = UInt(bitPattern: position) < UInt(length) ? input[from &+ position &* stride] : 0
+                (out, at, from) = (out &+ outputStride, at &+ indexStride, from &+ inputStride)
             }
         }
     }
