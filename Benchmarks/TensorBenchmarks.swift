@@ -27,7 +27,7 @@ enum TensorBenchmarks {
         let (matmul, elements, rounds) = backend == "vulkan" ? (256, 1 << 20, 3) : (1024, 4 << 20, 8)
         let repetitions = rounds * max(1, getenv("DEVICESHIM_TENSOR_REPEAT").map { Int(atoi($0)) } ?? 1)
         let all = [Case(kind: "matmul", size: matmul, repetitions: repetitions)]
-            + ["add", "mul", "sum", "sumdim", "softmax", "chain"].map { Case(kind: $0, size: elements, repetitions: repetitions) }
+            + ["add", "mul", "sum", "sumdim", "softmax", "chain", "where", "gather"].map { Case(kind: $0, size: elements, repetitions: repetitions) }
             // A small op, where the cost per op (dispatch, queue hand-off, output allocation) dominates.
             + [Case(kind: "add", size: 4096, repetitions: 25 * repetitions)]
         guard let listed = getenv("DEVICESHIM_TENSOR_CASES") else { return all }
@@ -87,7 +87,14 @@ enum TensorBenchmarks {
         case "sum": return { try a.sum() }
         case "sumdim": return { try rows.sum(dims: [1]) }
         case "softmax": return { try rows.softmax(dim: 1) }
-        default: return { try (a * b + c).relu().sum() }
+        case "where":
+            let mask = try a.greater(0)
+            return { try Tensor.where(mask, a, b) }
+        case "gather":
+            let index = try Tensor.randint(0, 1024, shape: rows.shape, generator: generator, device: device)
+            return { try rows.gather(dim: 1, index: index) }
+        case "chain": return { try (a * b + c).relu().sum() }
+        default: throw TensorError.invalidArgument("no benchmark case \(benchmark.kind)")
         }
     }
 

@@ -14,6 +14,8 @@ Cases mirror TensorBenchmarks.swift, float32, operands made at a case's first re
   sumdim N     a.sum(dim=1) of an (N / 1024) x 1024 matrix
   softmax N    a.softmax(dim=1) of an (N / 1024) x 1024 matrix
   chain N      (a * b + c).relu().sum() on N elements
+  where N      torch.where(mask, a, b) on N elements, the bool mask (a > 0) made once
+  gather N     a.gather(1, index) of an (N / 1024) x 1024 matrix, index int64 in [0, 1024)
 """
 import sys
 
@@ -25,15 +27,21 @@ def operation(torch, case, size):
     if case == "matmul":
         a, b = torch.randn(size, size, generator=generator), torch.randn(size, size, generator=generator)
         return lambda: a @ b
+    if case == "gather":
+        a = torch.randn(size // 1024, 1024, generator=generator)
+        index = torch.randint(0, 1024, (size // 1024, 1024), generator=generator)
+        return lambda: a.gather(1, index)
     if case in ("sumdim", "softmax"):
         a = torch.randn(size // 1024, 1024, generator=generator)
         return (lambda: a.sum(dim=1)) if case == "sumdim" else (lambda: a.softmax(dim=1))
     a, b, c = (torch.randn(size, generator=generator) for _ in range(3))
+    mask = a > 0
     return {
         "add": lambda: a + b,
         "mul": lambda: a * b,
         "sum": lambda: a.sum(),
         "chain": lambda: (a * b + c).relu().sum(),
+        "where": lambda: torch.where(mask, a, b),
     }[case]
 
 

@@ -1,6 +1,6 @@
 /// `gather` and `index_select` on the tensors' device (the backend contract's `gather`
 /// kernel, or the redirector's fallback device). Indices are checked first, on the device:
-/// one comparison and one `any` whose bool is read back.
+/// their smallest and largest values are read back.
 extension Tensor {
     /// `out[…, i, …] = self[…, index[…, i, …], …]` along `dim` (`torch.gather`); `index` is
     /// int64 (or int32) with this tensor's rank, no larger than it in the other dimensions.
@@ -38,10 +38,12 @@ extension Tensor {
     }
 
     /// Throws `indexOutOfRange` naming the first of `index`'s values outside `0..<size`, as
-    /// PyTorch does. The test runs on the device; only a failing index is read back whole.
+    /// PyTorch does. The test runs on the device (the index's smallest and largest values,
+    /// two reductions, each read back); only a failing index is read back whole.
     private func checkIndices(_ index: Tensor, below size: Int, dim axis: Int, api: String) throws(TensorError) {
         guard index.count > 0 else { return }
-        guard try index.less(0).logicalOr(index.greaterEqual(size)).any().item(Bool.self) else { return }
+        let (smallest, largest) = (try index.min().item(Int64.self), try index.max().item(Int64.self))
+        guard smallest < 0 || largest >= Int64(size) else { return }
         let first = try index.toArray(Int64.self).first { $0 < 0 || $0 >= Int64(size) } ?? -1
         throw placement.refused(.indexOutOfRange("\(api)(): index \(first) is out of bounds for dimension \(axis) with size \(size)"), api: "Tensor.\(api)")
     }
