@@ -70,8 +70,9 @@ extension TensorPlacement {
     }
 
     /// Runs device calls for `api`: a `DeviceError` becomes `TensorError.device`, recorded.
-    func running<Result>(_ api: String, _ body: () throws(DeviceError) -> Result) throws(TensorError) -> Result {
-        do { return try body() } catch { throw refused(.device(error), api: api) }
+    /// (`api` is spelled out only then: every enqueue passes through here.)
+    func running<Result>(_ api: @autoclosure () -> String, _ body: () throws(DeviceError) -> Result) throws(TensorError) -> Result {
+        do { return try body() } catch { throw refused(.device(error), api: api()) }
     }
 }
 
