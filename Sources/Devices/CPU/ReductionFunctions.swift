@@ -46,10 +46,10 @@ enum ReductionFunctions {
 
     private static func runComparing<E: CPUElement>(_ op: ReductionOp, _: E.Type, _ operands: ReductionOperands) {
         switch op {
-        case .max: ReductionKernels.run(Maximum<E>.self, operands)
-        case .min: ReductionKernels.run(Minimum<E>.self, operands)
-        case .argmax: ReductionKernels.run(ArgMaximum<E>.self, operands)
-        case .argmin: ReductionKernels.run(ArgMinimum<E>.self, operands)
+        case .max: ReductionKernels.run(Extreme<E, Greatest>.self, operands)
+        case .min: ReductionKernels.run(Extreme<E, Least>.self, operands)
+        case .argmax: ReductionKernels.run(ArgExtreme<E, Greatest>.self, operands)
+        case .argmin: ReductionKernels.run(ArgExtreme<E, Least>.self, operands)
         case .any: ReductionKernels.run(AnyNonzero<E>.self, operands)
         case .all: ReductionKernels.run(AllNonzero<E>.self, operands)
         case .sum, .prod: preconditionFailure("\(op) on \(E.dtype) passed validation")
@@ -97,46 +97,50 @@ enum IntegerProduct<E: IntegerElement>: Reduction {
 
 // MARK: - Extremes
 
-/// The greatest element; the first NaN once one is seen.
-enum Maximum<E: CPUElement>: Reduction {
-    static var identity: E { .lowest }
-    @inline(__always) static func accumulate(_ state: inout E, _ x: E, at _: Int) {
-        if !state.isNaN, x.isNaN || x.ordered > state.ordered { state = x }
-    }
-    /// Consecutive float32 elements go to a vector kernel (vector_kernels.h).
-    @inline(__always)
-    static func accumulate(_ state: inout E, _ elements: UnsafePointer<E>, count: Int, stride: Int, firstIndex: Int) {
-        if E.self == Float.self, stride == 1, count > 0 {
-            let extreme = ds_float_max(UnsafeRawPointer(elements).assumingMemoryBound(to: Float.self), count)
-            accumulate(&state, unsafeBitCast(extreme, to: E.self), at: firstIndex)
-            return
-        }
-        for i in 0..<count { accumulate(&state, elements[i &* stride], at: firstIndex &+ i) }
-    }
-    @inline(__always) static func combine(_ earlier: E, _ later: E) -> E {
-        earlier.isNaN || !(later.isNaN || later.ordered > earlier.ordered) ? earlier : later
-    }
-    @inline(__always) static func result(_ state: E) -> E { state }
+/// Which way an extreme lies, for `Extreme` and `ArgExtreme`: the greatest or the least.
+protocol ExtremeDirection {
+    /// The value every element is at least as extreme as (-inf for the greatest).
+    static func identity<E: CPUElement>(_: E.Type) -> E
+    /// Whether `x` lies strictly beyond `current` (greater, for the greatest).
+    static func isBeyond<E: CPUElement>(_ x: E, _ current: E) -> Bool
+    /// The extreme of `count` consecutive floats (vector_kernels.h).
+    static func float32Extreme(_ elements: UnsafePointer<Float>, _ count: Int) -> Float
 }
 
-/// The least element; the first NaN once one is seen.
-enum Minimum<E: CPUElement>: Reduction {
-    static var identity: E { .highest }
+enum Greatest: ExtremeDirection {
+    @inline(__always) static func identity<E: CPUElement>(_: E.Type) -> E { .lowest }
+    @inline(__always) static func isBeyond<E: CPUElement>(_ x: E, _ current: E) -> Bool { x.ordered > current.ordered }
+    @inline(__always) static func float32Extreme(_ elements: UnsafePointer<Float>, _ count: Int) -> Float {
+        ds_float_max(elements, count)
+    }
+}
+
+enum Least: ExtremeDirection {
+    @inline(__always) static func identity<E: CPUElement>(_: E.Type) -> E { .highest }
+    @inline(__always) static func isBeyond<E: CPUElement>(_ x: E, _ current: E) -> Bool { x.ordered < current.ordered }
+    @inline(__always) static func float32Extreme(_ elements: UnsafePointer<Float>, _ count: Int) -> Float {
+        ds_float_min(elements, count)
+    }
+}
+
+/// The greatest (or least) element; the first NaN once one is seen.
+enum Extreme<E: CPUElement, Direction: ExtremeDirection>: Reduction {
+    static var identity: E { Direction.identity(E.self) }
     @inline(__always) static func accumulate(_ state: inout E, _ x: E, at _: Int) {
-        if !state.isNaN, x.isNaN || x.ordered < state.ordered { state = x }
+        if !state.isNaN, x.isNaN || Direction.isBeyond(x, state) { state = x }
     }
     /// Consecutive float32 elements go to a vector kernel (vector_kernels.h).
     @inline(__always)
     static func accumulate(_ state: inout E, _ elements: UnsafePointer<E>, count: Int, stride: Int, firstIndex: Int) {
         if E.self == Float.self, stride == 1, count > 0 {
-            let extreme = ds_float_min(UnsafeRawPointer(elements).assumingMemoryBound(to: Float.self), count)
+            let extreme = Direction.float32Extreme(UnsafeRawPointer(elements).assumingMemoryBound(to: Float.self), count)
             accumulate(&state, unsafeBitCast(extreme, to: E.self), at: firstIndex)
             return
         }
         for i in 0..<count { accumulate(&state, elements[i &* stride], at: firstIndex &+ i) }
     }
     @inline(__always) static func combine(_ earlier: E, _ later: E) -> E {
-        earlier.isNaN || !(later.isNaN || later.ordered < earlier.ordered) ? earlier : later
+        earlier.isNaN || !(later.isNaN || Direction.isBeyond(later, earlier)) ? earlier : later
     }
     @inline(__always) static func result(_ state: E) -> E { state }
 }
@@ -147,27 +151,11 @@ struct IndexedValue<E: CPUElement> {
     var index: Int
 }
 
-/// The index of the first greatest element (or of the first NaN).
-enum ArgMaximum<E: CPUElement>: Reduction {
-    static var identity: IndexedValue<E> { IndexedValue(value: .lowest, index: -1) }
+/// The index of the first greatest (or least) element, or of the first NaN.
+enum ArgExtreme<E: CPUElement, Direction: ExtremeDirection>: Reduction {
+    static var identity: IndexedValue<E> { IndexedValue(value: Direction.identity(E.self), index: -1) }
     @inline(__always) static func accumulate(_ state: inout IndexedValue<E>, _ x: E, at index: Int) {
-        if state.index < 0 || (!state.value.isNaN && (x.isNaN || x.ordered > state.value.ordered)) {
-            state = IndexedValue(value: x, index: index)
-        }
-    }
-    @inline(__always) static func combine(_ earlier: IndexedValue<E>, _ later: IndexedValue<E>) -> IndexedValue<E> {
-        var state = earlier
-        if later.index >= 0 { accumulate(&state, later.value, at: later.index) }
-        return state
-    }
-    @inline(__always) static func result(_ state: IndexedValue<E>) -> Int64 { Int64(state.index) }
-}
-
-/// The index of the first least element (or of the first NaN).
-enum ArgMinimum<E: CPUElement>: Reduction {
-    static var identity: IndexedValue<E> { IndexedValue(value: .highest, index: -1) }
-    @inline(__always) static func accumulate(_ state: inout IndexedValue<E>, _ x: E, at index: Int) {
-        if state.index < 0 || (!state.value.isNaN && (x.isNaN || x.ordered < state.value.ordered)) {
+        if state.index < 0 || (!state.value.isNaN && (x.isNaN || Direction.isBeyond(x, state.value))) {
             state = IndexedValue(value: x, index: index)
         }
     }
