@@ -12,11 +12,9 @@ extension ConformanceSuite {
         let output = try output(shape, dtype, index, queue, &random)
         let context = "\(device.id) select \(dtype) \(shape) \(Layout.allCases[index % 5])"
         let expected = zip(condition.integers(), zip(whenTrue.values(), whenFalse.values())).map { $0 != 0 ? $1.0 : $1.1 }
-        try attempt(context, &report) { (report: inout Report) in
+        try judgeKernel(context, output: output, dtype: dtype, queue, &report, expected: { expected }) {
             try queue.select(condition: try DeviceTensor(condition, on: queue).operand, whenTrue: try DeviceTensor(whenTrue, on: queue).operand,
                              whenFalse: try DeviceTensor(whenFalse, on: queue).operand, output: output.operand)
-            let result = try output.download(on: queue)
-            report.judge(context, actual: result.values(), expected: expected, dtype: dtype, untouched: result.untouchedOutsideOperand())
         }
     }
 
@@ -41,11 +39,9 @@ extension ConformanceSuite {
             at[axis] = Int(position)
             return inputValues[zip(at, inputStrides).map(*).reduce(0, +)]
         }
-        try attempt(context, &report) { (report: inout Report) in
+        try judgeKernel(context, output: output, dtype: dtype, queue, &report, expected: { expected }) {
             try queue.gather(input: try DeviceTensor(input, on: queue).operand, index: try DeviceTensor(positions, on: queue).operand,
                              axis: axis, output: output.operand)
-            let result = try output.download(on: queue)
-            report.judge(context, actual: result.values(), expected: expected, dtype: dtype, untouched: result.untouchedOutsideOperand())
         }
     }
 

@@ -93,11 +93,9 @@ struct ConformanceSuite {
         let outputType: DType = op.producesBool ? .bool : dtype
         let output = try output(shape, outputType, index, queue, &random)
         let context = "\(device.id) \(op) \(dtype) \(shape) \(Layout.allCases[index % 5])"
-        try attempt(context, &report) { (report: inout Report) in
+        try judgeKernel(context, output: output, dtype: outputType, queue, &report,
+                        expected: { try ConformanceReference.unary(op, input) }) {
             try queue.unary(op, input: try DeviceTensor(input, on: queue).operand, output: output.operand)
-            let result = try output.download(on: queue)
-            report.judge(context, actual: result.values(), expected: try ConformanceReference.unary(op, input),
-                         dtype: outputType, untouched: result.untouchedOutsideOperand())
         }
     }
 
@@ -108,12 +106,10 @@ struct ConformanceSuite {
         let outputType: DType = op.producesBool ? .bool : dtype
         let output = try output(shape, outputType, index, queue, &random)
         let context = "\(device.id) \(op) \(dtype) \(shape)"
-        try attempt(context, &report) { (report: inout Report) in
+        try judgeKernel(context, output: output, dtype: outputType, queue, &report,
+                        expected: { try ConformanceReference.binary(op, lhs, rhs) }) {
             try queue.binary(op, lhs: try DeviceTensor(lhs, on: queue).operand, rhs: try DeviceTensor(rhs, on: queue).operand,
                              output: output.operand)
-            let result = try output.download(on: queue)
-            report.judge(context, actual: result.values(), expected: try ConformanceReference.binary(op, lhs, rhs),
-                         dtype: outputType, untouched: result.untouchedOutsideOperand())
         }
     }
 
@@ -125,11 +121,9 @@ struct ConformanceSuite {
         let outputType = op.outputType(for: dtype)
         let output = try output(outputShape, outputType, index, queue, &random)
         let context = "\(device.id) reduce.\(op) \(dtype) \(shape) axis \(axis)"
-        try attempt(context, &report) { (report: inout Report) in
+        try judgeKernel(context, output: output, dtype: outputType, queue, &report,
+                        expected: { try ConformanceReference.reduce(op, input, axis: axis) }) {
             try queue.reduce(op, input: try DeviceTensor(input, on: queue).operand, axis: axis, output: output.operand)
-            let result = try output.download(on: queue)
-            report.judge(context, actual: result.values(), expected: try ConformanceReference.reduce(op, input, axis: axis),
-                         dtype: outputType, untouched: result.untouchedOutsideOperand())
         }
     }
 
@@ -138,11 +132,9 @@ struct ConformanceSuite {
         let input = try TestTensor(shape, dtype, layout: Layout.allCases[index % 5], using: &random) { randomValue(dtype, using: &$0) }
         let output = try output(shape, dtype, index, queue, &random)
         let context = "\(device.id) \(op) \(dtype) \(shape) axis \(axis) \(Layout.allCases[index % 5])"
-        try attempt(context, &report) { (report: inout Report) in
+        try judgeKernel(context, output: output, dtype: dtype, queue, &report,
+                        expected: { try ConformanceReference.alongAxis(op, input, axis: axis) }) {
             try queue.alongAxis(op, input: try DeviceTensor(input, on: queue).operand, axis: axis, output: output.operand)
-            let result = try output.download(on: queue)
-            report.judge(context, actual: result.values(), expected: try ConformanceReference.alongAxis(op, input, axis: axis),
-                         dtype: dtype, untouched: result.untouchedOutsideOperand())
         }
     }
 
@@ -151,11 +143,9 @@ struct ConformanceSuite {
         let input = try TestTensor(shape, source, layout: Layout.allCases[index % 5], using: &random) { randomValue(source, using: &$0) }
         let output = try output(shape, dtype, index, queue, &random)
         let context = "\(device.id) convert \(source) to \(dtype) \(shape)"
-        try attempt(context, &report) { (report: inout Report) in
+        try judgeKernel(context, output: output, dtype: dtype, queue, &report,
+                        expected: { try ConformanceReference.convert(input, to: dtype) }) {
             try queue.convert(input: try DeviceTensor(input, on: queue).operand, output: output.operand)
-            let result = try output.download(on: queue)
-            report.judge(context, actual: result.values(), expected: try ConformanceReference.convert(input, to: dtype),
-                         dtype: dtype, untouched: result.untouchedOutsideOperand())
         }
     }
 
@@ -188,6 +178,18 @@ struct ConformanceSuite {
                         _ random: inout SeededGenerator) throws -> DeviceTensor {
         let host = try TestTensor(shape, dtype, layout: Layout.outputs[index % 4], using: &random) { randomValue(dtype, using: &$0) }
         return try DeviceTensor(host, on: queue)
+    }
+
+    /// Runs `kernel`, which writes `output`, as one case, and judges what it wrote against
+    /// `expected` (made after the kernel ran), as `dtype`.
+    func judgeKernel(_ context: String, output: DeviceTensor, dtype: DType, _ queue: any DeviceQueue, _ report: inout Report,
+                     expected: () throws -> [Double], _ kernel: () throws -> Void) throws {
+        try attempt(context, &report) { (report: inout Report) in
+            try kernel()
+            let result = try output.download(on: queue)
+            report.judge(context, actual: result.values(), expected: try expected(), dtype: dtype,
+                         untouched: result.untouchedOutsideOperand())
+        }
     }
 
     /// Runs one case; a device error there is the case's failure, not the run's.
