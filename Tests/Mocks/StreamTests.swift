@@ -215,6 +215,30 @@ func eventually(within seconds: Double = 5, _ condition: () -> Bool) -> Bool {
         #expect(log.all == ["ran"])
     }
 
+    /// The legacy stream skips its lock while the device has no blocking stream; a destroyed
+    /// blocking stream whose work is pending still counts until that work is done.
+    @Test func legacyWorkWaitsForADestroyedBlockingStreamsPendingWork() throws {
+        let log = OrderLog(), gate = Gate(), legacy = try group.legacyDefaultStream()
+        try legacy.launchHostFunction { log.append("legacy alone") }
+        try legacy.synchronize()
+        do {
+            let blocking = try CudaStream(in: group)
+            try gate.hold(blocking)
+            try blocking.launchHostFunction { log.append("destroyed blocking") }
+        }
+        try legacy.launchHostFunction { log.append("legacy after") }
+        usleep(20_000)
+        #expect(legacy.query() == .notReady)
+        #expect(log.all == ["legacy alone"])
+        gate.open()
+        try legacy.synchronize()
+        #expect(log.all == ["legacy alone", "destroyed blocking", "legacy after"])
+        try legacy.launchHostFunction { log.append("legacy again") }
+        try legacy.synchronize()
+        #expect(legacy.query() == .success)
+        #expect(log.all.last == "legacy again")
+    }
+
     @Test func manyThreadsKeepTheirOwnStreamOrder() throws {
         let streams = try (0..<4).map { _ in try CudaStream(in: group) }
         let logs = streams.map { _ in OrderLog() }

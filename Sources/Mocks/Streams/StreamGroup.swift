@@ -13,7 +13,8 @@ import Synchronization
 /// each blocking stream with pending work, and a blocking stream's next work waits for the
 /// marker after the legacy stream's last work (dropped once it completes). Enqueues on the
 /// legacy stream and on blocking streams are serialised by one lock, so the two directions
-/// see one order; non-blocking streams never take it.
+/// see one order; non-blocking streams never take it, and neither does the legacy stream while
+/// the device has no blocking stream.
 ///
 /// Querying or synchronizing the legacy stream is an action in it too: it covers the work the
 /// blocking streams queued before the call, as `cudaStreamSynchronize(0)` does on CUDA.
@@ -70,6 +71,10 @@ public final class StreamGroup: Sendable {
     }
 
     private let state = Mutex(State())
+    /// `State.blockingCount`, written under `state`'s lock after each change, so that work on
+    /// the legacy stream of a device without blocking streams (most programs) takes no lock:
+    /// it has nothing to wait for, and no blocking stream has work that must wait for it.
+    private let blockingStreams = Atomic<Int>(0)
 
     /// A group of its own (tests, or one per device through `shared(for:)`).
     public init(device: any ComputeDevice, log: RedirectionLog = .shared) {
@@ -108,6 +113,16 @@ public final class StreamGroup: Sendable {
         }
     }
 
+    /// Drops destroyed streams whose work is done (see `State`), and publishes the count left.
+    private func prune(_ state: inout State) {
+        state.pruneFinishedDestroyedStreams()
+        publishBlockingCount(of: state)
+    }
+
+    private func publishBlockingCount(of state: State) {
+        blockingStreams.store(state.blockingCount, ordering: .releasing)
+    }
+
     // MARK: - Used by CudaStream
 
     /// Called by every stream as it is made. Destroyed streams whose work is done go here too,
@@ -116,6 +131,7 @@ public final class StreamGroup: Sendable {
         state.withLock { state in
             state.pruneFinishedDestroyedStreams()
             state.insert(StreamQueue(queue: queue, isBlocking: isBlocking), id: id)
+            publishBlockingCount(of: state)
         }
     }
 
@@ -125,6 +141,7 @@ public final class StreamGroup: Sendable {
         state.withLock { state in
             guard let entry = state.queues[id] else { return }
             if entry.queue.isIdle { state.remove(id: id) } else { state.markDestroyed(id: id) }
+            publishBlockingCount(of: state)
         }
     }
 
@@ -132,7 +149,7 @@ public final class StreamGroup: Sendable {
     /// included (`cudaDeviceSynchronize`); throws the first error any of it raised.
     public func synchronizeAll() throws(DeviceError) {
         let queues = state.withLock { state in
-            state.pruneFinishedDestroyedStreams()
+            prune(&state)
             return state.queues.values.map(\.queue)
         }
         var firstError: DeviceError?
@@ -145,7 +162,8 @@ public final class StreamGroup: Sendable {
     /// Whether the legacy stream `legacy` and every blocking stream are idle
     /// (`cudaStreamQuery` on the legacy stream).
     func legacyIsIdle(_ legacy: CudaStream) -> Bool {
-        state.withLock { state in
+        if blockingStreams.load(ordering: .acquiring) == 0 { return legacy.queue.isIdle }
+        return state.withLock { state in
             legacy.queue.isIdle && state.queues.values.allSatisfy { !$0.isBlocking || $0.queue.isIdle }
         }
     }
@@ -154,7 +172,7 @@ public final class StreamGroup: Sendable {
     /// call (`cudaStreamSynchronize` on the legacy stream); throws the first error raised.
     func synchronizeLegacy(_ legacy: CudaStream) throws(DeviceError) {
         let markers = try state.withLock { state throws(DeviceError) -> [any QueueMarker] in
-            state.pruneFinishedDestroyedStreams()
+            prune(&state)
             var markers: [any QueueMarker] = []
             for entry in state.queues.values where entry.isBlocking && !entry.queue.isIdle {
                 markers.append(try entry.queue.enqueueMarker())
@@ -175,9 +193,10 @@ public final class StreamGroup: Sendable {
         on stream: CudaStream, _ body: (any DeviceQueue) throws(DeviceError) -> Result
     ) throws(DeviceError) -> Result {
         if stream.kind == .legacyDefault {
+            if blockingStreams.load(ordering: .acquiring) == 0 { return try body(stream.queue) }
             return try state.withLock { state throws(DeviceError) -> Result in
                 if state.blockingCount > 0 {
-                    state.pruneFinishedDestroyedStreams()
+                    prune(&state)
                     for entry in state.queues.values where entry.isBlocking && entry.queue !== stream.queue && !entry.queue.isIdle {
                         try stream.queue.wait(for: entry.queue.enqueueMarker())
                     }
