@@ -22,9 +22,12 @@ extension OpenCLQueue {
 
     /// `output[c] = input[c with c[axis] = index[c]]`, zero where the index is outside the
     /// input's axis; throws as `select` does.
-    public func gather(input: StridedOperand, index: StridedOperand, axis: Int, output: StridedOperand) throws(DeviceError) {
+    public func gather(input: StridedOperand, index: StridedOperand, axis: Int, output: StridedOperand,
+                       outOfRange: BufferRegion?) throws(DeviceError) {
         try requireSupport(.gather, output.dtype)
-        try input.checkGather(index: index, axis: axis, output: output)
+        try input.checkGather(index: index, axis: axis, output: output, outOfRange: outOfRange)
+        // Reporting out-of-range indices is not written yet here.
+        if outOfRange != nil { throw .unsupported(device: device.id, op: .gather, dtype: output.dtype) }
         let outputBuffer = try OpenCLValidation.buffer(output.buffer, role: "output", on: owner)
         let indexBuffer = try OpenCLValidation.buffer(index.buffer, role: "index", on: owner)
         let inputBuffer = try OpenCLValidation.buffer(input.buffer, role: "input", on: owner)

@@ -35,9 +35,12 @@ extension VulkanQueue {
     /// `output`; an index outside `0..<input.shape[axis]` writes zero (the input is never read
     /// outside its elements). Throws `invalidArgument` for operands that do not fit together
     /// (`StridedOperand.checkGather`) or are not buffers of this device.
-    public func gather(input: StridedOperand, index: StridedOperand, axis: Int, output: StridedOperand) throws(DeviceError) {
+    public func gather(input: StridedOperand, index: StridedOperand, axis: Int, output: StridedOperand,
+                       outOfRange: BufferRegion?) throws(DeviceError) {
         try requireSupport(.gather, output.dtype)
-        try input.checkGather(index: index, axis: axis, output: output)
+        try input.checkGather(index: index, axis: axis, output: output, outOfRange: outOfRange)
+        // Reporting out-of-range indices is not written yet here.
+        if outOfRange != nil { throw .unsupported(device: device.id, op: .gather, dtype: output.dtype) }
         let operands = [
             (buffer: try VulkanValidation.buffer(output.buffer, role: "output", device: vulkan), operand: output),
             (buffer: try VulkanValidation.buffer(index.buffer, role: "index", device: vulkan), operand: index),
