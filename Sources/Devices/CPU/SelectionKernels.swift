@@ -1,3 +1,4 @@
+import CCPUKernels
 import Synchronization
 
 /// The CPU's `select` (`torch.where`) and `gather` kernels. Both move whole elements, so they
@@ -56,6 +57,12 @@ struct SelectionOperands: @unchecked Sendable {
     let space: IterationSpace
     let axisLength: Int
     let axisStride: Int
+
+    /// Whether the output, index and input (lanes 0 to 2) are three buffers: the C gather
+    /// kernel's pointers are `restrict`.
+    var buffersAreDistinct: Bool {
+        addresses.0 != addresses.1 && addresses.0 != addresses.2 && addresses.1 != addresses.2
+    }
 }
 
 /// A kernel that writes one run of output elements of type `Element`, and says whether it
@@ -115,6 +122,11 @@ enum SelectionKernels {
             let (length, stride) = (operands.axisLength, operands.axisStride)
             let (outputStride, indexStride, inputStride) = (operands.space.innerStrides[0], operands.space.innerStrides[1],
                                                             operands.space.innerStrides[2])
+            if outputStride == 1, indexStride == 1, operands.buffersAreDistinct,
+               let missed = vectorRun(Element.self, output + offsets[0], index + offsets[1], input + offsets[2],
+                                      inputStride: inputStride, stride: stride, length: length, count: count) {
+                return missed
+            }
             var (out, at, from) = (offsets[0], offsets[1], offsets[2])
             var missed = false
             for _ in 0..<count {
@@ -126,6 +138,23 @@ enum SelectionKernels {
                 (out, at, from) = (out &+ outputStride, at &+ indexStride, from &+ inputStride)
             }
             return missed
+        }
+
+        /// A run of consecutive 4- or 8-byte outputs and indices in the C kernel, which the
+        /// compiler turns into vector gathers where the CPU has them; nil for other widths.
+        private static func vectorRun<Element: FixedWidthInteger>(
+            _: Element.Type, _ output: UnsafeMutablePointer<Element>, _ index: UnsafePointer<Int64>,
+            _ input: UnsafePointer<Element>, inputStride: Int, stride: Int, length: Int, count: Int
+        ) -> Bool? {
+            switch Element.bitWidth {
+            case 32:
+                ds_gather_u32(UnsafeRawPointer(input).assumingMemoryBound(to: UInt32.self), inputStride, stride, length, index,
+                              UnsafeMutableRawPointer(output).assumingMemoryBound(to: UInt32.self), count) != 0
+            case 64:
+                ds_gather_u64(UnsafeRawPointer(input).assumingMemoryBound(to: UInt64.self), inputStride, stride, length, index,
+                              UnsafeMutableRawPointer(output).assumingMemoryBound(to: UInt64.self), count) != 0
+            default: nil
+            }
         }
     }
 }
