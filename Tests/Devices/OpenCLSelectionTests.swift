@@ -61,18 +61,56 @@ struct OpenCLSelectionTests {
         try selected.expectMatches(queue: queue, tolerance: 0, "select of \(count) int64")
     }
 
-    /// Gathers `input` along `axis` into `output` (a view of the output's shape) on both
-    /// devices, from a dense index one in eight of whose values lie outside the axis.
-    private func expectGatherMatchesCPU(
-        _ dtype: DType, input: View, axis: Int, output: View, device: OpenCLDevice, queues: (opencl: any DeviceQueue, cpu: any DeviceQueue),
-        using random: inout SeededGenerator
-    ) throws {
-        let count = output.shape.reduce(1, *)
-        let length = input.shape[axis]
-        let positions = (0..<count).map { _ in
+    /// The out-of-range flag where the conformance suite's small shapes do not reach: rank 10
+    /// (several launches), 600,000 strided outputs (a grid-stride loop) and 600,001 dense ones
+    /// (many work-groups, the last one partly idle). Only the last index lies outside the axis,
+    /// so only the last launch, loop step or group can set the flag; with every index inside
+    /// it the flag stays zero. The words either side of the flag must stay as they were.
+    @Test func outOfRangeFlagIsSetByTheLastIndexOnly() throws {
+        let device = try OpenCLTestDevice.device()
+        let (queue, cpuQueue) = (try device.makeQueue(), try CPUDevice.shared.makeQueue())
+        var random = SeededGenerator(seed: 0xC6_2000)
+        let rankTen = View.inputs[6]
+        let cases: [(input: View, axis: Int, output: View)] = [
+            (rankTen, 9, View(shape: rankTen.shape, strides: StridedOperand.contiguousStrides(for: rankTen.shape), offset: 0)),
+            (View(shape: [64, 3000], strides: [3000, 1], offset: 0), 0, View(shape: [200, 3000], strides: [1, 200], offset: 0)),
+            (View(shape: [1000], strides: [1], offset: 0), 0, View(shape: [600_001], strides: [1], offset: 0)),
+        ]
+        for (input, axis, output) in cases {
+            let (count, length) = (output.shape.reduce(1, *), input.shape[axis])
+            for lastOutside in [false, true] {
+                var positions = (0..<count).map { _ in Int.random(in: 0..<length, using: &random) }
+                if lastOutside { positions[count - 1] = length }
+                let flag = try OutOfRangeFlag(on: queue)
+                try expectGatherMatchesCPU(.float32, input: input, axis: axis, output: output, positions: positions,
+                                           outOfRange: flag, device: device, queues: (queue, cpuQueue), using: &random)
+                let words = try flag.words(on: queue)
+                let context = "gather \(input) axis \(axis) to \(output), last index \(lastOutside ? "outside" : "inside")"
+                #expect((words[1] != 0) == lastOutside, "\(context): flag word \(words[1])")
+                #expect(words[0] == OutOfRangeFlag.guardWord && words[2] == OutOfRangeFlag.guardWord,
+                        "\(context): words around the flag \(words[0]), \(words[2])")
+            }
+        }
+    }
+
+    /// Dense index positions for `count` outputs along an axis of `length`, one in eight of
+    /// them outside it.
+    private static func randomPositions(count: Int, length: Int, using random: inout SeededGenerator) -> [Int] {
+        (0..<count).map { _ in
             Int.random(in: 0..<8, using: &random) == 0 ? [-1, length, Int.min / 2].randomElement(using: &random)!
                 : Int.random(in: 0..<length, using: &random)
         }
+    }
+
+    /// Gathers `input` along `axis` into `output` (a view of the output's shape) on both
+    /// devices, from a dense index holding `positions` (random, one in eight outside the axis,
+    /// when nil); the OpenCL gather reports into `outOfRange` when given.
+    private func expectGatherMatchesCPU(
+        _ dtype: DType, input: View, axis: Int, output: View, positions: [Int]? = nil, outOfRange: OutOfRangeFlag? = nil,
+        device: OpenCLDevice, queues: (opencl: any DeviceQueue, cpu: any DeviceQueue), using random: inout SeededGenerator
+    ) throws {
+        let count = output.shape.reduce(1, *)
+        let positions = positions ?? Self.randomPositions(count: count, length: input.shape[axis], using: &random)
         let index = try MirroredBuffer(.int64, count: count, on: device, queue: queues.opencl, using: &random)
         for (at, position) in positions.enumerated() { TestElements.storeInteger(Int64(position), as: .int64, at: at, in: index.cpu) }
         try queues.opencl.copy(from: UnsafeRawPointer(index.cpu.baseAddress), to: BufferRegion(index.opencl))
@@ -84,7 +122,7 @@ struct OpenCLSelectionTests {
                               output: outputBuffer.cpuOperand(output))
         try queues.cpu.synchronize()
         try queues.opencl.gather(input: inputBuffer.openclOperand(input), index: index.openclOperand(indexView), axis: axis,
-                                 output: outputBuffer.openclOperand(output))
+                                 output: outputBuffer.openclOperand(output), outOfRange: outOfRange?.region)
         try outputBuffer.expectMatches(queue: queues.opencl, tolerance: 0, "gather \(dtype) \(input) axis \(axis) to \(output)")
     }
 

@@ -4,8 +4,9 @@ import Testing
 
 /// What the conformance suite does not reach of the Vulkan `select` and `gather` shaders:
 /// walks the host splits into several dispatches, grids of many workgroups writing
-/// neighbouring bytes of one 32-bit word, int64 indices with the high word set, and the claim
-/// of every dtype without the wide shader variants.
+/// neighbouring bytes of one 32-bit word, int64 indices with the high word set, gather's
+/// out-of-range flag set from the last of several dispatches, and the claim of every dtype
+/// without the wide shader variants.
 @Suite(.enabled(if: VulkanTests.available, "no Vulkan device computes on this machine"))
 struct VulkanSelectionTests {
     /// Rank 6, not mergeable: the host splits the walk into several dispatches.
@@ -107,6 +108,44 @@ struct VulkanSelectionTests {
                 : [UInt8](repeating: 0, count: width)
         }
         #expect(try contents(of: buffers[1], queue: queue) == expected)
+    }
+
+    /// The out-of-range flag over a rank-6 walk that the host splits into six dispatches of
+    /// many workgroups each: one index out of range, the very last (so the last dispatch's
+    /// last invocation), sets the flag and leaves the words around it; with every index in
+    /// range the flag stays 0.
+    @Test func gatherSetsTheOutOfRangeFlagFromItsLastDispatch() throws {
+        let device = try VulkanTests.requireDevice()
+        let queue = try device.makeQueue()
+        let (shape, axis, length) = ([2, 3, 2, 3, 4, 257], 3, 5)
+        var inputShape = shape
+        inputShape[axis] = length
+        // The output has room for one more along every dimension, so no two dimensions merge.
+        let padded = shape.map { $0 + 1 }
+        let (outputStrides, indexStrides) = (StridedOperand.contiguousStrides(for: padded), StridedOperand.contiguousStrides(for: shape))
+        var inputStrides = StridedOperand.contiguousStrides(for: inputShape)
+        inputStrides[axis] = 0
+        let walk = StridedWalk(shape: shape, operands: [(0, outputStrides), (0, indexStrides), (0, inputStrides)])
+        #expect(VulkanLayout.pieces(walk).count == 6)
+
+        let count = shape.reduce(1, *)
+        let input = try upload([UInt8](repeating: 0x11, count: inputShape.reduce(1, *) * 4), device: device, queue: queue)
+        let output = try upload([UInt8](repeating: 0xEE, count: padded.reduce(1, *) * 4), device: device, queue: queue)
+        let last = zip(shape, outputStrides).reduce(0) { $0 + ($1.0 - 1) * $1.1 } * 4
+        for outside in [true, false] {
+            let positions = (0..<count).map { $0 < count - 1 ? Int64($0 % length) : outside ? Int64(length) : 0 }
+            let index = try positions.withUnsafeBytes { try upload(Array($0), device: device, queue: queue) }
+            let flag = try OutOfRangeFlag(on: queue)
+            try queue.gather(input: StridedOperand(input, dtype: .int32, shape: inputShape),
+                             index: StridedOperand(index, dtype: .int64, shape: shape), axis: axis,
+                             output: StridedOperand(output, dtype: .int32, shape: shape, strides: outputStrides),
+                             outOfRange: flag.region)
+            let words = try flag.words(on: queue)
+            #expect((words[1] != 0) == outside, "flag words \(words), an index out of range: \(outside)")
+            #expect(words[0] == OutOfRangeFlag.guardWord && words[2] == OutOfRangeFlag.guardWord, "flag words \(words)")
+            let lastElement = Array(try contents(of: output, queue: queue)[last..<last + 4])
+            #expect(lastElement == [UInt8](repeating: outside ? 0 : 0x11, count: 4))
+        }
     }
 
     /// The claim of int64 and float64 on devices without the wide variants holds because the

@@ -1,3 +1,6 @@
+import CCPUKernels
+import Synchronization
+
 /// The CPU's `select` (`torch.where`) and `gather` kernels. Both move whole elements, so they
 /// run on unsigned integers of the element's width, whatever the dtype.
 extension CPUQueue {
@@ -17,14 +20,18 @@ extension CPUQueue {
             },
             axisLength: 0, axisStride: 0)
         let width = output.dtype.byteSize
-        submitKernel { withExtendedLifetime(buffers) { SelectionKernels.run(width: width, SelectionKernels.Select.self, operands) } }
+        submitKernel { withExtendedLifetime(buffers) { _ = SelectionKernels.run(width: width, SelectionKernels.Select.self, operands) } }
     }
 
-    public func gather(input: StridedOperand, index: StridedOperand, axis: Int, output: StridedOperand) throws(DeviceError) {
-        try input.checkGather(index: index, axis: axis, output: output)
+    public func gather(input: StridedOperand, index: StridedOperand, axis: Int, output: StridedOperand,
+                       outOfRange: BufferRegion?) throws(DeviceError) {
+        try input.checkGather(index: index, axis: axis, output: output, outOfRange: outOfRange)
         let buffers = (try CPUValidation.buffer(output.buffer, role: "output"),
                        try CPUValidation.buffer(index.buffer, role: "index"),
                        try CPUValidation.buffer(input.buffer, role: "input"))
+        let flag = try outOfRange.map { region throws(DeviceError) in
+            HostAddress(try CPUValidation.address(of: region, role: "out-of-range flag"))
+        }
         // The input is walked with its stride along `axis` zeroed: the index says where to go.
         let operands = SelectionOperands(
             addresses: (buffers.0.baseAddress, buffers.1.baseAddress, buffers.2.baseAddress, buffers.2.baseAddress),
@@ -32,8 +39,13 @@ extension CPUQueue {
                 SIMD4(output.strides[$0], index.strides[$0], $0 == axis ? 0 : input.strides[$0], 0)
             },
             axisLength: input.shape[axis], axisStride: input.strides[axis])
-        let width = output.dtype.byteSize
-        submitKernel { withExtendedLifetime(buffers) { SelectionKernels.run(width: width, SelectionKernels.Gather.self, operands) } }
+        let (width, flagBuffer) = (output.dtype.byteSize, outOfRange?.buffer)
+        submitKernel {
+            withExtendedLifetime((buffers, flagBuffer)) {
+                let missed = SelectionKernels.run(width: width, SelectionKernels.Gather.self, operands)
+                if missed, let flag { flag.pointer.storeBytes(of: 1, as: UInt32.self) }
+            }
+        }
     }
 }
 
@@ -45,32 +57,45 @@ struct SelectionOperands: @unchecked Sendable {
     let space: IterationSpace
     let axisLength: Int
     let axisStride: Int
+
+    /// Whether the output, index and input (lanes 0 to 2) are three buffers: the C gather
+    /// kernel's pointers are `restrict`.
+    var buffersAreDistinct: Bool {
+        addresses.0 != addresses.1 && addresses.0 != addresses.2 && addresses.1 != addresses.2
+    }
 }
 
-/// A kernel that writes one run of output elements of type `Element`.
+/// A kernel that writes one run of output elements of type `Element`, and says whether it
+/// met an index out of range (a gather's).
 protocol SelectionKernel {
-    static func run<Element: FixedWidthInteger>(_: Element.Type, _ operands: SelectionOperands, offsets: SIMD4<Int>, count: Int)
+    static func run<Element: FixedWidthInteger>(_: Element.Type, _ operands: SelectionOperands, offsets: SIMD4<Int>,
+                                                count: Int) -> Bool
 }
 
 enum SelectionKernels {
-    /// Runs `Kernel` over the whole space, split across cores, on elements `width` bytes wide.
-    static func run<Kernel: SelectionKernel>(width: Int, _: Kernel.Type, _ operands: SelectionOperands) {
+    /// Runs `Kernel` over the whole space, split across cores, on elements `width` bytes wide;
+    /// true when any run met an index out of range.
+    static func run<Kernel: SelectionKernel>(width: Int, _: Kernel.Type, _ operands: SelectionOperands) -> Bool {
+        let missed = Atomic<Bool>(false)
         Parallel.forEachRange(count: operands.space.elementCount) { range in
+            var missedHere = false
             operands.space.forEachRun(in: range) { offsets, count in
-                switch width {
-                case 1: Kernel.run(UInt8.self, operands, offsets: offsets, count: count)
-                case 2: Kernel.run(UInt16.self, operands, offsets: offsets, count: count)
-                case 4: Kernel.run(UInt32.self, operands, offsets: offsets, count: count)
-                default: Kernel.run(UInt64.self, operands, offsets: offsets, count: count)
+                missedHere = switch width {
+                case 1: Kernel.run(UInt8.self, operands, offsets: offsets, count: count) || missedHere
+                case 2: Kernel.run(UInt16.self, operands, offsets: offsets, count: count) || missedHere
+                case 4: Kernel.run(UInt32.self, operands, offsets: offsets, count: count) || missedHere
+                default: Kernel.run(UInt64.self, operands, offsets: offsets, count: count) || missedHere
                 }
             }
+            if missedHere { missed.store(true, ordering: .relaxed) }
         }
+        return missed.load(ordering: .relaxed)
     }
 
     /// Lanes: output, condition (bool bytes), value where true, value where false.
     enum Select: SelectionKernel {
         static func run<Element: FixedWidthInteger>(_: Element.Type, _ operands: SelectionOperands, offsets: SIMD4<Int>,
-                                                    count: Int) {
+                                                    count: Int) -> Bool {
             let output = operands.addresses.0.assumingMemoryBound(to: Element.self)
             let condition = operands.addresses.1.assumingMemoryBound(to: UInt8.self)
             let whenTrue = operands.addresses.2.assumingMemoryBound(to: Element.self)
@@ -82,6 +107,7 @@ enum SelectionKernels {
                 output[out] = condition[test] != 0 ? whenTrue[yes] : whenFalse[no]
                 (out, test, yes, no) = (out &+ strides[0], test &+ strides[1], yes &+ strides[2], no &+ strides[3])
             }
+            return false
         }
     }
 
@@ -89,19 +115,45 @@ enum SelectionKernels {
     /// of range writes zero (the contract: never read outside the input).
     enum Gather: SelectionKernel {
         static func run<Element: FixedWidthInteger>(_: Element.Type, _ operands: SelectionOperands, offsets: SIMD4<Int>,
-                                                    count: Int) {
+                                                    count: Int) -> Bool {
             let output = operands.addresses.0.assumingMemoryBound(to: Element.self)
             let index = operands.addresses.1.assumingMemoryBound(to: Int64.self)
             let input = operands.addresses.2.assumingMemoryBound(to: Element.self)
             let (length, stride) = (operands.axisLength, operands.axisStride)
             let (outputStride, indexStride, inputStride) = (operands.space.innerStrides[0], operands.space.innerStrides[1],
                                                             operands.space.innerStrides[2])
+            if outputStride == 1, indexStride == 1, operands.buffersAreDistinct,
+               let missed = vectorRun(Element.self, output + offsets[0], index + offsets[1], input + offsets[2],
+                                      inputStride: inputStride, stride: stride, length: length, count: count) {
+                return missed
+            }
             var (out, at, from) = (offsets[0], offsets[1], offsets[2])
+            var missed = false
             for _ in 0..<count {
                 // One unsigned comparison tests both ends: a negative index wraps above `length`.
                 let position = Int(truncatingIfNeeded: index[at])
-                output[out] = UInt(bitPattern: position) < UInt(length) ? input[from &+ position &* stride] : 0
+                let inside = UInt(bitPattern: position) < UInt(length)
+                output[out] = inside ? input[from &+ position &* stride] : 0
+                missed = missed || !inside
                 (out, at, from) = (out &+ outputStride, at &+ indexStride, from &+ inputStride)
+            }
+            return missed
+        }
+
+        /// A run of consecutive 4- or 8-byte outputs and indices in the C kernel, which the
+        /// compiler turns into vector gathers where the CPU has them; nil for other widths.
+        private static func vectorRun<Element: FixedWidthInteger>(
+            _: Element.Type, _ output: UnsafeMutablePointer<Element>, _ index: UnsafePointer<Int64>,
+            _ input: UnsafePointer<Element>, inputStride: Int, stride: Int, length: Int, count: Int
+        ) -> Bool? {
+            switch Element.bitWidth {
+            case 32:
+                ds_gather_u32(UnsafeRawPointer(input).assumingMemoryBound(to: UInt32.self), inputStride, stride, length, index,
+                              UnsafeMutableRawPointer(output).assumingMemoryBound(to: UInt32.self), count) != 0
+            case 64:
+                ds_gather_u64(UnsafeRawPointer(input).assumingMemoryBound(to: UInt64.self), inputStride, stride, length, index,
+                              UnsafeMutableRawPointer(output).assumingMemoryBound(to: UInt64.self), count) != 0
+            default: nil
             }
         }
     }

@@ -66,10 +66,13 @@ public protocol DeviceQueue: AnyObject, Sendable {
     /// `output[c] = input[c with c[axis] replaced by index[c]]` for every coordinate `c` of
     /// `output` (`torch.gather`). `index` is int64 with the output's shape; `input` has the
     /// output's rank and dtype and is no smaller outside `axis`. An index outside
-    /// `0..<input.shape[axis]` gives zero: a kernel never reads outside the input, and the
-    /// tensor engine reports such an index before it enqueues the gather. A device without
-    /// the kernel throws `unsupported` (the default).
-    func gather(input: StridedOperand, index: StridedOperand, axis: Int, output: StridedOperand) throws(DeviceError)
+    /// `0..<input.shape[axis]` gives zero, so a kernel never reads outside the input; when
+    /// `outOfRange` is given (4 bytes at a multiple of 4, zeroed by the caller), the kernel
+    /// also writes a nonzero 32-bit value there, and never zero. That is how the tensor engine
+    /// finds such an index without a pass of its own (PyTorch's kernels check as they go).
+    /// A device without the kernel throws `unsupported` (the default).
+    func gather(input: StridedOperand, index: StridedOperand, axis: Int, output: StridedOperand,
+                outOfRange: BufferRegion?) throws(DeviceError)
 
     /// Runs `body` on a host thread once all earlier work is done; later work waits for it.
     func enqueueHostCallback(_ body: @escaping @Sendable () -> Void) throws(DeviceError)
@@ -104,8 +107,14 @@ extension DeviceQueue {
     }
 
     /// A queue without a gather kernel.
-    public func gather(input: StridedOperand, index: StridedOperand, axis: Int, output: StridedOperand) throws(DeviceError) {
+    public func gather(input: StridedOperand, index: StridedOperand, axis: Int, output: StridedOperand,
+                       outOfRange: BufferRegion?) throws(DeviceError) {
         throw .unsupported(device: device.id, op: .gather, dtype: output.dtype)
+    }
+
+    /// A gather that does not report out-of-range indices (they still give zero).
+    public func gather(input: StridedOperand, index: StridedOperand, axis: Int, output: StridedOperand) throws(DeviceError) {
+        try gather(input: input, index: index, axis: axis, output: output, outOfRange: nil)
     }
 }
 

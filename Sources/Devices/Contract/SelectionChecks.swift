@@ -16,8 +16,16 @@ extension StridedOperand {
 
     /// Throws unless this operand (a gather's input), `index` (int64) and `output` lie inside
     /// their buffers; `index` has the output's shape; the input has the output's dtype and rank,
-    /// `axis` is one of its axes, and outside `axis` it is no smaller than the output.
-    public func checkGather(index: StridedOperand, axis: Int, output: StridedOperand) throws(DeviceError) {
+    /// `axis` is one of its axes, and outside `axis` it is no smaller than the output; and
+    /// unless `outOfRange` is nil or 4 bytes at a multiple of 4 inside its buffer.
+    public func checkGather(index: StridedOperand, axis: Int, output: StridedOperand,
+                            outOfRange: BufferRegion? = nil) throws(DeviceError) {
+        if let outOfRange {
+            guard outOfRange.byteCount == 4, outOfRange.offset >= 0, outOfRange.offset % 4 == 0,
+                  outOfRange.offset + 4 <= outOfRange.buffer.byteCount else {
+                throw .invalidArgument("the out-of-range flag must be 4 bytes at a multiple of 4 inside its buffer, not \(outOfRange.byteCount) bytes at offset \(outOfRange.offset) of a \(outOfRange.buffer.byteCount)-byte buffer")
+            }
+        }
         try check(as: "input", dtype: output.dtype)
         try index.check(as: "index", dtype: .int64)
         try output.check(as: "output", dtype: output.dtype, isOutput: true)

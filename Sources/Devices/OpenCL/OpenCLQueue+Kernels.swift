@@ -98,7 +98,8 @@ extension OpenCLQueue {
     /// Runs `kernel` of program `programName` (built from `source`) over the output's shape:
     /// `<kernel>_c` with the element count and each operand's offset when every operand is
     /// dense, else `<kernel>_s` with the walk's `Layout`, per piece of at most 8 dimensions.
-    /// `trailing` arguments follow those (both variants take them).
+    /// `trailing` arguments follow those (both variants take them); a buffer among them is
+    /// held by the queued launch as the operands' buffers are.
     func runElementwise(
         _ programName: String, kernel: String, output: (OpenCLBuffer, StridedOperand), inputs: [(OpenCLBuffer, StridedOperand)],
         trailing: [OpenCLKernelArgument] = [], source: () -> String

@@ -21,22 +21,30 @@ extension OpenCLQueue {
     }
 
     /// `output[c] = input[c with c[axis] = index[c]]`, zero where the index is outside the
-    /// input's axis; throws as `select` does.
-    public func gather(input: StridedOperand, index: StridedOperand, axis: Int, output: StridedOperand) throws(DeviceError) {
+    /// input's axis, which also sets the `outOfRange` flag when there is one; throws as
+    /// `select` does.
+    public func gather(input: StridedOperand, index: StridedOperand, axis: Int, output: StridedOperand,
+                       outOfRange: BufferRegion?) throws(DeviceError) {
         try requireSupport(.gather, output.dtype)
-        try input.checkGather(index: index, axis: axis, output: output)
+        try input.checkGather(index: index, axis: axis, output: output, outOfRange: outOfRange)
         let outputBuffer = try OpenCLValidation.buffer(output.buffer, role: "output", on: owner)
         let indexBuffer = try OpenCLValidation.buffer(index.buffer, role: "index", on: owner)
         let inputBuffer = try OpenCLValidation.buffer(input.buffer, role: "input", on: owner)
+        // The kernel takes the flag as a buffer and a word within it; without a flag, word -1
+        // tells it to write none, and the output buffer stands in (it is never written as one).
+        let flag: (buffer: OpenCLBuffer, word: Int) = try outOfRange.map { region throws(DeviceError) in
+            (try OpenCLValidation.buffer(region.buffer, role: "out-of-range flag", on: owner), region.offset / 4)
+        } ?? (outputBuffer, -1)
         // The input is walked over the output's shape with its stride along `axis` zeroed:
         // the index says how far to step along it.
         var walked = input
         walked.shape = output.shape
         walked.strides[axis] = 0
         let width = output.dtype.byteSize
-        let axisArguments: [OpenCLKernelArgument] = [.int64(Int64(input.shape[axis])), .int64(Int64(input.strides[axis]))]
+        let trailing: [OpenCLKernelArgument] = [.int64(Int64(input.shape[axis])), .int64(Int64(input.strides[axis])),
+                                                .buffer(flag.buffer), .int64(Int64(flag.word))]
         try runElementwise(OpenCLSelectionSource.programName(width: width), kernel: "gather", output: (outputBuffer, output),
-                           inputs: [(indexBuffer, index), (inputBuffer, walked)], trailing: axisArguments) {
+                           inputs: [(indexBuffer, index), (inputBuffer, walked)], trailing: trailing) {
             OpenCLSelectionSource.source(width: width)
         }
     }

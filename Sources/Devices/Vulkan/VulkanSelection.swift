@@ -33,27 +33,35 @@ extension VulkanQueue {
 
     /// `output[c] = input[c with c[axis] replaced by index[c]]` for every coordinate `c` of
     /// `output`; an index outside `0..<input.shape[axis]` writes zero (the input is never read
-    /// outside its elements). Throws `invalidArgument` for operands that do not fit together
-    /// (`StridedOperand.checkGather`) or are not buffers of this device.
-    public func gather(input: StridedOperand, index: StridedOperand, axis: Int, output: StridedOperand) throws(DeviceError) {
+    /// outside its elements) and, when `outOfRange` is given, 1 into that 32-bit flag. Throws
+    /// `invalidArgument` for operands that do not fit together (`StridedOperand.checkGather`)
+    /// or are not buffers of this device.
+    public func gather(input: StridedOperand, index: StridedOperand, axis: Int, output: StridedOperand,
+                       outOfRange: BufferRegion?) throws(DeviceError) {
         try requireSupport(.gather, output.dtype)
-        try input.checkGather(index: index, axis: axis, output: output)
+        try input.checkGather(index: index, axis: axis, output: output, outOfRange: outOfRange)
         let operands = [
             (buffer: try VulkanValidation.buffer(output.buffer, role: "output", device: vulkan), operand: output),
             (buffer: try VulkanValidation.buffer(index.buffer, role: "index", device: vulkan), operand: index),
             (buffer: try VulkanValidation.buffer(input.buffer, role: "input", device: vulkan), operand: input),
         ]
+        let flag = try outOfRange.map { region throws(DeviceError) in
+            let buffer = try VulkanValidation.buffer(region.buffer, role: "out-of-range flag", device: vulkan)
+            return (buffer: buffer, address: buffer.deviceAddress + UInt64(region.offset))
+        }
         guard output.elementCount > 0 else { return }
         var shaderOperands = try shaderOperands(operands, kernel: .gather, dtype: output.dtype)
         shaderOperands[2].strides[axis] = 0  // the index says where to go along the axis
         let (axisLength, axisStride) = (input.shape[axis], input.strides[axis])
         let walk = StridedWalk(shape: output.shape, operands: shaderOperands.map { (0, $0.strides) })
         let pipeline = try selectionPipeline(DS_VULKAN_SHADER_GATHER, dtype: output.dtype, walk: walk)
-        try dispatchElements(walk, pipeline: pipeline, retaining: operands.map(\.buffer)) { words, piece in
+        let retained = operands.map(\.buffer) + (flag.map { [$0.buffer] } ?? [])
+        try dispatchElements(walk, pipeline: pipeline, retaining: retained) { words, piece in
             shaderOperands.forEach { words.address($0.address) }
-            words.ints([axisLength, axisStride])
+            words.address(flag?.address ?? 0)  // zero, Vulkan's null device address: no flag
             words.ints(piece.shape)
             piece.strides.forEach { words.ints($0) }
+            words.ints([axisLength, axisStride])
             words.ints(zip(shaderOperands, piece.offsets).map { $0.offset + $1 })
         }
     }

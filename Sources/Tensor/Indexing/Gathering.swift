@@ -1,6 +1,6 @@
 /// `gather` and `index_select` on the tensors' device (the backend contract's `gather`
-/// kernel, or the redirector's fallback device). Indices are checked first, on the device:
-/// their smallest and largest values are read back.
+/// kernel, or the redirector's fallback device). The kernel reports an index out of range
+/// in a 4-byte flag, read back after it; only then is the index itself read back.
 extension Tensor {
     /// `out[…, i, …] = self[…, index[…, i, …], …]` along `dim` (`torch.gather`); `index` is
     /// int64 (or int32) with this tensor's rank, no larger than it in the other dimensions.
@@ -28,23 +28,28 @@ extension Tensor {
         return try gathered(axis: axis, index: spread, api: "index_select")
     }
 
-    /// Runs the gather kernel once `index` (int64, of the result's shape) is known in range.
+    /// Runs the gather kernel, which also reports whether any of `index` (int64, of the
+    /// result's shape) lies outside the axis; only then is the index read back, for the error.
     private func gathered(axis: Int, index: Tensor, api: String) throws(TensorError) -> Tensor {
-        try checkIndices(index, below: shape[axis], dim: axis, api: api)
-        return try Tensor.compute(.gather, dtype, api: "Tensor.\(api)", inputs: [self, index], shape: index.shape,
-                                  outputDType: dtype) { queue, operands, output throws(DeviceError) in
-            try queue.gather(input: operands[0], index: operands[1], axis: axis, output: output)
+        var report: OutOfRangeReport?
+        let result = try Tensor.compute(.gather, dtype, api: "Tensor.\(api)", inputs: [self, index], shape: index.shape,
+                                        outputDType: dtype) { queue, operands, output throws(DeviceError) in
+            let flag = try OutOfRangeReport(on: queue)
+            try queue.gather(input: operands[0], index: operands[1], axis: axis, output: output, outOfRange: flag.region)
+            report = flag
         }
+        if let report, try placement.running("Tensor.\(api)", { () throws(DeviceError) in try report.found() }) {
+            try checkIndices(index, below: shape[axis], dim: axis, api: api)
+        }
+        return result
     }
 
     /// Throws `indexOutOfRange` naming the first of `index`'s values outside `0..<size`, as
-    /// PyTorch does. The test runs on the device (the index's smallest and largest values,
-    /// two reductions, each read back); only a failing index is read back whole.
+    /// PyTorch does. Gathers learn from their kernel whether there is one; this reads the
+    /// index back whole.
     private func checkIndices(_ index: Tensor, below size: Int, dim axis: Int, api: String) throws(TensorError) {
         guard index.count > 0 else { return }
-        let (smallest, largest) = (try index.min().item(Int64.self), try index.max().item(Int64.self))
-        guard smallest < 0 || largest >= Int64(size) else { return }
-        let first = try index.toArray(Int64.self).first { $0 < 0 || $0 >= Int64(size) } ?? -1
+        guard let first = try index.toArray(Int64.self).first(where: { $0 < 0 || $0 >= Int64(size) }) else { return }
         throw placement.refused(.indexOutOfRange("\(api)(): index \(first) is out of bounds for dimension \(axis) with size \(size)"), api: "Tensor.\(api)")
     }
 
@@ -57,5 +62,26 @@ extension Tensor {
             throw placement.refused(.shapeMismatch("\(api)(): index \(index.shape) must have the input's rank and be no larger outside dimension \(axis) (input \(shape))"), api: "Tensor.\(api)")
         }
         return axis
+    }
+}
+
+/// A gather's out-of-range flag: 4 zeroed bytes on the device that runs it, set by the kernel
+/// when an index lies outside the axis, and read back on the same queue.
+private struct OutOfRangeReport {
+    let region: BufferRegion
+    let queue: any DeviceQueue
+
+    init(on queue: any DeviceQueue) throws(DeviceError) {
+        region = BufferRegion(try queue.device.allocate(byteCount: 4))
+        self.queue = queue
+        try queue.fill(region, with: FillPattern(byte: 0))
+    }
+
+    /// Whether the kernel met an index out of range (waits for it).
+    func found() throws(DeviceError) -> Bool {
+        var flag: UInt32 = 0
+        try withUnsafeMutableBytes(of: &flag) { bytes throws(DeviceError) in try queue.copy(from: region, to: bytes.baseAddress!) }
+        try queue.synchronize()
+        return flag != 0
     }
 }

@@ -6,7 +6,10 @@
 // touches another's bytes (8- and 16-bit storage), so sub-word outputs do not race.
 //
 // Gather's index is int64, read as two 32-bit words (no shaderInt64 needed): in range only
-// when the high word is 0 and the low word below the axis length; out of range writes zero.
+// when the high word is 0 and the low word below the axis length; out of range writes zero
+// and, when the host gave a flag (a nonzero address, zero being Vulkan's null address),
+// stores 1 in that 32-bit word. Every such invocation stores the same 1, so their order does
+// not matter, and nothing ever stores anything else there.
 #include "common.glsl"
 
 layout(local_size_x_id = 0) in;
@@ -17,16 +20,18 @@ layout(constant_id = 2) const int FLAT = 0;
 
 #ifdef GATHER
 // Lanes: output, index, input (its stride along the gathered axis zeroed: the index says where).
+// The addresses come first, then the vectors, then the scalars: std430 needs no padding.
 layout(push_constant) uniform Operands {
     uvec2 outAddress;
     uvec2 indexAddress;
     uvec2 inAddress;
-    uint axisLength;
-    int axisStride;
+    uvec2 flagAddress;  // the out-of-range flag's word; (0, 0) when there is none
     uvec4 shape;
     ivec4 outStrides;
     ivec4 indexStrides;
     ivec4 inStrides;
+    uint axisLength;
+    int axisStride;
     int outOffset;
     int indexOffset;
     int inOffset;
@@ -79,6 +84,7 @@ void main() {
         moveElement(p.outAddress, o, p.inAddress, p.inOffset + walkOffset(i, p.inStrides) + int(position.x) * p.axisStride);
     } else {
         zeroElement(p.outAddress, o);
+        if (p.flagAddress != uvec2(0u)) I32Ref(p.flagAddress).v[0] = 1;
     }
 #else
     int o = p.offsets.x + walkOffset(i, p.outStrides);

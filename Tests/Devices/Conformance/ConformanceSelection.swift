@@ -19,7 +19,8 @@ extension ConformanceSuite {
     }
 
     /// A gather whose input is up to two larger than the output outside `axis`, with indices
-    /// in range and, one in seven, outside it (-1 or the axis length), which give zero.
+    /// in range and, one in seven, outside it (-1 or the axis length), which give zero and
+    /// set the out-of-range flag (the middle word of three; the others must stay as they were).
     func checkGather(_ dtype: DType, _ shape: [Int], _ axis: Int, _ index: Int, _ queue: any DeviceQueue,
                      _ report: inout Report, _ random: inout SeededGenerator) throws {
         var inputShape = shape.map { $0 + Int.random(in: 0...2, using: &random) }
@@ -39,9 +40,18 @@ extension ConformanceSuite {
             at[axis] = Int(position)
             return inputValues[zip(at, inputStrides).map(*).reduce(0, +)]
         }
+        let flag = try OutOfRangeFlag(on: queue)
         try judgeKernel(context, output: output, dtype: dtype, queue, &report, expected: { expected }) {
             try queue.gather(input: try DeviceTensor(input, on: queue).operand, index: try DeviceTensor(positions, on: queue).operand,
-                             axis: axis, output: output.operand)
+                             axis: axis, output: output.operand, outOfRange: flag.region)
+        }
+        try attempt(context, &report) { (report: inout Report) in
+            let missed = positions.integers().contains { !(0..<Int64(length)).contains($0) }
+            let words = try flag.words(on: queue)
+            report.checked += 1
+            if (words[1] != 0) != missed || words[0] != OutOfRangeFlag.guardWord || words[2] != OutOfRangeFlag.guardWord {
+                report.failures.append("\(context): out-of-range flag words \(words), expected an index \(missed ? "" : "not ")out of range")
+            }
         }
     }
 
@@ -55,5 +65,27 @@ extension ConformanceSuite {
                 return remaining % size
             }.reversed()
         }
+    }
+}
+
+/// A gather's out-of-range flag on a device: the middle of three 32-bit words, zeroed, between
+/// two guard words a kernel must not touch.
+struct OutOfRangeFlag {
+    static let guardWord: UInt32 = 0xABAB_ABAB
+    let buffer: any DeviceBuffer
+
+    init(on queue: any DeviceQueue) throws {
+        buffer = try queue.device.allocate(byteCount: 12)
+        try queue.fill(BufferRegion(buffer), with: FillPattern(byte: 0xAB))
+        try queue.fill(region, with: FillPattern(byte: 0))
+    }
+
+    var region: BufferRegion { BufferRegion(buffer, offset: 4, byteCount: 4) }
+
+    func words(on queue: any DeviceQueue) throws -> [UInt32] {
+        var words = [UInt32](repeating: 0, count: 3)
+        try words.withUnsafeMutableBytes { try queue.copy(from: BufferRegion(buffer), to: $0.baseAddress!) }
+        try queue.synchronize()
+        return words
     }
 }

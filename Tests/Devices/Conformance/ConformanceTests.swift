@@ -77,8 +77,9 @@ final class MiscomputingQueue: DeviceQueue {
                 output: StridedOperand) throws(DeviceError) {
         try base.select(condition: condition, whenTrue: whenTrue, whenFalse: whenFalse, output: output)
     }
-    func gather(input: StridedOperand, index: StridedOperand, axis: Int, output: StridedOperand) throws(DeviceError) {
-        try base.gather(input: input, index: index, axis: axis, output: output)
+    func gather(input: StridedOperand, index: StridedOperand, axis: Int, output: StridedOperand,
+                outOfRange: BufferRegion?) throws(DeviceError) {
+        try base.gather(input: input, index: index, axis: axis, output: output, outOfRange: outOfRange)
     }
     func enqueueHostCallback(_ body: @escaping @Sendable () -> Void) throws(DeviceError) { try base.enqueueHostCallback(body) }
     func enqueueStatusCallback(_ body: @escaping @Sendable (DeviceError?) -> Void) throws(DeviceError) {

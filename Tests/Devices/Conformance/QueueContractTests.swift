@@ -48,7 +48,11 @@ import Testing
                 try queue.gather(input: operand(.float32, [2, 3]), index: operand(.int64, [2, 2]), axis: 2, output: operand(.float32, [2, 2])) }),
             ("an input past its buffer", { () throws(DeviceError) in
                 try queue.gather(input: operand(.float32, [2, 64]), index: operand(.int64, [2, 2]), axis: 1, output: operand(.float32, [2, 2])) }),
-        ]
+        ] + [(2, 4), (8, 8), (256, 4)].map { (offset: Int, bytes: Int) in
+            ("an out-of-range flag of \(bytes) bytes at offset \(offset)", { () throws(DeviceError) in
+                try queue.gather(input: operand(.float32, [2, 3]), index: operand(.int64, [2, 2]), axis: 1, output: operand(.float32, [2, 2]),
+                                 outOfRange: BufferRegion(buffer, offset: offset, byteCount: bytes)) })
+        }
         for (op, cases) in [(KernelOp.select, selects), (.gather, gathers)] {
             for (name, call) in cases {
                 let error = deviceError(call)

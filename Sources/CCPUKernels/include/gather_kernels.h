@@ -1,0 +1,27 @@
+// The CPU backend's gather along one run of consecutive output elements, for 4- and 8-byte
+// elements (any dtype of that width: elements are moved as bits), compiled for the widest
+// vectors the CPU has (see vector_kernels.h). Scalar Swift code handles other layouts.
+#ifndef DEVICESHIM_GATHER_KERNELS_H
+#define DEVICESHIM_GATHER_KERNELS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/// `output[i] = input[i·input_step + index[i]·axis_stride]` for `i < count` where
+/// `0 <= index[i] < length`, else 0 (and the input is not read). Returns nonzero when any
+/// index was outside. `output` and `index` are consecutive and must not overlap `input`.
+int ds_gather_u32(const uint32_t *restrict input, ptrdiff_t input_step, ptrdiff_t axis_stride, ptrdiff_t length,
+                  const int64_t *restrict index, uint32_t *restrict output, ptrdiff_t count);
+
+/// `ds_gather_u32` for 8-byte elements.
+int ds_gather_u64(const uint64_t *restrict input, ptrdiff_t input_step, ptrdiff_t axis_stride, ptrdiff_t length,
+                  const int64_t *restrict index, uint64_t *restrict output, ptrdiff_t count);
+
+#ifdef __cplusplus
+}
+#endif
+#endif
