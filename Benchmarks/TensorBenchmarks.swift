@@ -30,6 +30,8 @@ enum TensorBenchmarks {
             + ["add", "mul", "sum", "sumdim", "softmax", "chain", "where", "gather"].map { Case(kind: $0, size: elements, repetitions: repetitions) }
             // A small op, where the cost per op (dispatch, queue hand-off, output allocation) dominates.
             + [Case(kind: "add", size: 4096, repetitions: 25 * repetitions)]
+            // scatter_add computes on the host (no device kernel yet): a quarter of the size.
+            + [Case(kind: "scatter", size: elements / 4, repetitions: repetitions)]
         guard let listed = getenv("DEVICESHIM_TENSOR_CASES") else { return all }
         let kinds = String(cString: listed).split(separator: ",").map(String.init)
         return all.filter { kinds.contains($0.kind) || kinds.contains($0.name) }
@@ -93,6 +95,10 @@ enum TensorBenchmarks {
         case "gather":
             let index = try Tensor.randint(0, 1024, shape: rows.shape, generator: generator, device: device)
             return { try rows.gather(dim: 1, index: index) }
+        case "scatter":
+            let index = try Tensor.randint(0, 1024, shape: rows.shape, generator: generator, device: device)
+            let source = try Tensor.randn(rows.shape, generator: generator, device: device)
+            return { try rows.scatter(dim: 1, index: index, source: source, add: true) }
         case "chain": return { try (a * b + c).relu().sum() }
         default: throw TensorError.invalidArgument("no benchmark case \(benchmark.kind)")
         }
