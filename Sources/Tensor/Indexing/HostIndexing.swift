@@ -14,27 +14,19 @@ extension Tensor {
         guard source.rank == rank, zip(index.shape, source.shape).allSatisfy({ $0 <= $1 }) else {
             throw refusal(.shapeMismatch("scatter expects index \(index.shape) no larger than source \(source.shape)"))
         }
-        let positions = try index.toArray(Int64.self)
-        let sourceStrides = StridedOperand.contiguousStrides(for: source.shape)
-        let ownStrides = StridedOperand.contiguousStrides(for: shape)
-        var targets: [(target: Int, from: Int)] = []
-        for (flat, coordinates) in Tensor.coordinates(of: index.shape).enumerated() {
-            let target = try elementOffset(coordinates, replacing: axis, with: positions[flat], strides: ownStrides, api: "scatter")
-            targets.append((target, zip(coordinates, sourceStrides).map(*).reduce(0, +)))
-        }
+        let targets = try scatterTargets(axis: axis, index: index, sourceShape: source.shape)
         recordHostComputation(add ? "Tensor.scatter_add" : "Tensor.scatter")
         if add {
             // Sums run in float64 (int64 for integers) and are converted back.
             let wide: DType = dtype.isFloatingPoint ? .float64 : .int64
-            var values = try converted(to: wide).hostBytes(), additions = try source.converted(to: wide).hostBytes()
+            var values = try converted(to: wide).hostBytes()
+            let additions = try source.converted(to: wide).hostBytes()
             values.withUnsafeMutableBytes { own in
-                additions.withUnsafeMutableBytes { other in
-                    for (target, from) in targets {
-                        if wide == .float64 {
-                            own.storeBytes(of: own.load(fromByteOffset: target * 8, as: Double.self) + other.load(fromByteOffset: from * 8, as: Double.self), toByteOffset: target * 8, as: Double.self)
-                        } else {
-                            own.storeBytes(of: own.load(fromByteOffset: target * 8, as: Int64.self) &+ other.load(fromByteOffset: from * 8, as: Int64.self), toByteOffset: target * 8, as: Int64.self)
-                        }
+                additions.withUnsafeBytes { other in
+                    if wide == .float64 {
+                        Self.accumulate(Double.self, targets, into: own, from: other, +)
+                    } else {
+                        Self.accumulate(Int64.self, targets, into: own, from: other, &+)
                     }
                 }
             }
@@ -43,48 +35,56 @@ extension Tensor {
         var values = try hostBytes()
         let written = try source.converted(to: dtype).hostBytes()
         let width = dtype.byteSize
-        for (target, from) in targets {
-            for byte in 0..<width { values[target * width + byte] = written[from * width + byte] }
+        values.withUnsafeMutableBytes { own in
+            written.withUnsafeBytes { other in
+                for (target, from) in targets {
+                    (own.baseAddress! + target * width).copyMemory(from: other.baseAddress! + from * width, byteCount: width)
+                }
+            }
         }
         return try Tensor.fromHost(values, shape: shape, dtype: dtype, on: placement)
+    }
+
+    /// For each element of `index` in row-major order, the element offsets it writes to (in
+    /// this tensor, contiguous) and reads from (in a contiguous source of `sourceShape`); all
+    /// checked before anything is written. Offsets step with an odometer over the index's
+    /// coordinates, so no element costs an allocation.
+    private func scatterTargets(axis: Int, index: Tensor, sourceShape: [Int]) throws(TensorError) -> [(target: Int, from: Int)] {
+        let positions = try index.toArray(Int64.self)
+        let (ownStrides, sourceStrides) = (StridedOperand.contiguousStrides(for: shape), StridedOperand.contiguousStrides(for: sourceShape))
+        var targets: [(target: Int, from: Int)] = []
+        targets.reserveCapacity(positions.count)
+        var coordinates = [Int](repeating: 0, count: index.rank)
+        var (own, from) = (0, 0)  // `own` leaves out the axis, which the index supplies
+        for position in positions {
+            guard (0..<Int64(shape[axis])).contains(position) else {
+                throw placement.refused(.indexOutOfRange("scatter(): index \(position) is out of bounds for dimension \(axis) with size \(shape[axis])"), api: "Tensor.scatter")
+            }
+            targets.append((own + Int(position) * ownStrides[axis], from))
+            for dimension in coordinates.indices.reversed() {
+                let ownStep = dimension == axis ? 0 : ownStrides[dimension]
+                coordinates[dimension] += 1
+                (own, from) = (own + ownStep, from + sourceStrides[dimension])
+                if coordinates[dimension] < index.shape[dimension] { break }
+                (own, from) = (own - ownStep * index.shape[dimension], from - sourceStrides[dimension] * index.shape[dimension])
+                coordinates[dimension] = 0
+            }
+        }
+        return targets
+    }
+
+    /// `own[target] = own[target] + other[from]` for each pair, on elements of `Element`.
+    private static func accumulate<Element: BitwiseCopyable>(_: Element.Type, _ targets: [(target: Int, from: Int)],
+                                                           into own: UnsafeMutableRawBufferPointer, from other: UnsafeRawBufferPointer,
+                                                           _ add: (Element, Element) -> Element) {
+        let (sums, additions) = (own.bindMemory(to: Element.self), other.bindMemory(to: Element.self))
+        for (target, from) in targets { sums[target] = add(sums[target], additions[from]) }
     }
 
     /// A copy of this tensor with `value` written at the positions `index` names along `dim`
     /// (`torch.scatter(…, value=)`).
     public func scatter(dim: Int, index: Tensor, value: TensorScalar) throws(TensorError) -> Tensor {
         try scatter(dim: dim, index: index, source: Tensor.full(index.shape.isEmpty ? [] : index.shape, value, dtype: dtype, on: placement))
-    }
-
-    private func elementOffset(_ coordinates: [Int], replacing axis: Int, with position: Int64, strides: [Int],
-                               api: String) throws(TensorError) -> Int {
-        guard (0..<Int64(shape[axis])).contains(position) else {
-            throw placement.refused(.indexOutOfRange("\(api)(): index \(position) is out of bounds for dimension \(axis) with size \(shape[axis])"), api: "Tensor.\(api)")
-        }
-        var offset = 0
-        for (dimension, coordinate) in coordinates.enumerated() {
-            offset += (dimension == axis ? Int(position) : coordinate) * strides[dimension]
-        }
-        return offset
-    }
-
-    /// Every coordinate of `shape`, in row-major order.
-    static func coordinates(of shape: [Int]) -> [[Int]] {
-        let total = shape.reduce(1, *)
-        guard total > 0 else { return [] }
-        var result: [[Int]] = []
-        result.reserveCapacity(total)
-        var current = [Int](repeating: 0, count: shape.count)
-        for _ in 0..<total {
-            result.append(current)
-            var axis = shape.count - 1
-            while axis >= 0 {
-                current[axis] += 1
-                if current[axis] < shape[axis] { break }
-                current[axis] = 0
-                axis -= 1
-            }
-        }
-        return result
     }
 
     /// A `debug` record that `api` ran on the host for lack of a device kernel.
