@@ -77,8 +77,11 @@ extension Tensor {
     private static func accumulate<Element: BitwiseCopyable>(_: Element.Type, _ targets: [(target: Int, from: Int)],
                                                            into own: UnsafeMutableRawBufferPointer, from other: UnsafeRawBufferPointer,
                                                            _ add: (Element, Element) -> Element) {
-        let (sums, additions) = (own.bindMemory(to: Element.self), other.bindMemory(to: Element.self))
-        for (target, from) in targets { sums[target] = add(sums[target], additions[from]) }
+        own.withMemoryRebound(to: Element.self) { sums in
+            other.withMemoryRebound(to: Element.self) { additions in
+                for (target, from) in targets { sums[target] = add(sums[target], additions[from]) }
+            }
+        }
     }
 
     /// A copy of this tensor with `value` written at the positions `index` names along `dim`
