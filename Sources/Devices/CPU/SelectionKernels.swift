@@ -80,12 +80,13 @@ enum SelectionKernels {
         Parallel.forEachRange(count: operands.space.elementCount) { range in
             var missedHere = false
             operands.space.forEachRun(in: range) { offsets, count in
-                missedHere = switch width {
-                case 1: Kernel.run(UInt8.self, operands, offsets: offsets, count: count) || missedHere
-                case 2: Kernel.run(UInt16.self, operands, offsets: offsets, count: count) || missedHere
-                case 4: Kernel.run(UInt32.self, operands, offsets: offsets, count: count) || missedHere
-                default: Kernel.run(UInt64.self, operands, offsets: offsets, count: count) || missedHere
+                let missedInRun = switch width {
+                case 1: Kernel.run(UInt8.self, operands, offsets: offsets, count: count)
+                case 2: Kernel.run(UInt16.self, operands, offsets: offsets, count: count)
+                case 4: Kernel.run(UInt32.self, operands, offsets: offsets, count: count)
+                default: Kernel.run(UInt64.self, operands, offsets: offsets, count: count)
                 }
+                missedHere = missedHere || missedInRun
             }
             if missedHere { missed.store(true, ordering: .relaxed) }
         }
