@@ -13,12 +13,8 @@ extension VulkanQueue {
                        output: StridedOperand) throws(DeviceError) {
         try requireSupport(.select, output.dtype)
         try StridedOperand.checkSelect(condition: condition, whenTrue: whenTrue, whenFalse: whenFalse, output: output)
-        let operands = [
-            (buffer: try VulkanValidation.buffer(output.buffer, role: "output", device: vulkan), operand: output),
-            (buffer: try VulkanValidation.buffer(condition.buffer, role: "condition", device: vulkan), operand: condition),
-            (buffer: try VulkanValidation.buffer(whenTrue.buffer, role: "value where true", device: vulkan), operand: whenTrue),
-            (buffer: try VulkanValidation.buffer(whenFalse.buffer, role: "value where false", device: vulkan), operand: whenFalse),
-        ]
+        let operands = try validated(["output": output, "condition": condition, "value where true": whenTrue,
+                                      "value where false": whenFalse])
         guard output.elementCount > 0 else { return }
         let shaderOperands = try shaderOperands(operands, kernel: .select, dtype: output.dtype)
         let walk = StridedWalk(shape: output.shape, operands: shaderOperands.map { (0, $0.strides) })
@@ -40,11 +36,7 @@ extension VulkanQueue {
                        outOfRange: BufferRegion?) throws(DeviceError) {
         try requireSupport(.gather, output.dtype)
         try input.checkGather(index: index, axis: axis, output: output, outOfRange: outOfRange)
-        let operands = [
-            (buffer: try VulkanValidation.buffer(output.buffer, role: "output", device: vulkan), operand: output),
-            (buffer: try VulkanValidation.buffer(index.buffer, role: "index", device: vulkan), operand: index),
-            (buffer: try VulkanValidation.buffer(input.buffer, role: "input", device: vulkan), operand: input),
-        ]
+        let operands = try validated(["output": output, "index": index, "input": input])
         let flag = try outOfRange.map { region throws(DeviceError) in
             let buffer = try VulkanValidation.buffer(region.buffer, role: "out-of-range flag", device: vulkan)
             return (buffer: buffer, address: buffer.deviceAddress + UInt64(region.offset))
@@ -64,6 +56,18 @@ extension VulkanQueue {
             words.ints([axisLength, axisStride])
             words.ints(zip(shaderOperands, piece.offsets).map { $0.offset + $1 })
         }
+    }
+
+    /// The operands in order, each with its buffer, checked to be this device's (the key names
+    /// the operand in the error).
+    private func validated(
+        _ operands: KeyValuePairs<String, StridedOperand>
+    ) throws(DeviceError) -> [(buffer: VulkanBuffer, operand: StridedOperand)] {
+        var checked: [(buffer: VulkanBuffer, operand: StridedOperand)] = []
+        for (role, operand) in operands {
+            checked.append((try VulkanValidation.buffer(operand.buffer, role: role, device: vulkan), operand))
+        }
+        return checked
     }
 
     /// The pipeline of `shader` for elements of `dtype`'s width, without divisions when
