@@ -21,13 +21,9 @@ struct OpenCLSelectionTests {
             let whenTrue = try MirroredBuffer(dtype, count: Self.bufferElements, on: device, queue: queue, using: &random)
             let whenFalse = try MirroredBuffer(dtype, count: Self.bufferElements, on: device, queue: queue, using: &random)
             let output = try MirroredBuffer(dtype, count: Self.bufferElements, on: device, queue: queue, using: &random)
-            let conditionView = View.secondInput(view, case: index + 1), whenFalseView = View.secondInput(view, case: index)
-            try cpuQueue.select(condition: condition.cpuOperand(conditionView), whenTrue: whenTrue.cpuOperand(view),
-                                whenFalse: whenFalse.cpuOperand(whenFalseView), output: output.cpuOperand(outputView))
-            try cpuQueue.synchronize()
-            try queue.select(condition: condition.openclOperand(conditionView), whenTrue: whenTrue.openclOperand(view),
-                             whenFalse: whenFalse.openclOperand(whenFalseView), output: output.openclOperand(outputView))
-            try output.expectMatches(queue: queue, tolerance: 0, "select \(dtype) \(view)")
+            try expectSelectMatchesCPU(condition: (condition, View.secondInput(view, case: index + 1)), whenTrue: (whenTrue, view),
+                                       whenFalse: (whenFalse, View.secondInput(view, case: index)), output: (output, outputView),
+                                       queues: (queue, cpuQueue), "select \(dtype) \(view)")
 
             guard !view.shape.isEmpty else { continue }
             let axis = index % view.shape.count
@@ -53,12 +49,8 @@ struct OpenCLSelectionTests {
         let values = try MirroredBuffer(.int64, count: count, on: device, queue: queue, using: &random)
         let selected = try MirroredBuffer(.int64, count: count, on: device, queue: queue, using: &random)
         let broadcast = View(shape: [count], strides: [0], offset: 7)
-        try cpuQueue.select(condition: condition.cpuOperand(dense), whenTrue: values.cpuOperand(dense),
-                            whenFalse: values.cpuOperand(broadcast), output: selected.cpuOperand(reversed))
-        try cpuQueue.synchronize()
-        try queue.select(condition: condition.openclOperand(dense), whenTrue: values.openclOperand(dense),
-                         whenFalse: values.openclOperand(broadcast), output: selected.openclOperand(reversed))
-        try selected.expectMatches(queue: queue, tolerance: 0, "select of \(count) int64")
+        try expectSelectMatchesCPU(condition: (condition, dense), whenTrue: (values, dense), whenFalse: (values, broadcast),
+                                   output: (selected, reversed), queues: (queue, cpuQueue), "select of \(count) int64")
     }
 
     /// The out-of-range flag where the conformance suite's small shapes do not reach: rank 10
@@ -91,6 +83,20 @@ struct OpenCLSelectionTests {
                         "\(context): words around the flag \(words[0]), \(words[2])")
             }
         }
+    }
+
+    /// Selects on the CPU, then on OpenCL over the same buffers (each operand a buffer and a
+    /// view of it), and expects the two outputs to agree exactly.
+    private func expectSelectMatchesCPU(
+        condition: (MirroredBuffer, View), whenTrue: (MirroredBuffer, View), whenFalse: (MirroredBuffer, View),
+        output: (MirroredBuffer, View), queues: (opencl: any DeviceQueue, cpu: any DeviceQueue), _ context: String
+    ) throws {
+        try queues.cpu.select(condition: condition.0.cpuOperand(condition.1), whenTrue: whenTrue.0.cpuOperand(whenTrue.1),
+                              whenFalse: whenFalse.0.cpuOperand(whenFalse.1), output: output.0.cpuOperand(output.1))
+        try queues.cpu.synchronize()
+        try queues.opencl.select(condition: condition.0.openclOperand(condition.1), whenTrue: whenTrue.0.openclOperand(whenTrue.1),
+                                 whenFalse: whenFalse.0.openclOperand(whenFalse.1), output: output.0.openclOperand(output.1))
+        try output.0.expectMatches(queue: queues.opencl, tolerance: 0, context)
     }
 
     /// Dense index positions for `count` outputs along an axis of `length`, one in eight of
