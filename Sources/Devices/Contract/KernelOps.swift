@@ -56,6 +56,16 @@ public enum AxisOp: String, Sendable, Hashable, CaseIterable {
     case softmax, logSoftmax, cumsum, cumprod
 }
 
+/// How a scatter combines a source element with the output element it lands on.
+public enum ScatterMode: String, Sendable, Hashable, CaseIterable {
+    /// The source element replaces it (`torch.scatter`).
+    case assign
+    /// The source element is added to it (`torch.scatter_add`), one addition at a time and
+    /// rounded to the dtype after each, as PyTorch's CPU kernel does: floating point in at
+    /// least float32, integers wrapping, bools ORed.
+    case add
+}
+
 /// Every kernel a backend may or may not have, for `supports(_:_:)` and fallback records.
 public enum KernelOp: Sendable, Hashable, CustomStringConvertible {
     case unary(UnaryOp)
@@ -69,6 +79,8 @@ public enum KernelOp: Sendable, Hashable, CustomStringConvertible {
     case select
     /// `torch.gather`: elements picked along an axis by an int64 index.
     case gather
+    /// `torch.scatter` and `scatter_add`: elements placed along an axis by an int64 index.
+    case scatter(ScatterMode)
 
     public var description: String {
         switch self {
@@ -80,6 +92,8 @@ public enum KernelOp: Sendable, Hashable, CustomStringConvertible {
         case .gemm: "gemm"
         case .select: "select"
         case .gather: "gather"
+        case .scatter(.assign): "scatter"
+        case .scatter(.add): "scatter_add"
         }
     }
 }

@@ -17,6 +17,7 @@ enum OpenCLSupport {
         case let .convert(from): return from != .float64 || hasFloat64
         case .gemm: return dtype == .float32 || dtype == .float64
         case .select, .gather: return true
+        case .scatter: return false  // no kernel yet: the tensor engine falls back
         case let .axis(op):
             switch op {
             case .softmax, .logSoftmax: return dtype.isFloatingPoint

@@ -36,6 +36,8 @@ enum VulkanSupport {
             return dtype.isFloatingPoint
         case .select, .gather:
             return true
+        case .scatter:
+            return false  // no kernel yet: the tensor engine falls back
         case let .axis(op):
             switch op {
             case .softmax, .logSoftmax: return dtype.isFloatingPoint && dtype != .float64  // no float64 exp / log

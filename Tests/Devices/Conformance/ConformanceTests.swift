@@ -81,6 +81,10 @@ final class MiscomputingQueue: DeviceQueue {
                 outOfRange: BufferRegion?) throws(DeviceError) {
         try base.gather(input: input, index: index, axis: axis, output: output, outOfRange: outOfRange)
     }
+    func scatter(_ mode: ScatterMode, source: StridedOperand, index: StridedOperand, axis: Int, output: StridedOperand,
+                 outOfRange: BufferRegion?) throws(DeviceError) {
+        try base.scatter(mode, source: source, index: index, axis: axis, output: output, outOfRange: outOfRange)
+    }
     func enqueueHostCallback(_ body: @escaping @Sendable () -> Void) throws(DeviceError) { try base.enqueueHostCallback(body) }
     func enqueueStatusCallback(_ body: @escaping @Sendable (DeviceError?) -> Void) throws(DeviceError) {
         try base.enqueueStatusCallback(body)

@@ -19,10 +19,10 @@ import Testing
         }
     }
 
-    /// `select` and `gather` refuse operands that do not fit together, before any work runs;
-    /// a device without the kernels says `unsupported` instead.
+    /// `select`, `gather` and `scatter` refuse operands that do not fit together, before any
+    /// work runs; a device without the kernels says `unsupported` instead.
     @Test(arguments: ConformanceTests.computingDevices)
-    func selectAndGatherRefuseOperandsThatDoNotFit(id: DeviceID) throws {
+    func selectionsRefuseOperandsThatDoNotFit(id: DeviceID) throws {
         let device = try #require(DeviceRegistry.shared.entry(id)?.compute)
         let (queue, buffer) = (try device.makeQueue(), try device.allocate(byteCount: 256))
         let operand = { (dtype: DType, shape: [Int]) in StridedOperand(buffer, dtype: dtype, shape: shape) }
@@ -53,7 +53,27 @@ import Testing
                 try queue.gather(input: operand(.float32, [2, 3]), index: operand(.int64, [2, 2]), axis: 1, output: operand(.float32, [2, 2]),
                                  outOfRange: BufferRegion(buffer, offset: offset, byteCount: bytes)) })
         }
-        for (op, cases) in [(KernelOp.select, selects), (.gather, gathers)] {
+        let scatters: [(String, () throws(DeviceError) -> Void)] = [
+            ("an int32 index", { () throws(DeviceError) in
+                try queue.scatter(.add, source: operand(.float32, [2, 2]), index: operand(.int32, [2, 2]), axis: 1, output: operand(.float32, [2, 3]),
+                                  outOfRange: nil) }),
+            ("a source of another shape", { () throws(DeviceError) in
+                try queue.scatter(.add, source: operand(.float32, [2, 3]), index: operand(.int64, [2, 2]), axis: 1, output: operand(.float32, [2, 3]),
+                                  outOfRange: nil) }),
+            ("a source of another dtype", { () throws(DeviceError) in
+                try queue.scatter(.add, source: operand(.int32, [2, 2]), index: operand(.int64, [2, 2]), axis: 1, output: operand(.float32, [2, 3]),
+                                  outOfRange: nil) }),
+            ("an output smaller outside the axis", { () throws(DeviceError) in
+                try queue.scatter(.add, source: operand(.float32, [2, 2]), index: operand(.int64, [2, 2]), axis: 1, output: operand(.float32, [1, 3]),
+                                  outOfRange: nil) }),
+            ("an output that broadcasts", { () throws(DeviceError) in
+                try queue.scatter(.add, source: operand(.float32, [2, 2]), index: operand(.int64, [2, 2]), axis: 1,
+                                  output: StridedOperand(buffer, dtype: .float32, shape: [2, 3], strides: [0, 1]), outOfRange: nil) }),
+            ("an out-of-range flag of 4 bytes at offset 2", { () throws(DeviceError) in
+                try queue.scatter(.add, source: operand(.float32, [2, 2]), index: operand(.int64, [2, 2]), axis: 1, output: operand(.float32, [2, 3]),
+                                  outOfRange: BufferRegion(buffer, offset: 2, byteCount: 4)) }),
+        ]
+        for (op, cases) in [(KernelOp.select, selects), (.gather, gathers), (.scatter(.add), scatters)] {
             for (name, call) in cases {
                 let error = deviceError(call)
                 if device.supports(op, .float32) {
