@@ -66,3 +66,12 @@ private enum SortKey: Equatable {
         }
     }
 }
+
+extension Tensor {
+    /// A `debug` record that `api` ran on the host for lack of a device kernel.
+    func recordHostComputation(_ api: String) {
+        placement.engine.log.record(.debug, RedirectionRecord(
+            api: api, requested: requestedDevice.description, resolved: device.description,
+            reason: "computed on the host: the backend contract has no kernel for it yet"), from: placement.origin)
+    }
+}
