@@ -87,6 +87,12 @@ public protocol DeviceQueue: AnyObject, Sendable {
     /// `unsupported` (the default).
     func scatter(_ mode: ScatterMode, source: StridedOperand, index: StridedOperand, axis: Int, output: StridedOperand,
                  outOfRange: BufferRegion?) throws(DeviceError)
+    /// `output` (int64, of the input's shape) receives for each lane of `axis` the positions
+    /// along it that sort the input's lane, ascending or `descending`
+    /// (`torch.argsort(stable=True)`). Equal elements keep their order; NaN sorts above every
+    /// number, and -0.0 equals 0.0, as PyTorch compares. A device without the kernel throws
+    /// `unsupported` (the default).
+    func argsort(input: StridedOperand, axis: Int, descending: Bool, output: StridedOperand) throws(DeviceError)
 
     /// Runs `body` on a host thread once all earlier work is done; later work waits for it.
     func enqueueHostCallback(_ body: @escaping @Sendable () -> Void) throws(DeviceError)
@@ -130,6 +136,11 @@ extension DeviceQueue {
     public func scatter(_ mode: ScatterMode, source: StridedOperand, index: StridedOperand, axis: Int,
                         output: StridedOperand, outOfRange: BufferRegion?) throws(DeviceError) {
         throw .unsupported(device: device.id, op: .scatter(mode), dtype: output.dtype)
+    }
+
+    /// A queue without an argsort kernel.
+    public func argsort(input: StridedOperand, axis: Int, descending: Bool, output: StridedOperand) throws(DeviceError) {
+        throw .unsupported(device: device.id, op: .argsort, dtype: input.dtype)
     }
 
     /// A gather that does not report out-of-range indices (they still give zero).

@@ -81,6 +81,8 @@ public enum KernelOp: Sendable, Hashable, CustomStringConvertible {
     case gather
     /// `torch.scatter` and `scatter_add`: elements placed along an axis by an int64 index.
     case scatter(ScatterMode)
+    /// `torch.argsort(stable=True)`: the int64 positions that sort each lane of an axis.
+    case argsort
 
     public var description: String {
         switch self {
@@ -94,6 +96,7 @@ public enum KernelOp: Sendable, Hashable, CustomStringConvertible {
         case .gather: "gather"
         case .scatter(.assign): "scatter"
         case .scatter(.add): "scatter_add"
+        case .argsort: "argsort"
         }
     }
 }

@@ -6,6 +6,7 @@ enum OpenCLSupport {
     static func supports(_ op: KernelOp, _ dtype: DType, hasFloat64: Bool) -> Bool {
         if dtype == .float64, !hasFloat64 { return false }
         switch op {
+        case .argsort: return false  // no kernel yet: the tensor engine falls back
         case let .unary(op):
             switch dtype {
             case .float32, .float64, .float16, .bfloat16: return true

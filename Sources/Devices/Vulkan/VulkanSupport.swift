@@ -18,6 +18,7 @@ enum VulkanSupport {
         // select and gather move bits: they do no int64 / float64 arithmetic.
         if !wide, dtype == .int64 || dtype == .float64, op != .select, op != .gather { return false }
         switch op {
+        case .argsort: return false  // no kernel yet: the tensor engine falls back
         case let .unary(op):
             switch dtype {
             case .float32, .float16, .bfloat16: return true
