@@ -26,6 +26,8 @@ variants=(
   "fill fill.comp"
   "select selection.comp"
   "gather selection.comp -DGATHER"
+  "scatter scatter.comp"
+  "scatter_wide scatter.comp -DWIDE"
 )
 
 work="$(mktemp -d)"

@@ -19,6 +19,8 @@ typedef enum ds_vulkan_shader_id {
     DS_VULKAN_SHADER_FILL,
     DS_VULKAN_SHADER_SELECT,
     DS_VULKAN_SHADER_GATHER,
+    DS_VULKAN_SHADER_SCATTER,
+    DS_VULKAN_SHADER_SCATTER_WIDE,
     DS_VULKAN_SHADER_COUNT
 } ds_vulkan_shader_id;
 

@@ -37,10 +37,7 @@ extension VulkanQueue {
         try requireSupport(.gather, output.dtype)
         try input.checkGather(index: index, axis: axis, output: output, outOfRange: outOfRange)
         let operands = try validated(["output": output, "index": index, "input": input])
-        let flag = try outOfRange.map { region throws(DeviceError) in
-            let buffer = try VulkanValidation.buffer(region.buffer, role: "out-of-range flag", device: vulkan)
-            return (buffer: buffer, address: buffer.deviceAddress + UInt64(region.offset))
-        }
+        let flag = try outOfRangeFlag(outOfRange)
         guard output.elementCount > 0 else { return }
         var shaderOperands = try shaderOperands(operands, kernel: .gather, dtype: output.dtype)
         shaderOperands[2].strides[axis] = 0  // the index says where to go along the axis
@@ -59,8 +56,8 @@ extension VulkanQueue {
     }
 
     /// The operands in order, each with its buffer, checked to be this device's (the key names
-    /// the operand in the error).
-    private func validated(
+    /// the operand in the error). Shared with `scatter`.
+    func validated(
         _ operands: KeyValuePairs<String, StridedOperand>
     ) throws(DeviceError) -> [(buffer: VulkanBuffer, operand: StridedOperand)] {
         var checked: [(buffer: VulkanBuffer, operand: StridedOperand)] = []
@@ -68,6 +65,15 @@ extension VulkanQueue {
             checked.append((try VulkanValidation.buffer(operand.buffer, role: role, device: vulkan), operand))
         }
         return checked
+    }
+
+    /// The out-of-range flag's buffer, checked to be this device's, and the device address of
+    /// its word (which shaders take as a push constant); nil when there is none. Shared with
+    /// `scatter`.
+    func outOfRangeFlag(_ region: BufferRegion?) throws(DeviceError) -> (buffer: VulkanBuffer, address: UInt64)? {
+        guard let region else { return nil }
+        let buffer = try VulkanValidation.buffer(region.buffer, role: "out-of-range flag", device: vulkan)
+        return (buffer, buffer.deviceAddress + UInt64(region.offset))
     }
 
     /// The pipeline of `shader` for elements of `dtype`'s width, without divisions when
