@@ -2,8 +2,8 @@
 /// cores. Elements become unsigned integer keys that order as PyTorch compares (NaN above
 /// every number, -0.0 equal to 0.0); a lane sorts (key, position) pairs, so equal keys keep
 /// their order whatever the sort algorithm. Keys of 32 bits or fewer pack with their
-/// position into one 64-bit integer (sorting 1024-element float32 lanes took 0.62 of the
-/// time of sorting pairs).
+/// position into one 64-bit integer, which sorts faster than a pair (the tensor benchmark's
+/// sort of 1024 × 1024 float32 went from 125 to 78 ms).
 extension CPUQueue {
     public func argsort(input: StridedOperand, axis: Int, descending: Bool, output: StridedOperand) throws(DeviceError) {
         try input.checkArgsort(axis: axis, output: output)
