@@ -61,8 +61,9 @@ public enum ScatterMode: String, Sendable, Hashable, CaseIterable {
     /// The source element replaces it (`torch.scatter`).
     case assign
     /// The source element is added to it (`torch.scatter_add`), one addition at a time and
-    /// rounded to the dtype after each, as PyTorch's CPU kernel does: floating point in at
-    /// least float32, integers wrapping, bools ORed.
+    /// rounded to the dtype after each: floating point computed in at least float32, integers
+    /// wrapping, bools ORed. (PyTorch rounds float16 and bfloat16 sums once, having added in
+    /// float32: the tensor engine scatters float32 copies of those.)
     case add
 }
 

@@ -6,7 +6,8 @@ extension Tensor {
     /// A copy of this tensor with `source[…, i, …]` written to position `index[…, i, …]`
     /// along `dim` (`torch.scatter`); with `add`, values add up instead (`scatter_add`).
     /// Where an index names one position twice, the element later along `dim` is written
-    /// (or added) last, as in PyTorch's CPU kernel.
+    /// (or added) last, as in PyTorch's CPU kernel; float16 and bfloat16 sums accumulate in
+    /// float32 and round once, as there.
     public func scatter(dim: Int, index: Tensor, source: Tensor, add: Bool = false) throws(TensorError) -> Tensor {
         if rank == 0 && index.rank == 0 && source.rank <= 1 {
             return try reshaped([1]).scatter(dim: 0, index: index.reshaped([1]), source: source.reshaped([-1]), add: add).reshaped([])
@@ -17,6 +18,11 @@ extension Tensor {
         guard source.dtype == dtype else { throw refusal(.invalidArgument("scatter(): expected self.dtype (\(dtype)) to be equal to src.dtype (\(source.dtype))")) }
         guard source.rank == rank, zip(index.shape, source.shape).allSatisfy({ $0 <= $1 }) else {
             throw refusal(.shapeMismatch("scatter expects index \(index.shape) no larger than source \(source.shape)"))
+        }
+        if add, dtype == .float16 || dtype == .bfloat16 {
+            // PyTorch sums these in float32 and rounds once; the kernel rounds after each addition.
+            return try converted(to: .float32).scatter(dim: dim, index: index, source: source.converted(to: .float32), add: true)
+                .converted(to: dtype)
         }
         // Only the source's leading corner of the index's shape is read.
         let arriving = source.viewing(shape: index.shape, strides: source.strides)
