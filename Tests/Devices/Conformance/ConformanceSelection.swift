@@ -125,6 +125,15 @@ struct OutOfRangeFlag {
         return words
     }
 
+    /// Expects (in a test) the flag set exactly when `set`, and the guard words untouched.
+    func expect(set: Bool, on queue: any DeviceQueue, _ context: String,
+                sourceLocation: SourceLocation = #_sourceLocation) throws {
+        let words = try self.words(on: queue)
+        #expect((words[1] != 0) == set, "\(context): flag word \(words[1])", sourceLocation: sourceLocation)
+        #expect(words[0] == Self.guardWord && words[2] == Self.guardWord, "\(context): words around the flag \(words[0]), \(words[2])",
+                sourceLocation: sourceLocation)
+    }
+
     /// One conformance case: the flag is set exactly when an index was out of range
     /// (`missed`), and the guard words are untouched.
     func judge(_ context: String, expectingMiss missed: Bool, on queue: any DeviceQueue,
