@@ -34,11 +34,18 @@ struct MirroredBuffer {
 
     /// int64 `values` in both buffers.
     init(int64 values: [Int64], on device: OpenCLDevice, queue: any DeviceQueue) throws {
-        dtype = .int64
-        count = values.count
-        cpu = try #require(try CPUDevice.shared.allocate(byteCount: count * 8) as? CPUBuffer)
-        opencl = try #require(try device.allocate(byteCount: count * 8) as? OpenCLBuffer)
-        values.withUnsafeBytes { cpu.baseAddress.copyMemory(from: $0.baseAddress!, byteCount: $0.count) }
+        try self.init(.int64, elements: values, on: device, queue: queue)
+    }
+
+    /// `elements` (of a Swift type as wide as `dtype`'s elements, such as its bit pattern)
+    /// copied in bulk into both buffers.
+    init<Element>(_ dtype: DType, elements: [Element], on device: OpenCLDevice, queue: any DeviceQueue) throws {
+        precondition(MemoryLayout<Element>.stride == dtype.byteSize, "\(Element.self) is not as wide as \(dtype)")
+        self.dtype = dtype
+        count = elements.count
+        cpu = try #require(try CPUDevice.shared.allocate(byteCount: count * dtype.byteSize) as? CPUBuffer)
+        opencl = try #require(try device.allocate(byteCount: count * dtype.byteSize) as? OpenCLBuffer)
+        elements.withUnsafeBytes { cpu.baseAddress.copyMemory(from: $0.baseAddress!, byteCount: $0.count) }
         try queue.copy(from: UnsafeRawPointer(cpu.baseAddress), to: BufferRegion(opencl))
         try queue.synchronize()
     }

@@ -1,12 +1,12 @@
 /// What the OpenCL kernels compute — the same ops as the CPU backend, on every dtype the
 /// device can hold: float64 only with `cl_khr_fp64`; GEMM on float32 (and float64); softmax
 /// on floating point, running totals on all but bool (`AxisOp`); select and gather (which
-/// move whole elements) and scatter in both modes (assigning or adding) on every dtype.
+/// move whole elements), scatter in both modes (assigning or adding) and argsort (a bitonic
+/// network over keys made from the elements' bits) on every dtype.
 enum OpenCLSupport {
     static func supports(_ op: KernelOp, _ dtype: DType, hasFloat64: Bool) -> Bool {
         if dtype == .float64, !hasFloat64 { return false }
         switch op {
-        case .argsort: return false  // no kernel yet: the tensor engine falls back
         case let .unary(op):
             switch dtype {
             case .float32, .float64, .float16, .bfloat16: return true
@@ -17,7 +17,7 @@ enum OpenCLSupport {
         case let .reduce(op): return dtype != .bool || (op != .sum && op != .prod)
         case let .convert(from): return from != .float64 || hasFloat64
         case .gemm: return dtype == .float32 || dtype == .float64
-        case .select, .gather, .scatter: return true
+        case .select, .gather, .scatter, .argsort: return true
         case let .axis(op):
             switch op {
             case .softmax, .logSoftmax: return dtype.isFloatingPoint
