@@ -12,8 +12,9 @@
 /// 32-bit words), so they take every dtype, wide shader variants or not. `scatter_add` adds
 /// as the element-wise `add` does (floats in float32 and rounded after each addition,
 /// integers wrapping, bools ORed), so it has int64 and float64 only with the wide variants.
-/// `argsort` takes every dtype too: its keys are computed and compared as 32-bit words (an
-/// int64 or float64 key is two), so the narrow shaders sort int64 and float64 as well.
+/// `argsort` (stable, NaN above every number, -0.0 equal to 0.0, bool bytes true when
+/// nonzero) takes every dtype too: its keys are built and compared as 32-bit words (an int64
+/// or float64 key is two), so the narrow shaders sort int64 and float64 as well.
 enum VulkanSupport {
     /// The ops that need no 64-bit shader types: they move elements as their bits, or (argsort)
     /// compare them as 32-bit words. Every dtype, wide variants or not.
