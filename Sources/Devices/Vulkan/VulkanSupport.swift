@@ -12,17 +12,20 @@
 /// 32-bit words), so they take every dtype, wide shader variants or not. `scatter_add` adds
 /// as the element-wise `add` does (floats in float32 and rounded after each addition,
 /// integers wrapping, bools ORed), so it has int64 and float64 only with the wide variants.
+/// `argsort` (stable, NaN above every number, -0.0 equal to 0.0, bool bytes true when
+/// nonzero) takes every dtype too: its keys are built and compared as 32-bit words (an int64
+/// or float64 key is two), so the narrow shaders sort int64 and float64 as well.
 enum VulkanSupport {
-    /// The ops that move elements without arithmetic: every dtype, wide variants or not.
-    static let bitMovingOps: Set<KernelOp> = [.select, .gather, .scatter(.assign)]
+    /// The ops that need no 64-bit shader types: they move elements as their bits, or (argsort)
+    /// compare them as 32-bit words. Every dtype, wide variants or not.
+    static let opsWithoutWideTypes: Set<KernelOp> = [.select, .gather, .scatter(.assign), .argsort]
 
     static let float64UnaryOps: Set<UnaryOp> = [.neg, .abs, .sign, .square, .relu, .logicalNot, .sqrt, .rsqrt,
                                                 .reciprocal, .floor, .ceil, .round]
 
     static func supports(_ op: KernelOp, _ dtype: DType, wide: Bool) -> Bool {
-        if !wide, dtype == .int64 || dtype == .float64, !bitMovingOps.contains(op) { return false }
+        if !wide, dtype == .int64 || dtype == .float64, !opsWithoutWideTypes.contains(op) { return false }
         switch op {
-        case .argsort: return false  // no kernel yet: the tensor engine falls back
         case let .unary(op):
             switch dtype {
             case .float32, .float16, .bfloat16: return true
@@ -39,7 +42,7 @@ enum VulkanSupport {
             return wide || (from != .int64 && from != .float64)
         case .gemm:
             return dtype.isFloatingPoint
-        case .select, .gather, .scatter:
+        case .select, .gather, .scatter, .argsort:
             return true
         case let .axis(op):
             switch op {
