@@ -29,15 +29,8 @@ extension VulkanQueue {
         let fiberLength = fiberShape.remove(at: axis)
         let walk = StridedWalk(shape: fiberShape, operands: shaderOperands.map { (0, $0.strides) })
         let pipeline = try scatterPipeline(mode, dtype: output.dtype)
-        let retained = operands.map(\.buffer) + (flag.map { [$0.buffer] } ?? [])
-        try dispatchElements(walk, pipeline: pipeline, retaining: retained) { words, piece in
-            shaderOperands.forEach { words.address($0.address) }
-            words.address(flag?.address ?? 0)  // zero, Vulkan's null device address: no flag
-            words.ints(piece.shape)
-            piece.strides.forEach { words.ints($0) }
-            words.ints([output.shape[axis], fiberLength] + axisStrides)
-            words.ints(zip(shaderOperands, piece.offsets).map { $0.offset + $1 })
-        }
+        try dispatchFlagged(walk, pipeline: pipeline, operands: shaderOperands, retaining: operands.map(\.buffer),
+                            flag: flag, scalars: [output.shape[axis], fiberLength] + axisStrides)
     }
 
     /// The scatter pipeline: for `.assign` one per element width (the shader moves bits), for
