@@ -131,18 +131,19 @@ enum ScatterKernels {
         let source = operands.addresses.2.assumingMemoryBound(to: Combination.Element.self)
         let (length, stride) = (operands.axisLength, operands.axisStride)
         let (outputStride, indexStride, sourceStride) = (strides[0], strides[1], strides[2])
-        var (out, at, from) = (offsets[0], offsets[1], offsets[2])
+        // Offsets from the element's number, not stepped together: stepped, the three were
+        // kept in one vector register and taken apart on every element.
+        let (out, at, from) = (output + offsets[0], index + offsets[1], source + offsets[2])
         var missed = false
-        for _ in 0..<count {
+        for j in 0..<count {
             // One unsigned comparison tests both ends: a negative index wraps above `length`.
-            let position = Int(truncatingIfNeeded: index[at])
+            let position = Int(truncatingIfNeeded: at[j &* indexStride])
             if UInt(bitPattern: position) < UInt(length) {
-                let target = out &+ position &* stride
-                output[target] = Combination.combine(output[target], source[from])
+                let target = j &* outputStride &+ position &* stride
+                out[target] = Combination.combine(out[target], from[j &* sourceStride])
             } else {
                 missed = true
             }
-            (out, at, from) = (out &+ outputStride, at &+ indexStride, from &+ sourceStride)
         }
         return missed
     }
