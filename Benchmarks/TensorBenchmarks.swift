@@ -30,8 +30,8 @@ enum TensorBenchmarks {
             + ["add", "mul", "sum", "sumdim", "softmax", "chain", "where", "gather"].map { Case(kind: $0, size: elements, repetitions: repetitions) }
             // A small op, where the cost per op (dispatch, queue hand-off, output allocation) dominates.
             + [Case(kind: "add", size: 4096, repetitions: 25 * repetitions)]
-            // scatter_add computes on the host (no device kernel yet): a quarter of the size.
-            + [Case(kind: "scatter", size: elements / 4, repetitions: repetitions)]
+            // A quarter of the size: 1024 × 1024 on the CPU (scatter_add's size since it ran on the host).
+            + ["scatter", "sort"].map { Case(kind: $0, size: elements / 4, repetitions: repetitions) }
         guard let listed = getenv("DEVICESHIM_TENSOR_CASES") else { return all }
         let kinds = String(cString: listed).split(separator: ",").map(String.init)
         return all.filter { kinds.contains($0.kind) || kinds.contains($0.name) }
@@ -99,6 +99,7 @@ enum TensorBenchmarks {
             let index = try Tensor.randint(0, 1024, shape: rows.shape, generator: generator, device: device)
             let source = try Tensor.randn(rows.shape, generator: generator, device: device)
             return { try rows.scatter(dim: 1, index: index, source: source, add: true) }
+        case "sort": return { try rows.sort(dim: 1).values }
         case "chain": return { try (a * b + c).relu().sum() }
         default: throw TensorError.invalidArgument("no benchmark case \(benchmark.kind)")
         }

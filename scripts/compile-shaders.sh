@@ -26,6 +26,10 @@ variants=(
   "fill fill.comp"
   "select selection.comp"
   "gather selection.comp -DGATHER"
+  "scatter scatter.comp"
+  "scatter_wide scatter.comp -DWIDE"
+  "sort_lanes sort_lanes.comp"
+  "sort_network sort_network.comp"
 )
 
 work="$(mktemp -d)"

@@ -1036,6 +1036,23 @@ def indexing(f):
           {"dim": 1, "index": dup1, "src": r.ints([2, 6], "int32")})
     f.add("scatter_add/float64-1-d", "scatter_add", [torch.zeros(4, dtype=torch.float64)],
           {"dim": 0, "index": T([0, 3, 0, 0, 1], "int64"), "src": r.uniform([5], "float64")}, "accumulate")
+    # Where a fiber names one position twice, the later element is written last.
+    f.add("scatter/duplicates-last-wins", "scatter", [torch.zeros(2, 3)],
+          {"dim": 1, "index": T([[0, 0, 2, 0], [1, 1, 1, 2]], "int64"), "src": T([[1.0, 2.0, 3.0, 4.0], [5.0, 6.0, 7.0, 8.0]])})
+    # float16 and bfloat16 sums accumulate in float32 and round once: adding 1 to 2048 one
+    # step at a time in float16 would stay at 2048 (and 4 in bfloat16).
+    repeats = T([[0, 1] * 8, [1] * 16], "int64")
+    f.add("scatter_add/float16-accumulates-in-float32", "scatter_add", [torch.full((2, 2), 2048.0).half()],
+          {"dim": 1, "index": repeats, "src": torch.ones(2, 16).half()})
+    f.add("scatter_add/bfloat16-accumulates-in-float32", "scatter_add", [torch.full((2, 2), 2048.0).bfloat16()],
+          {"dim": 1, "index": repeats, "src": torch.full((2, 16), 4.0).bfloat16()})
+    # float32 adds in float32, in order: 1 + 1e8 + 1 + 1 - 1e8 is 0.
+    f.add("scatter_add/float32-adds-in-order", "scatter_add", [torch.ones(1, 2)],
+          {"dim": 1, "index": T([[0, 0, 0, 0]], "int64"), "src": T([[1e8, 1.0, 1.0, -1e8]])})
+    f.add("scatter_add/uint8-wraps", "scatter_add", [T([250, 3], "uint8")],
+          {"dim": 0, "index": T([0, 0, 1], "int64"), "src": T([5, 6, 7], "uint8")})
+    f.add("scatter_add/bool-ors", "scatter_add", [T([False, True, False], "bool")],
+          {"dim": 0, "index": T([0, 0, 1, 2], "int64"), "src": T([True, True, False, False], "bool")})
 
     f.add("index_select/dim0-repeats", "index_select", [x], {"dim": 0, "index": T([2, 0, 2], "int64")})
     f.add("index_select/dim1-int32-index", "index_select", [x], {"dim": 1, "index": T([3, 1], "int32")})

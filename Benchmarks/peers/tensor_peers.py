@@ -17,6 +17,7 @@ Cases mirror TensorBenchmarks.swift, float32, operands made at a case's first re
   where N      torch.where(mask, a, b) on N elements, the bool mask (a > 0) made once
   gather N     a.gather(1, index) of an (N / 1024) x 1024 matrix, index int64 in [0, 1024)
   scatter N    a.scatter_add(1, index, src) of (N / 1024) x 1024 matrices, index as gather's
+  sort N       a.sort(dim=1, stable=True) of an (N / 1024) x 1024 matrix (values and indices)
 """
 import sys
 
@@ -36,9 +37,10 @@ def operation(torch, case, size):
         a, src = torch.randn(size // 1024, 1024, generator=generator), torch.randn(size // 1024, 1024, generator=generator)
         index = torch.randint(0, 1024, (size // 1024, 1024), generator=generator)
         return lambda: a.scatter_add(1, index, src)
-    if case in ("sumdim", "softmax"):
+    if case in ("sumdim", "softmax", "sort"):
         a = torch.randn(size // 1024, 1024, generator=generator)
-        return (lambda: a.sum(dim=1)) if case == "sumdim" else (lambda: a.softmax(dim=1))
+        return {"sumdim": lambda: a.sum(dim=1), "softmax": lambda: a.softmax(dim=1),
+                "sort": lambda: a.sort(dim=1, stable=True)}[case]
     a, b, c = (torch.randn(size, generator=generator) for _ in range(3))
     mask = a > 0
     return {

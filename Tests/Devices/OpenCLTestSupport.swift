@@ -32,6 +32,24 @@ struct MirroredBuffer {
         try queue.synchronize()
     }
 
+    /// int64 `values` in both buffers.
+    init(int64 values: [Int64], on device: OpenCLDevice, queue: any DeviceQueue) throws {
+        try self.init(.int64, elements: values, on: device, queue: queue)
+    }
+
+    /// `elements` (of a Swift type as wide as `dtype`'s elements, such as its bit pattern)
+    /// copied in bulk into both buffers.
+    init<Element>(_ dtype: DType, elements: [Element], on device: OpenCLDevice, queue: any DeviceQueue) throws {
+        precondition(MemoryLayout<Element>.stride == dtype.byteSize, "\(Element.self) is not as wide as \(dtype)")
+        self.dtype = dtype
+        count = elements.count
+        cpu = try #require(try CPUDevice.shared.allocate(byteCount: count * dtype.byteSize) as? CPUBuffer)
+        opencl = try #require(try device.allocate(byteCount: count * dtype.byteSize) as? OpenCLBuffer)
+        elements.withUnsafeBytes { cpu.baseAddress.copyMemory(from: $0.baseAddress!, byteCount: $0.count) }
+        try queue.copy(from: UnsafeRawPointer(cpu.baseAddress), to: BufferRegion(opencl))
+        try queue.synchronize()
+    }
+
     /// Values every op has a sensible domain for: small numbers, some exact ties, and for
     /// bool bytes other than 0 and 1.
     static func randomValue(_ dtype: DType, using random: inout SeededGenerator) -> Double {
@@ -97,6 +115,25 @@ struct View: CustomStringConvertible {
     var offset: Int
 
     var description: String { "shape \(shape) strides \(strides) offset \(offset)" }
+
+    /// The elements a buffer needs to hold the view: past its furthest element, at least one.
+    var extent: Int {
+        zip(shape, strides).reduce(offset + 1) { $0 + max($1.0 - 1, 0) * max($1.1, 0) }
+    }
+
+    /// Each element's place in the buffer, in row-major order of the shape.
+    var elementOffsets: [Int] {
+        var offsets = [offset]
+        for (size, stride) in zip(shape, strides) {
+            var inner: [Int] = []
+            inner.reserveCapacity(offsets.count * size)
+            for base in offsets {
+                for step in 0..<size { inner.append(base + step * stride) }
+            }
+            offsets = inner
+        }
+        return offsets
+    }
 
     /// Input views over a 4096-element buffer: rank 0, dense, negative stride, column-major
     /// rank 4, broadcast, negative leading stride, and rank 10 (more than a launch walks).

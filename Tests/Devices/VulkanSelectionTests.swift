@@ -157,21 +157,10 @@ struct VulkanSelectionTests {
             #expect(!VulkanSupport.supports(.binary(.add), dtype, wide: false))
         }
         for shader in [DS_VULKAN_SHADER_SELECT, DS_VULKAN_SHADER_GATHER] {
-            var byteCount = 0
-            guard let code = ds_vulkan_shader_code(shader, &byteCount) else {
-                Issue.record("no SPIR-V for shader \(shader.rawValue)")
-                continue
-            }
-            let words = Array(UnsafeBufferPointer(start: code, count: byteCount / 4))
-            var capabilities: [UInt32] = []
-            var at = 5  // after the header
-            while at < words.count {
-                let (length, opcode) = (Int(words[at] >> 16), words[at] & 0xFFFF)
-                if opcode == 17 { capabilities.append(words[at + 1]) }  // OpCapability
-                at += max(length, 1)
-            }
+            let capabilities = spirvCapabilities(of: shader)
             #expect(!capabilities.isEmpty)
-            #expect(!capabilities.contains(10) && !capabilities.contains(11), "shader \(shader.rawValue): \(capabilities)")  // Float64, Int64
+            #expect(!capabilities.contains(SpirvCapability.float64) && !capabilities.contains(SpirvCapability.int64),
+                    "shader \(shader.rawValue): \(capabilities)")
         }
     }
 

@@ -1,3 +1,4 @@
+import CVulkanShaders
 import Testing
 @testable import DeviceShimDevices
 
@@ -94,4 +95,29 @@ func differencesFromCPU(
         break
     }
     return differences
+}
+
+/// SPIR-V capability numbers the tests look for.
+enum SpirvCapability {
+    static let float64: UInt32 = 10
+    static let int64: UInt32 = 11
+}
+
+/// The capabilities the SPIR-V of `shader` declares (its OpCapability instructions); empty,
+/// with an issue recorded, when there is no SPIR-V for it.
+func spirvCapabilities(of shader: ds_vulkan_shader_id) -> [UInt32] {
+    var byteCount = 0
+    guard let code = ds_vulkan_shader_code(shader, &byteCount) else {
+        Issue.record("no SPIR-V for shader \(shader.rawValue)")
+        return []
+    }
+    let words = Array(UnsafeBufferPointer(start: code, count: byteCount / 4))
+    var capabilities: [UInt32] = []
+    var at = 5  // after the header
+    while at < words.count {
+        let (length, opcode) = (Int(words[at] >> 16), words[at] & 0xFFFF)
+        if opcode == 17 { capabilities.append(words[at + 1]) }  // OpCapability
+        at += max(length, 1)
+    }
+    return capabilities
 }

@@ -10,6 +10,18 @@ struct AxisOperands: @unchecked Sendable {
     let length: Int
     let outputStride: Int
     let inputStride: Int
+
+    /// The lanes along `axis` of `input` and `output` (one shape), in validated buffers.
+    init(input: StridedOperand, _ inputBuffer: CPUBuffer, axis: Int, output: StridedOperand, _ outputBuffer: CPUBuffer) {
+        var laneShape = input.shape
+        laneShape[axis] = 1
+        self.output = outputBuffer.baseAddress
+        self.input = UnsafeRawPointer(inputBuffer.baseAddress)
+        lanes = IterationSpace(shape: laneShape, origin: SIMD4(output.offset, input.offset, 0, 0)) {
+            SIMD4(output.strides[$0], input.strides[$0], 0, 0)
+        }
+        (length, outputStride, inputStride) = (input.shape[axis], output.strides[axis], input.strides[axis])
+    }
 }
 
 /// The `AxisOp` kernels: softmax, log-softmax and running totals, one lane of the axis at a
@@ -72,10 +84,18 @@ enum AxisFunctions {
     private static func forEachLane<E: CPUElement>(
         _: E.Type, _ operands: AxisOperands, _ body: (UnsafePointer<E>, UnsafeMutablePointer<E>) -> Void
     ) {
+        forEachLane(E.self, E.self, operands, body)
+    }
+
+    /// `forEachLane` with outputs of another type than the inputs (an argsort's int64).
+    static func forEachLane<Input: BitwiseCopyable, Output: BitwiseCopyable>(
+        _: Input.Type, _: Output.Type, _ operands: AxisOperands,
+        _ body: (UnsafePointer<Input>, UnsafeMutablePointer<Output>) -> Void
+    ) {
         let lanes = operands.lanes
         guard lanes.elementCount > 0, operands.length > 0 else { return }
-        let output = operands.output.assumingMemoryBound(to: E.self)
-        let input = UnsafePointer(operands.input.assumingMemoryBound(to: E.self))
+        let output = operands.output.assumingMemoryBound(to: Output.self)
+        let input = UnsafePointer(operands.input.assumingMemoryBound(to: Input.self))
         let strides = lanes.innerStrides
         let lanesPerCore = max(1, Parallel.elementsPerCore / operands.length)
         Parallel.forEachRange(count: lanes.elementCount, minimumPerCore: lanesPerCore) { range in

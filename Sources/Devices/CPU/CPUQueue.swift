@@ -133,14 +133,7 @@ public final class CPUQueue: DeviceQueue {
         let inputBuffer = try CPUValidation.operand(input, role: "input", dtype: input.dtype)
         let outputBuffer = try CPUValidation.operand(output, role: "output", dtype: input.dtype, isOutput: true)
         try op.checkShapes(input: input, axis: axis, output: output)
-        var laneShape = input.shape
-        laneShape[axis] = 1
-        let operands = AxisOperands(
-            output: outputBuffer.baseAddress, input: inputBuffer.baseAddress,
-            lanes: IterationSpace(shape: laneShape, origin: SIMD4(output.offset, input.offset, 0, 0)) {
-                SIMD4(output.strides[$0], input.strides[$0], 0, 0)
-            },
-            length: input.shape[axis], outputStride: output.strides[axis], inputStride: input.strides[axis])
+        let operands = AxisOperands(input: input, inputBuffer, axis: axis, output: output, outputBuffer)
         let dtype = input.dtype
         submitKernel { withExtendedLifetime((inputBuffer, outputBuffer)) { AxisFunctions.run(op, dtype, operands) } }
     }

@@ -25,17 +25,18 @@ enum Parallel {
 
     /// Runs `body(part, range)` for each of `partCount(for:minimumPerCore:)` consecutive
     /// ranges covering `0..<count`, on all cores, and returns when all are done. Ranges but
-    /// the last are multiples of 64 elements, so two threads never write one cache line; a
-    /// range may be empty.
+    /// the last are multiples of `granularity` (a power of two) elements: 64, so that two
+    /// threads never write one cache line, unless the items are larger. A range may be empty.
     static func forEachPart(
-        count: Int, minimumPerCore: Int = elementsPerCore, _ body: (_ part: Int, _ range: Range<Int>) -> Void
+        count: Int, minimumPerCore: Int = elementsPerCore, granularity: Int = 64,
+        _ body: (_ part: Int, _ range: Range<Int>) -> Void
     ) {
         let parts = partCount(for: count, minimumPerCore: minimumPerCore)
         guard parts > 1 else {
             body(0, 0..<count)
             return
         }
-        let partSize = ((count + parts - 1) / parts + 63) & ~63
+        let partSize = ((count + parts - 1) / parts + granularity - 1) & ~(granularity - 1)
         // concurrentPerform wants a Sendable closure; `body` is called from several threads at
         // once, each part touching its own range, and does not outlive this call.
         withoutActuallyEscaping(body) { body in
@@ -48,8 +49,9 @@ enum Parallel {
     }
 
     /// `forEachPart` for kernels that need only the range.
-    static func forEachRange(count: Int, minimumPerCore: Int = elementsPerCore, _ body: (Range<Int>) -> Void) {
-        forEachPart(count: count, minimumPerCore: minimumPerCore) { _, range in body(range) }
+    static func forEachRange(count: Int, minimumPerCore: Int = elementsPerCore, granularity: Int = 64,
+                             _ body: (Range<Int>) -> Void) {
+        forEachPart(count: count, minimumPerCore: minimumPerCore, granularity: granularity) { _, range in body(range) }
     }
 }
 

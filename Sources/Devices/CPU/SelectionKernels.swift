@@ -29,9 +29,7 @@ extension CPUQueue {
         let buffers = (try CPUValidation.buffer(output.buffer, role: "output"),
                        try CPUValidation.buffer(index.buffer, role: "index"),
                        try CPUValidation.buffer(input.buffer, role: "input"))
-        let flag = try outOfRange.map { region throws(DeviceError) in
-            HostAddress(try CPUValidation.address(of: region, role: "out-of-range flag"))
-        }
+        let flag = try flagAddress(outOfRange)
         // The input is walked with its stride along `axis` zeroed: the index says where to go.
         let operands = SelectionOperands(
             addresses: (buffers.0.baseAddress, buffers.1.baseAddress, buffers.2.baseAddress, buffers.2.baseAddress),
@@ -45,6 +43,15 @@ extension CPUQueue {
                 let missed = SelectionKernels.run(width: width, SelectionKernels.Gather.self, operands)
                 if missed, let flag { flag.pointer.storeBytes(of: 1, as: UInt32.self) }
             }
+        }
+    }
+}
+
+extension CPUQueue {
+    /// The validated host address of a gather's or scatter's out-of-range flag, if any.
+    func flagAddress(_ outOfRange: BufferRegion?) throws(DeviceError) -> HostAddress? {
+        try outOfRange.map { region throws(DeviceError) in
+            HostAddress(try CPUValidation.address(of: region, role: "out-of-range flag"))
         }
     }
 }

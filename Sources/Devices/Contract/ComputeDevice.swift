@@ -73,6 +73,26 @@ public protocol DeviceQueue: AnyObject, Sendable {
     /// A device without the kernel throws `unsupported` (the default).
     func gather(input: StridedOperand, index: StridedOperand, axis: Int, output: StridedOperand,
                 outOfRange: BufferRegion?) throws(DeviceError)
+    /// `output[c with c[axis] replaced by index[c]]` becomes `source[c]` (`.assign`,
+    /// `torch.scatter`) or has `source[c]` added (`.add`, `torch.scatter_add`) for every
+    /// coordinate `c` of `index`, in place. `index` is int64; `source` has its shape and the
+    /// output's dtype; `output` has its rank and is no smaller outside `axis`.
+    ///
+    /// The index elements that differ only along `axis` (a fiber) write into one fiber of the
+    /// output, and each fiber is done in order of increasing position along `axis`: where a
+    /// fiber names one position twice, the later element is assigned last (or added last),
+    /// on every backend. Kernels give each fiber to one worker, so no atomics are needed. An
+    /// index outside `0..<output.shape[axis]` writes nothing and sets `outOfRange` as a gather
+    /// does. `output` must not overlap `source` or `index`. A device without the kernel throws
+    /// `unsupported` (the default).
+    func scatter(_ mode: ScatterMode, source: StridedOperand, index: StridedOperand, axis: Int, output: StridedOperand,
+                 outOfRange: BufferRegion?) throws(DeviceError)
+    /// `output` (int64, of the input's shape) receives for each lane of `axis` the positions
+    /// along it that sort the input's lane, ascending or `descending`
+    /// (`torch.argsort(stable=True)`). Equal elements keep their order; NaN sorts above every
+    /// number, and -0.0 equals 0.0, as PyTorch compares. A device without the kernel throws
+    /// `unsupported` (the default).
+    func argsort(input: StridedOperand, axis: Int, descending: Bool, output: StridedOperand) throws(DeviceError)
 
     /// Runs `body` on a host thread once all earlier work is done; later work waits for it.
     func enqueueHostCallback(_ body: @escaping @Sendable () -> Void) throws(DeviceError)
@@ -110,6 +130,17 @@ extension DeviceQueue {
     public func gather(input: StridedOperand, index: StridedOperand, axis: Int, output: StridedOperand,
                        outOfRange: BufferRegion?) throws(DeviceError) {
         throw .unsupported(device: device.id, op: .gather, dtype: output.dtype)
+    }
+
+    /// A queue without a scatter kernel.
+    public func scatter(_ mode: ScatterMode, source: StridedOperand, index: StridedOperand, axis: Int,
+                        output: StridedOperand, outOfRange: BufferRegion?) throws(DeviceError) {
+        throw .unsupported(device: device.id, op: .scatter(mode), dtype: output.dtype)
+    }
+
+    /// A queue without an argsort kernel.
+    public func argsort(input: StridedOperand, axis: Int, descending: Bool, output: StridedOperand) throws(DeviceError) {
+        throw .unsupported(device: device.id, op: .argsort, dtype: input.dtype)
     }
 
     /// A gather that does not report out-of-range indices (they still give zero).

@@ -56,6 +56,17 @@ public enum AxisOp: String, Sendable, Hashable, CaseIterable {
     case softmax, logSoftmax, cumsum, cumprod
 }
 
+/// How a scatter combines a source element with the output element it lands on.
+public enum ScatterMode: String, Sendable, Hashable, CaseIterable {
+    /// The source element replaces it (`torch.scatter`).
+    case assign
+    /// The source element is added to it (`torch.scatter_add`), one addition at a time and
+    /// rounded to the dtype after each: floating point computed in at least float32, integers
+    /// wrapping, bools ORed. (PyTorch rounds float16 and bfloat16 sums once, having added in
+    /// float32: the tensor engine scatters float32 copies of those.)
+    case add
+}
+
 /// Every kernel a backend may or may not have, for `supports(_:_:)` and fallback records.
 public enum KernelOp: Sendable, Hashable, CustomStringConvertible {
     case unary(UnaryOp)
@@ -69,6 +80,10 @@ public enum KernelOp: Sendable, Hashable, CustomStringConvertible {
     case select
     /// `torch.gather`: elements picked along an axis by an int64 index.
     case gather
+    /// `torch.scatter` and `scatter_add`: elements placed along an axis by an int64 index.
+    case scatter(ScatterMode)
+    /// `torch.argsort(stable=True)`: the int64 positions that sort each lane of an axis.
+    case argsort
 
     public var description: String {
         switch self {
@@ -80,6 +95,9 @@ public enum KernelOp: Sendable, Hashable, CustomStringConvertible {
         case .gemm: "gemm"
         case .select: "select"
         case .gather: "gather"
+        case .scatter(.assign): "scatter"
+        case .scatter(.add): "scatter_add"
+        case .argsort: "argsort"
         }
     }
 }

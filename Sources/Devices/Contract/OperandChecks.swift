@@ -75,6 +75,17 @@ extension AxisOp {
     }
 }
 
+extension StridedOperand {
+    /// Throws unless this operand (an argsort's input) and `output` (int64, of its shape) lie
+    /// inside their buffers, the output does not broadcast, and `axis` is one of its axes.
+    public func checkArgsort(axis: Int, output: StridedOperand) throws(DeviceError) {
+        try check(as: "input", dtype: dtype)
+        try output.check(as: "output", dtype: .int64, isOutput: true)
+        try checkSameShape("input", as: output, "output")
+        guard shape.indices.contains(axis) else { throw .invalidArgument("axis \(axis) is not an axis of shape \(shape)") }
+    }
+}
+
 extension FillPattern {
     /// Throws unless the pattern has 1, 2, 4 or 8 bytes and `region` holds a whole number of
     /// them.

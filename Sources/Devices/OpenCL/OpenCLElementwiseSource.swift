@@ -118,7 +118,9 @@ enum OpenCLElementwiseSource {
         }
     }
 
-    private static func binaryExpression(_ op: BinaryOp, dtype: DType) -> String {
+    /// The expression of a binary op on `x` and `y` (compute type), as the element-wise
+    /// kernels and the scatter's additions compute it.
+    static func binaryExpression(_ op: BinaryOp, dtype: DType) -> String {
         switch op {
         case .equal: return "x == y"
         case .notEqual: return "x != y"

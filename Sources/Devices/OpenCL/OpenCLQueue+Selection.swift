@@ -30,11 +30,7 @@ extension OpenCLQueue {
         let outputBuffer = try OpenCLValidation.buffer(output.buffer, role: "output", on: owner)
         let indexBuffer = try OpenCLValidation.buffer(index.buffer, role: "index", on: owner)
         let inputBuffer = try OpenCLValidation.buffer(input.buffer, role: "input", on: owner)
-        // The kernel takes the flag as a buffer and a word within it; without a flag, word -1
-        // tells it to write none, and the output buffer stands in (it is never written as one).
-        let flag: (buffer: OpenCLBuffer, word: Int) = try outOfRange.map { region throws(DeviceError) in
-            (try OpenCLValidation.buffer(region.buffer, role: "out-of-range flag", on: owner), region.offset / 4)
-        } ?? (outputBuffer, -1)
+        let flag = try outOfRangeFlag(outOfRange, standIn: outputBuffer)
         // The input is walked over the output's shape with its stride along `axis` zeroed:
         // the index says how far to step along it.
         var walked = input
@@ -42,10 +38,20 @@ extension OpenCLQueue {
         walked.strides[axis] = 0
         let width = output.dtype.byteSize
         let trailing: [OpenCLKernelArgument] = [.int64(Int64(input.shape[axis])), .int64(Int64(input.strides[axis])),
-                                                .buffer(flag.buffer), .int64(Int64(flag.word))]
+                                                flag.buffer, flag.word]
         try runElementwise(OpenCLSelectionSource.programName(width: width), kernel: "gather", output: (outputBuffer, output),
                            inputs: [(indexBuffer, index), (inputBuffer, walked)], trailing: trailing) {
             OpenCLSelectionSource.source(width: width)
         }
+    }
+
+    /// The out-of-range flag as the gather and scatter kernels take it: a buffer and a 32-bit
+    /// word within it. Without a flag, word -1 tells them to write none, and `standIn` (any
+    /// buffer of the context) takes the buffer's place: it is never written as a flag.
+    func outOfRangeFlag(_ outOfRange: BufferRegion?, standIn: OpenCLBuffer)
+        throws(DeviceError) -> (buffer: OpenCLKernelArgument, word: OpenCLKernelArgument) {
+        guard let outOfRange else { return (.buffer(standIn), .int64(-1)) }
+        let buffer = try OpenCLValidation.buffer(outOfRange.buffer, role: "out-of-range flag", on: owner)
+        return (.buffer(buffer), .int64(Int64(outOfRange.offset / 4)))
     }
 }

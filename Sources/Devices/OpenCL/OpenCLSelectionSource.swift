@@ -61,7 +61,7 @@ enum OpenCLSelectionSource {
     }
 
     /// The OpenCL C unsigned integer `width` bytes wide.
-    private static func elementType(width: Int) -> String {
+    static func elementType(width: Int) -> String {
         switch width {
         case 1: "uchar"
         case 2: "ushort"

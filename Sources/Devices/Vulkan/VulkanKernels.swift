@@ -29,13 +29,14 @@ extension VulkanQueue {
         }
     }
 
-    /// `operands` as a shader sees them (`VulkanLayout.shaderOperand`); throws `unsupported`
-    /// for `kernel` on `dtype` when one spans more elements than 32-bit shader indices reach.
+    /// `operands` as a shader sees them (`VulkanLayout.shaderOperand`, without their strides
+    /// along `axis` if given); throws `unsupported` for `kernel` on `dtype` when one spans more
+    /// elements than 32-bit shader indices reach.
     func shaderOperands(_ operands: [(buffer: VulkanBuffer, operand: StridedOperand)], kernel: KernelOp,
-                        dtype: DType) throws(DeviceError) -> [VulkanLayout.ShaderOperand] {
+                        dtype: DType, axis: Int? = nil) throws(DeviceError) -> [VulkanLayout.ShaderOperand] {
         var shaderOperands: [VulkanLayout.ShaderOperand] = []
         for (buffer, operand) in operands {
-            guard let shaderOperand = VulkanLayout.shaderOperand(operand, buffer: buffer) else {
+            guard let shaderOperand = VulkanLayout.shaderOperand(operand, buffer: buffer, axis: axis) else {
                 throw .unsupported(device: vulkan.id, op: kernel, dtype: dtype)
             }
             shaderOperands.append(shaderOperand)
@@ -45,7 +46,8 @@ extension VulkanQueue {
 
     /// Records `pipeline` once per piece of `walk` (`VulkanLayout.pieces`) with an invocation
     /// per element, in workgroups of `groupSize`; `pieceWords` writes a piece's push constants.
-    /// Shared by the element-wise and selection shaders.
+    /// Shared by the element-wise and selection shaders, and by scatter (whose walk's elements
+    /// are the index's fibers).
     func dispatchElements(_ walk: StridedWalk, pipeline: VkPipeline, retaining buffers: [VulkanBuffer],
                           pieceWords: (inout PushWords, StridedWalk) -> Void) throws(DeviceError) {
         let launches = VulkanLayout.pieces(walk).map { piece in

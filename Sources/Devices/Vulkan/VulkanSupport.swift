@@ -7,16 +7,24 @@
 /// be float64 results), which the redirector runs elsewhere. GEMM on float16 / bfloat16
 /// multiplies in float32 and rounds C once, as the CPU backend does. The `AxisOp` shader has
 /// softmax / log-softmax for float32, float16 and bfloat16 (float64 would need exp and log)
-/// and running sums and products for every dtype but bool. `select` and `gather` move
-/// elements as their bits (gather reads its int64 index as two 32-bit words), so they take
-/// every dtype, wide shader variants or not.
+/// and running sums and products for every dtype but bool. `select`, `gather` and `scatter`
+/// (assign) move elements as their bits (gather and scatter read their int64 index as two
+/// 32-bit words), so they take every dtype, wide shader variants or not. `scatter_add` adds
+/// as the element-wise `add` does (floats in float32 and rounded after each addition,
+/// integers wrapping, bools ORed), so it has int64 and float64 only with the wide variants.
+/// `argsort` (stable, NaN above every number, -0.0 equal to 0.0, bool bytes true when
+/// nonzero) takes every dtype too: its keys are built and compared as 32-bit words (an int64
+/// or float64 key is two), so the narrow shaders sort int64 and float64 as well.
 enum VulkanSupport {
+    /// The ops that need no 64-bit shader types: they move elements as their bits, or (argsort)
+    /// compare them as 32-bit words. Every dtype, wide variants or not.
+    static let opsWithoutWideTypes: Set<KernelOp> = [.select, .gather, .scatter(.assign), .argsort]
+
     static let float64UnaryOps: Set<UnaryOp> = [.neg, .abs, .sign, .square, .relu, .logicalNot, .sqrt, .rsqrt,
                                                 .reciprocal, .floor, .ceil, .round]
 
     static func supports(_ op: KernelOp, _ dtype: DType, wide: Bool) -> Bool {
-        // select and gather move bits: they do no int64 / float64 arithmetic.
-        if !wide, dtype == .int64 || dtype == .float64, op != .select, op != .gather { return false }
+        if !wide, dtype == .int64 || dtype == .float64, !opsWithoutWideTypes.contains(op) { return false }
         switch op {
         case let .unary(op):
             switch dtype {
@@ -34,7 +42,7 @@ enum VulkanSupport {
             return wide || (from != .int64 && from != .float64)
         case .gemm:
             return dtype.isFloatingPoint
-        case .select, .gather:
+        case .select, .gather, .scatter, .argsort:
             return true
         case let .axis(op):
             switch op {

@@ -47,7 +47,7 @@ extension Tensor {
     /// Throws `indexOutOfRange` naming the first of `index`'s values outside `0..<size`, as
     /// PyTorch does. Gathers learn from their kernel whether there is one; this reads the
     /// index back whole.
-    private func checkIndices(_ index: Tensor, below size: Int, dim axis: Int, api: String) throws(TensorError) {
+    func checkIndices(_ index: Tensor, below size: Int, dim axis: Int, api: String) throws(TensorError) {
         guard index.count > 0 else { return }
         guard let first = try index.toArray(Int64.self).first(where: { $0 < 0 || $0 >= Int64(size) }) else { return }
         throw placement.refused(.indexOutOfRange("\(api)(): index \(first) is out of bounds for dimension \(axis) with size \(size)"), api: "Tensor.\(api)")
@@ -65,9 +65,9 @@ extension Tensor {
     }
 }
 
-/// A gather's out-of-range flag: 4 zeroed bytes on the device that runs it, set by the kernel
+/// A gather's or scatter's out-of-range flag: 4 zeroed bytes on the device that runs it, set by the kernel
 /// when an index lies outside the axis, and read back on the same queue.
-private struct OutOfRangeReport {
+struct OutOfRangeReport {
     let region: BufferRegion
     let queue: any DeviceQueue
 

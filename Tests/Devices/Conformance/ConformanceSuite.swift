@@ -76,6 +76,17 @@ struct ConformanceSuite {
                     try checkGather(dtype, shape, Int.random(in: shape.indices, using: &random), index, queue, &report, &random)
                 }
             }
+            for mode in ScatterMode.allCases where device.supports(.scatter(mode), dtype) {
+                for (index, shape) in shapes(&random).enumerated() where !shape.isEmpty {
+                    try checkScatter(mode, dtype, shape, Int.random(in: shape.indices, using: &random), index, queue, &report, &random)
+                }
+            }
+            if device.supports(.argsort, dtype) {
+                for (index, shape) in shapes(&random).enumerated() where !shape.isEmpty {
+                    try checkArgsort(dtype, shape, Int.random(in: shape.indices, using: &random), descending: index % 2 == 1, index,
+                                     queue, &report, &random)
+                }
+            }
             if device.supports(.gemm, dtype) {
                 for transposes in [(false, false), (true, false), (false, true), (true, true)] {
                     try checkGemm(dtype, transposes, queue, &report, &random)

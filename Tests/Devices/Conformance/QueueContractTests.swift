@@ -19,10 +19,10 @@ import Testing
         }
     }
 
-    /// `select` and `gather` refuse operands that do not fit together, before any work runs;
-    /// a device without the kernels says `unsupported` instead.
+    /// `select`, `gather` and `scatter` refuse operands that do not fit together, before any
+    /// work runs; a device without the kernels says `unsupported` instead.
     @Test(arguments: ConformanceTests.computingDevices)
-    func selectAndGatherRefuseOperandsThatDoNotFit(id: DeviceID) throws {
+    func selectionsRefuseOperandsThatDoNotFit(id: DeviceID) throws {
         let device = try #require(DeviceRegistry.shared.entry(id)?.compute)
         let (queue, buffer) = (try device.makeQueue(), try device.allocate(byteCount: 256))
         let operand = { (dtype: DType, shape: [Int]) in StridedOperand(buffer, dtype: dtype, shape: shape) }
@@ -53,7 +53,23 @@ import Testing
                 try queue.gather(input: operand(.float32, [2, 3]), index: operand(.int64, [2, 2]), axis: 1, output: operand(.float32, [2, 2]),
                                  outOfRange: BufferRegion(buffer, offset: offset, byteCount: bytes)) })
         }
-        for (op, cases) in [(KernelOp.select, selects), (.gather, gathers)] {
+        // A scatter_add along axis 1 of a [2, 3] output, each case with one operand wrong.
+        let scatter = { (source: StridedOperand, index: StridedOperand, output: StridedOperand, flag: BufferRegion?) throws(DeviceError) in
+            try queue.scatter(.add, source: source, index: index, axis: 1, output: output, outOfRange: flag)
+        }
+        let (source, index, output) = (operand(.float32, [2, 2]), operand(.int64, [2, 2]), operand(.float32, [2, 3]))
+        let scatters: [(String, () throws(DeviceError) -> Void)] = [
+            ("an int32 index", { () throws(DeviceError) in try scatter(source, operand(.int32, [2, 2]), output, nil) }),
+            ("a source of another shape", { () throws(DeviceError) in try scatter(operand(.float32, [2, 3]), index, output, nil) }),
+            ("a source of another dtype", { () throws(DeviceError) in try scatter(operand(.int32, [2, 2]), index, output, nil) }),
+            ("an output smaller outside the axis", { () throws(DeviceError) in
+                try scatter(source, index, operand(.float32, [1, 3]), nil) }),
+            ("an output that broadcasts", { () throws(DeviceError) in
+                try scatter(source, index, StridedOperand(buffer, dtype: .float32, shape: [2, 3], strides: [0, 1]), nil) }),
+            ("an out-of-range flag of 4 bytes at offset 2", { () throws(DeviceError) in
+                try scatter(source, index, output, BufferRegion(buffer, offset: 2, byteCount: 4)) }),
+        ]
+        for (op, cases) in [(KernelOp.select, selects), (.gather, gathers), (.scatter(.add), scatters)] {
             for (name, call) in cases {
                 let error = deviceError(call)
                 if device.supports(op, .float32) {
