@@ -108,7 +108,10 @@ public final class CudaStream: Sendable {
         let start = group.log.isEnabled(.debug) ? MonotonicClock.now() : 0
         let idle = kind == .legacyDefault ? group.legacyIsIdle(self) : queue.isIdle
         let status: CudaError = idle ? .success : .notReady
-        group.log.recordCall(api, device: device.id, stream: id, status: status, since: start, from: site)
+        // Checked here too, so that with logging off the log is not even retained for the call.
+        if group.log.isEnabled(.debug) {
+            group.log.recordCall(api, device: device.id, stream: id, status: status, since: start, from: site)
+        }
         return status
     }
 
