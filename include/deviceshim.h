@@ -283,6 +283,26 @@ deviceshim_status deviceshim_tensor_reduce(deviceshim_tensor t, deviceshim_reduc
 /** exp(t) / sum(exp(t)) along `dim`, computed stably; integer tensors give float32. */
 deviceshim_status deviceshim_tensor_softmax(deviceshim_tensor t, int64_t dim, deviceshim_tensor *out);
 
+/* --- Indexing and sorting ---------------------------------------------------------------- */
+
+/** out[..., i, ...] = t[..., index[..., i, ...], ...] along `dim` (torch.gather). `index` is
+ *  int64 or int32 with t's rank, no larger than t outside `dim`; `out` has index's shape. An
+ *  index outside t's `dim` is DEVICESHIM_INDEX_OUT_OF_RANGE. */
+deviceshim_status deviceshim_tensor_gather(deviceshim_tensor t, int64_t dim, deviceshim_tensor index, deviceshim_tensor *out);
+
+/** A copy of `t` with src[..., i, ...] written at position index[..., i, ...] along `dim`
+ *  (torch.scatter), or added there when `add` is nonzero (torch.scatter_add). `index` is
+ *  int64 with t's rank, no larger than `src` and, outside `dim`, than `t`; `src` has t's dtype.
+ *  Where an index names one position twice, the element later along `dim` is written (or
+ *  added) last. An index outside t's `dim` is DEVICESHIM_INDEX_OUT_OF_RANGE. */
+deviceshim_status deviceshim_tensor_scatter(deviceshim_tensor t, int64_t dim, deviceshim_tensor index, deviceshim_tensor src,
+                                            int add, deviceshim_tensor *out);
+
+/** The int64 positions along `dim` that sort `t`, ascending or (`descending` nonzero)
+ *  descending, stably: equal elements keep their order; NaN sorts above every number
+ *  (torch.argsort(stable=True)). deviceshim_tensor_gather with them gives the sorted values. */
+deviceshim_status deviceshim_tensor_argsort(deviceshim_tensor t, int64_t dim, int descending, deviceshim_tensor *out);
+
 /* --- Shapes and joining ------------------------------------------------------------------ */
 
 /** `t` with `shape` (one size may be -1, inferred): a view of its elements when their layout

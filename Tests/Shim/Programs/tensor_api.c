@@ -335,6 +335,41 @@ static void check_linear_algebra_and_reductions(deviceshim_tensor a) {
     RELEASE(c);
 }
 
+/* a is {{1, 2, 3}, {4, 5, 6}}. */
+static void check_indexing(deviceshim_tensor a) {
+    const int64_t pairs[] = {2, 2}, rows[] = {2, 3}, picks[] = {2, 0, 1, 1}, places[] = {0, 0, 2, 1, 1, 1};
+    const int64_t outside[] = {0, 3, 0, 0};
+    const float zeros[6] = {0};
+    deviceshim_tensor pick = make(picks, DEVICESHIM_INT64, pairs, 2), place = make(places, DEVICESHIM_INT64, rows, 2);
+    deviceshim_tensor empty = make(zeros, DEVICESHIM_FLOAT32, rows, 2), t = 0, u = 0;
+    CHECK_OK(deviceshim_tensor_gather(a, 1, pick, &t));
+    CHECK_FLOATS(t, 0, "gather along dim 1", 3, 1, 5, 5);
+    RELEASE(t);
+    /* Row 0 names position 0 twice (2 comes after 1), row 1 names position 1 three times. */
+    CHECK_OK(deviceshim_tensor_scatter(empty, 1, place, a, 0, &t));
+    CHECK_FLOATS(t, 0, "scatter: the later element wins", 2, 0, 3, 0, 6, 0);
+    RELEASE(t);
+    CHECK_OK(deviceshim_tensor_scatter(empty, 1, place, a, 1, &t));
+    CHECK_FLOATS(t, 0, "scatter_add sums repeated positions", 3, 0, 3, 0, 15, 0);
+    RELEASE(t);
+    CHECK_OK(deviceshim_tensor_argsort(a, 1, 1, &t));
+    CHECK_INT64S(t, "argsort descending along dim 1", 2, 1, 0, 2, 1, 0);
+    CHECK_OK(deviceshim_tensor_gather(a, 1, t, &u));
+    CHECK_FLOATS(u, 0, "gathered by argsort: sorted", 3, 2, 1, 6, 5, 4);
+    RELEASE(u);
+    RELEASE(t);
+    deviceshim_tensor bad = make(outside, DEVICESHIM_INT64, pairs, 2);
+    CHECK_STATUS(deviceshim_tensor_gather(a, 1, bad, &t), DEVICESHIM_INDEX_OUT_OF_RANGE);
+    CHECK_STATUS(deviceshim_tensor_scatter(empty, 1, bad, a, 1, &t), DEVICESHIM_INDEX_OUT_OF_RANGE);
+    CHECK_STATUS(deviceshim_tensor_scatter(empty, 1, place, a, 0, NULL), DEVICESHIM_INVALID_ARGUMENT);
+    CHECK_STATUS(deviceshim_tensor_scatter(empty, 1, a, a, 0, &t), DEVICESHIM_INVALID_ARGUMENT);
+    CHECK_STATUS(deviceshim_tensor_argsort(a, 2, 0, &t), DEVICESHIM_INDEX_OUT_OF_RANGE);
+    RELEASE(bad);
+    RELEASE(empty);
+    RELEASE(place);
+    RELEASE(pick);
+}
+
 static void check_shapes(deviceshim_tensor a) {
     const int64_t rows3[] = {3, 2}, flat[] = {-1}, cube[] = {2, 3, 4}, order[] = {2, 0, 1};
     deviceshim_tensor t = 0, u = 0, parts[2] = {a, a};
@@ -660,6 +695,7 @@ int main(int argc, char **argv) {
     check_elementwise(a);
     check_unary();
     check_linear_algebra_and_reductions(a);
+    check_indexing(a);
     check_shapes(a);
     check_errors(a);
     check_threads(a);
