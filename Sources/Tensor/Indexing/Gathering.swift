@@ -28,26 +28,39 @@ extension Tensor {
         return try gathered(axis: axis, index: spread, api: "index_select")
     }
 
-    /// Runs the gather kernel, which also reports whether any of `index` (int64, of the
-    /// result's shape) lies outside the axis; only then is the index read back, for the error.
+    /// Runs the gather kernel on `index` (int64, of the result's shape).
     private func gathered(axis: Int, index: Tensor, api: String) throws(TensorError) -> Tensor {
+        try computeIndexed(.gather, api: api, inputs: [self, index], shape: index.shape, index: index,
+                           axis: axis) { queue, operands, output, flag throws(DeviceError) in
+            try queue.gather(input: operands[0], index: operands[1], axis: axis, output: output, outOfRange: flag)
+        }
+    }
+
+    /// A new tensor of this tensor's dtype and `shape`, computed by `kernel` (`op`) from
+    /// `inputs` as `compute` runs it, given a zeroed out-of-range flag on the executing
+    /// device. When the kernel sets the flag, `index` is read back and the first of its values
+    /// outside this tensor's `axis` thrown, as PyTorch's kernels check as they go.
+    func computeIndexed(
+        _ op: KernelOp, api: String, inputs: [Tensor], shape: [Int], index: Tensor, axis: Int,
+        _ kernel: (any DeviceQueue, [StridedOperand], StridedOperand, BufferRegion) throws(DeviceError) -> Void
+    ) throws(TensorError) -> Tensor {
         var report: OutOfRangeReport?
-        let result = try Tensor.compute(.gather, dtype, api: "Tensor.\(api)", inputs: [self, index], shape: index.shape,
+        let result = try Tensor.compute(op, dtype, api: "Tensor.\(api)", inputs: inputs, shape: shape,
                                         outputDType: dtype) { queue, operands, output throws(DeviceError) in
             let flag = try OutOfRangeReport(on: queue)
-            try queue.gather(input: operands[0], index: operands[1], axis: axis, output: output, outOfRange: flag.region)
+            try kernel(queue, operands, output, flag.region)
             report = flag
         }
         if let report, try placement.running("Tensor.\(api)", { () throws(DeviceError) in try report.found() }) {
-            try checkIndices(index, below: shape[axis], dim: axis, api: api)
+            try checkIndices(index, below: self.shape[axis], dim: axis, api: api)
         }
         return result
     }
 
     /// Throws `indexOutOfRange` naming the first of `index`'s values outside `0..<size`, as
-    /// PyTorch does. Gathers learn from their kernel whether there is one; this reads the
-    /// index back whole.
-    func checkIndices(_ index: Tensor, below size: Int, dim axis: Int, api: String) throws(TensorError) {
+    /// PyTorch does. Gathers and scatters learn from their kernel whether there is one; this
+    /// reads the index back whole.
+    private func checkIndices(_ index: Tensor, below size: Int, dim axis: Int, api: String) throws(TensorError) {
         guard index.count > 0 else { return }
         guard let first = try index.toArray(Int64.self).first(where: { $0 < 0 || $0 >= Int64(size) }) else { return }
         throw placement.refused(.indexOutOfRange("\(api)(): index \(first) is out of bounds for dimension \(axis) with size \(size)"), api: "Tensor.\(api)")
@@ -67,7 +80,7 @@ extension Tensor {
 
 /// A gather's or scatter's out-of-range flag: 4 zeroed bytes on the device that runs it, set by the kernel
 /// when an index lies outside the axis, and read back on the same queue.
-struct OutOfRangeReport {
+private struct OutOfRangeReport {
     let region: BufferRegion
     let queue: any DeviceQueue
 

@@ -27,18 +27,11 @@ extension Tensor {
         // Only the source's leading corner of the index's shape is read.
         let arriving = source.viewing(shape: index.shape, strides: source.strides)
         let mode: ScatterMode = add ? .add : .assign
-        var report: OutOfRangeReport?
-        let result = try Tensor.compute(.scatter(mode), dtype, api: "Tensor.\(api)", inputs: [self, index, arriving], shape: shape,
-                                        outputDType: dtype) { queue, operands, output throws(DeviceError) in
+        return try computeIndexed(.scatter(mode), api: api, inputs: [self, index, arriving], shape: shape, index: index,
+                                  axis: axis) { queue, operands, output, flag throws(DeviceError) in
             try queue.convert(input: operands[0], output: output)
-            let flag = try OutOfRangeReport(on: queue)
-            try queue.scatter(mode, source: operands[2], index: operands[1], axis: axis, output: output, outOfRange: flag.region)
-            report = flag
+            try queue.scatter(mode, source: operands[2], index: operands[1], axis: axis, output: output, outOfRange: flag)
         }
-        if let report, try placement.running("Tensor.\(api)", { () throws(DeviceError) in try report.found() }) {
-            try checkIndices(index, below: shape[axis], dim: axis, api: api)
-        }
-        return result
     }
 
     /// A copy of this tensor with `value` written at the positions `index` names along `dim`
