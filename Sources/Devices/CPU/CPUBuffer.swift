@@ -8,12 +8,23 @@ import Glibc
 /// (`cudaMallocHost`) and large host buffers are: a 64 KiB copy between a page-aligned buffer
 /// and one 64 bytes into its page ran about 5 % slower than between two page-aligned ones on
 /// this project's machine. The page costs at most 1/16 of such a buffer.
+///
+/// Blocks of at least `hugePageBytes` (2 MiB where the kernel offers transparent huge pages)
+/// start on a huge page and ask for huge pages (`MADV_HUGEPAGE`): a 16 MB float32 array
+/// then needs 8 TLB entries instead of 4096, and a first touch 8 page faults instead of
+/// 4096. On this project's machine, summing such an array on both cores ran 14–16 % faster
+/// and adding two 1–6 % faster (a C loop, huge and ordinary pages alternating, best of 200).
+/// glibc's allocator does not ask for huge pages, nor does PyTorch's CPU allocator unless
+/// `THP_MEM_ALLOC_ENABLE` is set.
 public final class CPUBuffer: DeviceBuffer, @unchecked Sendable {
     // Sendable: the address and size never change; what is stored there is synchronised by
     // the queues that read and write it, as for any device memory.
     public static let alignment = 64
     /// Buffers of at least `pageAlignedBytes` bytes start on a page.
     public static let pageSize = Int(sysconf(Int32(_SC_PAGESIZE))), pageAlignedBytes = 64 << 10
+    /// Buffers of at least this many bytes start on a huge page and ask for huge pages; nil
+    /// when the kernel gives none.
+    public static let hugePageBytes = HostSystem.transparentHugePageBytes
 
     public let byteCount: Int
     /// The first byte. Host code may read and write it directly once the queues that use the
@@ -50,12 +61,19 @@ public final class CPUBuffer: DeviceBuffer, @unchecked Sendable {
 
     /// A new block; when that fails, a second try after the cache's blocks are freed.
     private static func allocate(_ capacity: Int, releasing cache: HostBufferCache) -> UnsafeMutableRawPointer? {
+        let huge = hugePageBytes.flatMap { capacity >= $0 ? $0 : nil }
+        let alignment = huge ?? (capacity >= pageAlignedBytes ? pageSize : Self.alignment)
         var address: UnsafeMutableRawPointer?
-        let alignment = capacity >= pageAlignedBytes ? pageSize : Self.alignment
-        if posix_memalign(&address, alignment, capacity) == 0, let address { return address }
-        guard cache.cachedBytes > 0 else { return nil }
-        cache.releaseAll()
-        return posix_memalign(&address, alignment, capacity) == 0 ? address : nil
+        if posix_memalign(&address, alignment, capacity) != 0 {
+            guard cache.cachedBytes > 0 else { return nil }
+            cache.releaseAll()
+            guard posix_memalign(&address, alignment, capacity) == 0 else { return nil }
+        }
+        if let huge, let address {
+            // Advice only: where the kernel declines, the block keeps ordinary pages.
+            _ = madvise(address, capacity & ~(huge - 1), MADV_HUGEPAGE)
+        }
+        return address
     }
 
     deinit {

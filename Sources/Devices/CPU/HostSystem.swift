@@ -48,6 +48,18 @@ enum HostSystem {
         return nil
     }
 
+    /// The size of a transparent huge page when the kernel backs regions that ask for them
+    /// (`madvise`, or `always`, in /sys/kernel/mm/transparent_hugepage/enabled); nil when it
+    /// never does or the files are missing (no THP support).
+    static let transparentHugePageBytes: Int? = transparentHugePageBytes(
+        enabled: "/sys/kernel/mm/transparent_hugepage/enabled", size: "/sys/kernel/mm/transparent_hugepage/hpage_pmd_size")
+
+    static func transparentHugePageBytes(enabled: String, size: String) -> Int? {
+        guard let mode = lines(of: enabled).first, mode.contains("[madvise]") || mode.contains("[always]"),
+              let bytes = lines(of: size).first.flatMap({ Int($0) }), bytes > 0, bytes & (bytes - 1) == 0 else { return nil }
+        return bytes
+    }
+
     private static func lines(of path: String) -> [Substring] {
         guard let file = fopen(path, "r") else { return [] }
         defer { fclose(file) }
