@@ -14,6 +14,8 @@ struct ResultRow {
     var peerNanoseconds: Double
     /// The most DeviceShim may cost per operation, or nil when the case has no target.
     var target: Double?
+    /// Printed after the verdict, e.g. the ratio of the best samples.
+    var note = ""
 
     /// Peer time over DeviceShim time: above 1 means DeviceShim is faster.
     var ratio: Double { peerNanoseconds / deviceShim }
@@ -50,10 +52,11 @@ enum Report {
 
     /// Prints `rows` as an aligned table with a title and notes underneath.
     static func printTable(title: String, rows: [ResultRow], notes: [String]) {
-        let header = ["case", "DeviceShim ns/op", "peer", "peer ns/op", "ratio", "target", "verdict"]
+        let withNotes = rows.contains { !$0.note.isEmpty }
+        let header = ["case", "DeviceShim ns/op", "peer", "peer ns/op", "ratio", "target", "verdict"] + (withNotes ? ["note"] : [])
         let cells = rows.map { row in
             [row.name, format(row.deviceShim), row.peer, format(row.peerNanoseconds), format(row.ratio, decimals: 2),
-             row.target.map { "<= " + format($0, decimals: 0) } ?? "-", row.verdict]
+             row.target.map { "<= " + format($0, decimals: 0) } ?? "-", row.verdict] + (withNotes ? [row.note] : [])
         }
         let widths = header.indices.map { column in ([header] + cells).map { $0[column].count }.max() ?? 0 }
         let numeric: Set<Int> = [1, 3, 4]
