@@ -45,15 +45,15 @@ extension VulkanQueue {
     }
 
     /// Records `pipeline` once per piece of `walk` (`VulkanLayout.pieces`) with an invocation
-    /// per element, in workgroups of `groupSize`; `pieceWords` writes a piece's push constants.
-    /// Shared by the element-wise and selection shaders, and by scatter (whose walk's elements
-    /// are the index's fibers).
-    func dispatchElements(_ walk: StridedWalk, pipeline: VkPipeline, retaining buffers: [VulkanBuffer],
+    /// per element, in workgroups of `groupSize` (the pipeline's); `pieceWords` writes a
+    /// piece's push constants. Shared by the element-wise and selection shaders, and by
+    /// scatter (whose walk's elements are the index's fibers).
+    func dispatchElements(_ walk: StridedWalk, pipeline: VkPipeline, groupSize: Int = groupSize, retaining buffers: [VulkanBuffer],
                           pieceWords: (inout PushWords, StridedWalk) -> Void) throws(DeviceError) {
         let launches = VulkanLayout.pieces(walk).map { piece in
             var words = PushWords()
             pieceWords(&words, piece)
-            return (words.words, VulkanLayout.groups(items: (piece.elementCount + Self.groupSize - 1) / Self.groupSize, groupSize: 1, exact: true))
+            return (words.words, VulkanLayout.groups(items: (piece.elementCount + groupSize - 1) / groupSize, groupSize: 1, exact: true))
         }
         try stream.record(retaining: buffers) { commands in
             for (words, groups) in launches {

@@ -8,6 +8,12 @@ import CVulkanShaders
 /// (one pipeline per element width, no wide variant needed); additions compute per dtype,
 /// int64 and float64 in the wide variant.
 extension VulkanQueue {
+    /// Invocations per workgroup of the scatter shader. Each invocation walks a whole fiber,
+    /// so there are few of them, each long: small workgroups spread them over more of the
+    /// device. lavapipe runs a workgroup on one CPU thread, so 256 fibers in one group of
+    /// 256 ran on one core.
+    static let fiberGroupSize = 32
+
     /// `output[c with c[axis] replaced by index[c]]` becomes `source[c]` (`.assign`) or has it
     /// added (`.add`) for every coordinate `c` of `index`, in place, each fiber in order of
     /// increasing position along `axis`. An index outside `0..<output.shape[axis]` writes
@@ -29,7 +35,8 @@ extension VulkanQueue {
         let fiberLength = fiberShape.remove(at: axis)
         let walk = StridedWalk(shape: fiberShape, operands: shaderOperands.map { (0, $0.strides) })
         let pipeline = try scatterPipeline(mode, dtype: output.dtype)
-        try dispatchFlagged(walk, pipeline: pipeline, operands: shaderOperands, retaining: operands.map(\.buffer),
+        try dispatchFlagged(walk, pipeline: pipeline, groupSize: Self.fiberGroupSize, operands: shaderOperands,
+                            retaining: operands.map(\.buffer),
                             flag: flag, scalars: [output.shape[axis], fiberLength] + axisStrides)
     }
 
@@ -38,6 +45,6 @@ extension VulkanQueue {
     private func scatterPipeline(_ mode: ScatterMode, dtype: DType) throws(DeviceError) -> VkPipeline {
         let added: Int32 = mode == .add ? dtype.shaderCode : -1  // ADD_DT: -1 assigns
         let shader = mode == .add && dtype.isWide ? DS_VULKAN_SHADER_SCATTER_WIDE : DS_VULKAN_SHADER_SCATTER
-        return try vulkan.pipelines.pipeline(shader, constants: [Int32(Self.groupSize), Int32(dtype.byteSize), added])
+        return try vulkan.pipelines.pipeline(shader, constants: [Int32(Self.fiberGroupSize), Int32(dtype.byteSize), added])
     }
 }

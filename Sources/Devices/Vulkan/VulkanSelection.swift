@@ -67,9 +67,9 @@ extension VulkanQueue {
     /// Dispatches `walk` (an invocation per element, or per fiber for a scatter) with the push
     /// constants the selection and scatter shaders share: the operands' addresses, then
     /// `addresses`, the piece's shape and strides, `scalars`, then each operand's offset.
-    func dispatchStrided(_ walk: StridedWalk, pipeline: VkPipeline, operands: [VulkanLayout.ShaderOperand],
+    func dispatchStrided(_ walk: StridedWalk, pipeline: VkPipeline, groupSize: Int = groupSize, operands: [VulkanLayout.ShaderOperand],
                          retaining buffers: [VulkanBuffer], addresses: [UInt64] = [], scalars: [Int] = []) throws(DeviceError) {
-        try dispatchElements(walk, pipeline: pipeline, retaining: buffers) { words, piece in
+        try dispatchElements(walk, pipeline: pipeline, groupSize: groupSize, retaining: buffers) { words, piece in
             operands.forEach { words.address($0.address) }
             addresses.forEach { words.address($0) }
             words.ints(piece.shape)
@@ -81,10 +81,11 @@ extension VulkanQueue {
 
     /// `dispatchStrided` for a gather or scatter: the out-of-range flag's address (0, Vulkan's
     /// null address, when there is none) follows the operands', and its buffer is retained.
-    func dispatchFlagged(_ walk: StridedWalk, pipeline: VkPipeline, operands: [VulkanLayout.ShaderOperand],
+    func dispatchFlagged(_ walk: StridedWalk, pipeline: VkPipeline, groupSize: Int = groupSize, operands: [VulkanLayout.ShaderOperand],
                          retaining buffers: [VulkanBuffer], flag: (buffer: VulkanBuffer, address: UInt64)?,
                          scalars: [Int]) throws(DeviceError) {
-        try dispatchStrided(walk, pipeline: pipeline, operands: operands, retaining: buffers + (flag.map { [$0.buffer] } ?? []),
+        try dispatchStrided(walk, pipeline: pipeline, groupSize: groupSize, operands: operands,
+                            retaining: buffers + (flag.map { [$0.buffer] } ?? []),
                             addresses: [flag?.address ?? 0], scalars: scalars)
     }
 
