@@ -33,6 +33,8 @@ public final class Redirector: Sendable {
     let log: RedirectionLog
     let decisions = Mutex<[DeviceRequest: Resolution]>([:])
     let opDecisions = Mutex<[OpKey: Resolution]>([:])
+    /// `deviceCount` per kind, for the fault generation they were counted in.
+    private let deviceCounts = Mutex<(generation: Int, counts: [DeviceRequest.Kind: Int])>((0, [:]))
     /// Devices taken out of service, and ops disabled on a device, with why (RedirectorFaults).
     let faults = Mutex(Faults())
     /// Counts retirements and disabled ops, so callers that cache resolutions know to drop them.
@@ -111,8 +113,18 @@ public final class Redirector: Sendable {
     }
 
     /// How many devices `kind` has (`cuda:0` … `cuda:N-1`), after `CUDA_VISIBLE_DEVICES`.
+    /// Counted once per kind until a fault retires a device: working out the slots walks the
+    /// policy's rules and the devices (about 4 µs), and CUDA programs ask often
+    /// (`cudaGetDeviceCount`, and `cudaPointerGetAttributes` through each index).
     public func deviceCount(_ kind: DeviceRequest.Kind) -> Int {
-        slots(for: kind).visible.count
+        let generation = self.generation
+        if let known = deviceCounts.withLock({ $0.generation == generation ? $0.counts[kind] : nil }) { return known }
+        let count = slots(for: kind).visible.count
+        deviceCounts.withLock { cache in
+            if cache.generation != generation { cache = (generation, [:]) }
+            cache.counts[kind] = count
+        }
+        return count
     }
 
     /// The decision for `request` without logging or caching (for `policy explain`).

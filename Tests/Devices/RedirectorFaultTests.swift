@@ -45,6 +45,18 @@ import Testing
         #expect(try redirector.resolve(cuda, api: "resolve", from: site).entry.id == vulkan0)
     }
 
+    /// The count is kept between calls (CUDA programs ask often), and a retirement renews it.
+    @Test func theDeviceCountFollowsRetirements() throws {
+        let redirector = try redirector()
+        #expect(redirector.deviceCount(.cuda) == 2)  // vulkan:0 and vulkan:1
+        #expect(redirector.deviceCount(.cuda) == 2)
+        redirector.retire(vulkan0, because: .deviceLost(device: vulkan0, reason: "gone"), api: "test", from: site)
+        #expect(redirector.deviceCount(.cuda) == 1)
+        redirector.retire(DeviceID(.vulkan, 1), because: .deviceLost(device: DeviceID(.vulkan, 1), reason: "gone"), api: "test", from: site)
+        #expect(redirector.deviceCount(.cuda) == 1)  // the CPU, the rule's next target
+        #expect(try redirector.resolve(cuda, api: "resolve", from: site).entry.id == cpu0)
+    }
+
     @Test func aLostDeviceIsRetiredAndItsRequestsGoToTheNextTarget() throws {
         let redirector = try redirector()
         let before = redirector.generation
