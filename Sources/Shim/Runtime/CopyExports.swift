@@ -59,6 +59,7 @@ func runtimeFill(_ api: String, _ destination: UnsafeMutableRawPointer?, pitch: 
         } else {
             _ = try MemoryPlace.of(destination)
         }
+        guard CudaCall.recordsSuccess else { return nil }
         return { copyRecord(target, bytes: width * height, "value \(value & 0xff)") }
     }
 }

@@ -20,6 +20,7 @@ public func cudaGetDeviceCount(_ count: UnsafeMutablePointer<Int32>?) -> Int32 {
         let devices = CudaCall.runtime.deviceCount
         count.pointee = Int32(devices)
         guard devices > 0 else { throw .noDevice }
+        guard CudaCall.recordsSuccess else { return nil }  // programs ask often; a capturing closure is a heap allocation
         return { RedirectionRecord(api: "", requested: "cuda", message: "\(devices) device(s)") }
     }
 }
@@ -80,6 +81,7 @@ public func cudaDeviceSynchronize() -> Int32 {
     CudaCall.run("cudaDeviceSynchronize") { () throws(CudaError) -> CallDetails? in
         let resolution = try CudaCall.resolve(api: "cudaDeviceSynchronize")
         try CudaError.recordingFailures { () throws(DeviceError) in try StreamGroup.shared(for: resolution.device).synchronizeAll() }
+        guard CudaCall.recordsSuccess else { return nil }
         return { RedirectionRecord(resolution) }
     }
 }

@@ -169,6 +169,7 @@ public func cudaPointerGetAttributes(_ attributes: UnsafeMutablePointer<ds_cuda_
             break
         }
         attributes.pointee = answer
+        guard CudaCall.recordsSuccess else { return nil }  // a capturing closure is a heap allocation
         return { RedirectionRecord(api: "", message: "memory type \(answer.type)") }
     }
 }
