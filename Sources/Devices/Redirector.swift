@@ -33,8 +33,10 @@ public final class Redirector: Sendable {
     let log: RedirectionLog
     let decisions = Mutex<[DeviceRequest: Resolution]>([:])
     let opDecisions = Mutex<[OpKey: Resolution]>([:])
-    /// `deviceCount` per kind, for the fault generation they were counted in.
-    private let deviceCounts = Mutex<(generation: Int, counts: [DeviceRequest.Kind: Int])>((0, [:]))
+    /// `deviceCount` per kind (by `Kind.position`; -1 not counted yet), for the fault
+    /// generation they were counted in.
+    private let deviceCounts = Mutex<(generation: Int, counts: [Int])>((0, Redirector.uncounted))
+    private static let uncounted = [Int](repeating: -1, count: DeviceRequest.Kind.allCases.count)
     /// Devices taken out of service, and ops disabled on a device, with why (RedirectorFaults).
     let faults = Mutex(Faults())
     /// Counts retirements and disabled ops, so callers that cache resolutions know to drop them.
@@ -117,12 +119,13 @@ public final class Redirector: Sendable {
     /// policy's rules and the devices (about 4 µs), and CUDA programs ask often
     /// (`cudaGetDeviceCount`, and `cudaPointerGetAttributes` through each index).
     public func deviceCount(_ kind: DeviceRequest.Kind) -> Int {
-        let generation = self.generation
-        if let known = deviceCounts.withLock({ $0.generation == generation ? $0.counts[kind] : nil }) { return known }
+        let (generation, position) = (self.generation, kind.position)
+        let known = deviceCounts.withLock { $0.generation == generation ? $0.counts[position] : -1 }
+        if known >= 0 { return known }
         let count = slots(for: kind).visible.count
         deviceCounts.withLock { cache in
-            if cache.generation != generation { cache = (generation, [:]) }
-            cache.counts[kind] = count
+            if cache.generation != generation { cache = (generation, Self.uncounted) }
+            cache.counts[position] = count
         }
         return count
     }

@@ -50,6 +50,14 @@ import Testing
         #expect(throws: PolicyError.self) { try DeviceRequest(parsing: "cuda:0 extra") }
     }
 
+    /// Kinds hash by their position in `allCases`, one each, so requests of different kinds
+    /// stay apart in the redirector's dictionaries.
+    @Test func kindsArePositionedAsListed() {
+        #expect(DeviceRequest.Kind.allCases.map(\.position) == Array(0..<DeviceRequest.Kind.allCases.count))
+        let requests = DeviceRequest.Kind.allCases.flatMap { [DeviceRequest($0), DeviceRequest($0, index: 0), DeviceRequest($0, index: 1)] }
+        #expect(Set(requests).count == requests.count)
+    }
+
     /// Random valid policies print and parse back to themselves; random edits of them either
     /// parse or fail with a position inside the text. Seeded, so failures reproduce.
     @Test func propertyRandomPoliciesRoundTripAndEditsNeverCrash() throws {
