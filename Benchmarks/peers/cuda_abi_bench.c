@@ -3,8 +3,9 @@
  * against NVIDIA's libcudart.so.12 and libcublas.so.12, and `scripts/benchmark.sh cuda` runs
  * it under preload/deviceshim-run, so the calls land in libdeviceshim.so.
  *
- *   calls   a no-op call (cudaGetDevice; cudaStreamQuery on an idle created stream), ns/call,
- *           against a plain C function called through a function pointer; target <= 100 ns
+ *   calls   a no-op call (cudaGetDevice; cudaGetDeviceCount; cudaStreamQuery on an idle created
+ *           stream), ns/call, against a plain C function called through a function pointer;
+ *           target <= 100 ns. cudaPointerGetAttributes of a cudaMalloc pointer, no target.
  *   copies  cudaMemcpy host->device and device->host (pageable malloc memory, pinned
  *           cudaMallocHost memory, and pinned cudaMemcpyAsync batches), GB/s, against plain
  *           memcpy of the same size from/to the same host buffer; target >= 0.9x
@@ -164,7 +165,13 @@ __attribute__((noinline)) static int plain_stream_query(void *stream) {
 static int (*volatile peer_get_device)(int *) = plain_get_device;
 static int (*volatile peer_stream_query)(void *) = plain_stream_query;
 
-typedef enum { CALL_GET_DEVICE, CALL_STREAM_QUERY, CALL_PEER_GET_DEVICE, CALL_PEER_STREAM_QUERY } call_kind;
+typedef enum {
+    CALL_GET_DEVICE, CALL_GET_DEVICE_COUNT, CALL_STREAM_QUERY, CALL_POINTER_ATTRIBUTES,
+    CALL_PEER_GET_DEVICE, CALL_PEER_STREAM_QUERY
+} call_kind;
+
+/* The device pointer CALL_POINTER_ATTRIBUTES asks about. */
+static void *attribute_pointer;
 
 /* Seconds for `count` calls; a result other than success is returned in *failure. */
 static double time_calls(call_kind kind, long count, cudaStream_t stream, int *failure) {
@@ -174,9 +181,17 @@ static double time_calls(call_kind kind, long count, cudaStream_t stream, int *f
     case CALL_GET_DEVICE:
         for (long i = 0; i < count; i++) bad |= cudaGetDevice(&device);
         break;
+    case CALL_GET_DEVICE_COUNT:
+        for (long i = 0; i < count; i++) bad |= cudaGetDeviceCount(&device);
+        break;
     case CALL_STREAM_QUERY:
         for (long i = 0; i < count; i++) bad |= cudaStreamQuery(stream);
         break;
+    case CALL_POINTER_ATTRIBUTES: {
+        struct cudaPointerAttributes attributes;
+        for (long i = 0; i < count; i++) bad |= cudaPointerGetAttributes(&attributes, attribute_pointer);
+        break;
+    }
     case CALL_PEER_GET_DEVICE:
         for (long i = 0; i < count; i++) bad |= peer_get_device(&device);
         break;
@@ -189,7 +204,10 @@ static double time_calls(call_kind kind, long count, cudaStream_t stream, int *f
     return elapsed;
 }
 
-static void calls_case(const char *name, call_kind kind, call_kind peer, cudaStream_t stream) {
+/* `target`: the most ns a call may take, or 0 for none. */
+static void calls_case(const char *name, call_kind kind, call_kind peer, cudaStream_t stream, double target) {
+    char target_text[16];
+    snprintf(target_text, sizeof target_text, target > 0 ? "<= %.0f" : "-", target);
     int failure = 0;
     /* Warm up (the first call sets the runtime up) and size a round to about 50 ms. */
     long count = 1000;
@@ -199,7 +217,7 @@ static void calls_case(const char *name, call_kind kind, call_kind peer, cudaStr
         elapsed = time_calls(kind, count, stream, &failure);
     }
     if (failure) {
-        printf("%-40s  %-22s  %-22s  %-8s  %-6s  %s\n", name, "-", "-", "<= 100", "-",
+        printf("%-40s  %-22s  %-22s  %-8s  %-6s  %s\n", name, "-", "-", target_text, "-",
                "error: a call returned an error (see the first call's result above)");
         return;
     }
@@ -212,8 +230,8 @@ static void calls_case(const char *name, call_kind kind, call_kind peer, cudaStr
     char shim_text[64], peer_text[64];
     snprintf(shim_text, sizeof shim_text, "%.1f [%.1f-%.1f]", s.median, s.min, s.max);
     snprintf(peer_text, sizeof peer_text, "%.2f [%.2f-%.2f]", p.median, p.min, p.max);
-    printf("%-40s  %-22s  %-22s  %-8s  %-6s  %ld calls per round\n", name, shim_text, peer_text, "<= 100",
-           s.median <= 100 ? "yes" : "NO", count);
+    printf("%-40s  %-22s  %-22s  %-8s  %-6s  %ld calls per round\n", name, shim_text, peer_text, target_text,
+           target <= 0 ? "-" : s.median <= target ? "yes" : "NO", count);
 }
 
 static void run_calls(void) {
@@ -228,17 +246,27 @@ static void run_calls(void) {
     printf("# cudaStreamCreate -> %s; cudaStreamQuery on it -> %s\n", cuda_error_text(created), cuda_error_text(idle));
     printf("%-40s  %-22s  %-22s  %-8s  %-6s  %s\n", "case", "DeviceShim ns", "peer ns (fn pointer)", "target", "met",
            "note");
-    if (first == cudaSuccess)
-        calls_case("cudaGetDevice", CALL_GET_DEVICE, CALL_PEER_GET_DEVICE, NULL);
-    else
+    if (first == cudaSuccess) {
+        calls_case("cudaGetDevice", CALL_GET_DEVICE, CALL_PEER_GET_DEVICE, NULL, 100);
+        calls_case("cudaGetDeviceCount", CALL_GET_DEVICE_COUNT, CALL_PEER_GET_DEVICE, NULL, 100);
+    } else {
         printf("%-40s  %-22s  %-22s  %-8s  %-6s  error: %s\n", "cudaGetDevice", "-", "-", "<= 100", "-",
                cuda_error_text(first));
+    }
     if (created == cudaSuccess && idle == cudaSuccess)
-        calls_case("cudaStreamQuery (idle created stream)", CALL_STREAM_QUERY, CALL_PEER_STREAM_QUERY, stream);
+        calls_case("cudaStreamQuery (idle created stream)", CALL_STREAM_QUERY, CALL_PEER_STREAM_QUERY, stream, 100);
     else
         printf("%-40s  %-22s  %-22s  %-8s  %-6s  error: %s\n", "cudaStreamQuery (idle created stream)", "-", "-",
                "<= 100", "-", cuda_error_text(idle));
     if (created == cudaSuccess) cudaStreamDestroy(stream);
+    cudaError_t allocated = cudaMalloc(&attribute_pointer, 256);
+    if (allocated == cudaSuccess) {
+        calls_case("cudaPointerGetAttributes (device memory)", CALL_POINTER_ATTRIBUTES, CALL_PEER_STREAM_QUERY, NULL, 0);
+        cudaFree(attribute_pointer);
+    } else {
+        printf("%-40s  %-22s  %-22s  %-8s  %-6s  error: %s\n", "cudaPointerGetAttributes (device memory)", "-", "-", "-",
+               "-", cuda_error_text(allocated));
+    }
 }
 
 /* ---- copies ---------------------------------------------------------------------------- */
