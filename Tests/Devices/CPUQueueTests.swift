@@ -79,6 +79,17 @@ import Testing
         #expect(ran >= (try #require(produced.completionTimeNanoseconds)))
     }
 
+    /// A marker already reached is not waited for at all: nothing goes to the worker.
+    @Test func waitingForAReachedMarkerQueuesNothing() throws {
+        let queue = try cpuQueue()
+        let reached = ReachedMarker()
+        try queue.wait(for: reached)
+        #expect(queue.isIdle)
+        try queue.synchronize()
+        let waited = reached.waited.load(ordering: .relaxed)
+        #expect(!waited)
+    }
+
     @Test func aFailedWaitIsStickyAndSkipsLaterWork() throws {
         let queue = try cpuQueue()
         let lost = DeviceError.deviceLost(device: DeviceID(.vulkan, 3), reason: "test marker failed")
@@ -182,6 +193,14 @@ final class FailedMarker: QueueMarker {
     var isComplete: Bool { true }
     func wait() throws(DeviceError) { throw error }
     var completionTimeNanoseconds: UInt64? { nil }
+}
+
+/// A marker completed before anyone waits, which notes whether `wait` is called.
+final class ReachedMarker: QueueMarker {
+    let waited = Atomic<Bool>(false)
+    var isComplete: Bool { true }
+    func wait() throws(DeviceError) { waited.store(true, ordering: .relaxed) }
+    var completionTimeNanoseconds: UInt64? { 1 }
 }
 
 func sleep(milliseconds: Int) {
