@@ -17,13 +17,38 @@ enum HostSystem {
         return fields
     }
 
-    /// A field of /proc/meminfo in bytes, e.g. `MemTotal` (the file gives kB).
+    /// A field of /proc/meminfo in bytes, e.g. `MemTotal` (the file gives kB). Scanned as
+    /// bytes in one buffer: `cudaMemGetInfo` reads `MemAvailable` on every call, and splitting
+    /// the file into Swift strings took about three times as long as the kernel takes to write it.
     static func memoryField(_ name: String, path: String = "/proc/meminfo") -> UInt64? {
-        for line in lines(of: path) where line.hasPrefix(name + ":") {
-            let number = line.dropFirst(name.count + 1).drop { $0 == " " }.prefix { $0.isNumber }
-            return UInt64(number).map { $0 * 1024 }
+        let file = open(path, O_RDONLY)
+        guard file >= 0 else { return nil }
+        defer { close(file) }
+        let key = Array((name + ":").utf8)
+        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 16384) { buffer -> UInt64? in
+            var length = 0
+            while length < buffer.count {
+                let count = read(file, buffer.baseAddress! + length, buffer.count - length)
+                if count <= 0 { break }
+                length += count
+            }
+            var lineStart = 0
+            while lineStart + key.count <= length {
+                if key.indices.allSatisfy({ buffer[lineStart + $0] == key[$0] }) {
+                    var position = lineStart + key.count
+                    while position < length, buffer[position] == UInt8(ascii: " ") { position += 1 }
+                    var value: UInt64 = 0, digits = 0
+                    while position < length, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(buffer[position]) {
+                        value = value &* 10 &+ UInt64(buffer[position] - UInt8(ascii: "0"))
+                        (position, digits) = (position + 1, digits + 1)
+                    }
+                    return digits > 0 ? value * 1024 : nil
+                }
+                while lineStart < length, buffer[lineStart] != UInt8(ascii: "\n") { lineStart += 1 }
+                lineStart += 1
+            }
+            return nil
         }
-        return nil
     }
 
     static var onlineCores: Int { max(1, sysconf(Int32(_SC_NPROCESSORS_ONLN))) }
