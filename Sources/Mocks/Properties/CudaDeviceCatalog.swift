@@ -15,7 +15,7 @@ public final class CudaDeviceCatalog: Sendable {
     public let redirector: Redirector
     public let settings: EmulationSettings
     private let log: RedirectionLog
-    private let described = Mutex<[Int: CudaDeviceProperties]>([:])
+    private let described = Mutex<[Int: DescribedDevice]>([:])
 
     public init(redirector: Redirector, settings: EmulationSettings, log: RedirectionLog = .shared) {
         self.redirector = redirector
@@ -37,8 +37,8 @@ public final class CudaDeviceCatalog: Sendable {
     /// has no device for (negative ones included) and `noDevice` when no device can serve it.
     public func properties(ofDevice index: Int, api: String, from site: CallSite) throws(DeviceError) -> CudaDeviceProperties {
         if let known = described.withLock({ $0[index] }) {
-            log.record(.debug, RedirectionRecord(api: api, requested: "cuda:\(index)", message: known.name), from: site)
-            return known
+            log.record(.debug, RedirectionRecord(api: api, requested: "cuda:\(index)", message: known.properties.name), from: site)
+            return known.properties
         }
         guard index >= 0 else {
             let error = DeviceError.invalidDeviceIndex(request: "cuda:\(index)", available: deviceCount)
@@ -48,7 +48,11 @@ public final class CudaDeviceCatalog: Sendable {
         }
         let resolution = try redirector.resolve(DeviceRequest(.cuda, index: index), api: api, from: site)
         let properties = CudaDeviceProperties(resolution: resolution, settings: settings)
-        let isFirst = described.withLock { $0.updateValue(properties, forKey: index) == nil }
+        let isFirst = described.withLock { described in
+            guard described[index] == nil else { return false }
+            described[index] = DescribedDevice(properties)
+            return true
+        }
         if isFirst {
             log.record(.info, RedirectionRecord(
                 api: api, requested: resolution.request.description, resolved: resolution.entry.id.description,
@@ -61,6 +65,12 @@ public final class CudaDeviceCatalog: Sendable {
     /// for an attribute DeviceShim cannot answer. Throws as `properties(ofDevice:)` does.
     public func attribute(_ attribute: CudaDeviceAttribute, ofDevice index: Int, api: String = "cudaDeviceGetAttribute",
                           from site: CallSite) throws(DeviceError) -> (value: Int32, isEmulated: Bool)? {
+        // Once the device is described, from its table of answers: copying its properties
+        // out (strings and arrays, a retain each) cost most of a call, and programs ask often.
+        if let known = described.withLock({ $0[index] }) {
+            log.record(.debug, RedirectionRecord(api: api, requested: "cuda:\(index)", message: "\(attribute)"), from: site)
+            return known.answers[Int(attribute.rawValue)]
+        }
         let properties = try properties(ofDevice: index, api: api, from: site)
         return properties.attribute(attribute).map { ($0, properties.isEmulated(attribute)) }
     }
@@ -74,5 +84,21 @@ public final class CudaDeviceCatalog: Sendable {
         }
         let emulated = properties.emulatedFields.map(\.rawValue)
         return text + "; emulated: " + (emulated.isEmpty ? "none" : emulated.joined(separator: ", "))
+    }
+}
+
+/// A described device: its properties, and every attribute's answer by raw value.
+private final class DescribedDevice: Sendable {
+    let properties: CudaDeviceProperties
+    let answers: [(value: Int32, isEmulated: Bool)?]
+
+    init(_ properties: CudaDeviceProperties) {
+        self.properties = properties
+        var answers = [(value: Int32, isEmulated: Bool)?](
+            repeating: nil, count: Int(CudaDeviceAttribute.allCases.map(\.rawValue).max() ?? 0) + 1)
+        for attribute in CudaDeviceAttribute.allCases {
+            answers[Int(attribute.rawValue)] = properties.attribute(attribute).map { ($0, properties.isEmulated(attribute)) }
+        }
+        self.answers = answers
     }
 }
