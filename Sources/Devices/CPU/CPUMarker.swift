@@ -14,12 +14,22 @@ final class CPUMarker: QueueMarker {
         case failed(DeviceError)
     }
 
-    private let state = Mutex(State.pending)
+    private let state: Mutex<State>
     /// Entered on creation, left once when resolved: any number of threads may wait on it.
-    private let resolution = DispatchGroup()
+    /// None for a marker made resolved.
+    private let resolution: DispatchGroup?
 
     init() {
-        resolution.enter()
+        state = Mutex(.pending)
+        resolution = DispatchGroup()
+        resolution?.enter()
+    }
+
+    /// A marker reached as it is made (on an idle queue): complete now, or failed with the
+    /// queue's `failure`. It needs no group to wait on.
+    init(reachedWith failure: DeviceError?) {
+        state = Mutex(failure.map(State.failed) ?? .completed(nanoseconds: Self.now()))
+        resolution = nil
     }
 
     /// CLOCK_MONOTONIC in nanoseconds: the CPU device's clock.
@@ -33,13 +43,13 @@ final class CPUMarker: QueueMarker {
     func complete() {
         let now = Self.now()
         state.withLock { $0 = .completed(nanoseconds: now) }
-        resolution.leave()
+        resolution?.leave()
     }
 
     /// Called once, by the queue's worker, when the queue failed before reaching the marker.
     func fail(_ error: DeviceError) {
         state.withLock { $0 = .failed(error) }
-        resolution.leave()
+        resolution?.leave()
     }
 
     var isComplete: Bool {
@@ -47,7 +57,7 @@ final class CPUMarker: QueueMarker {
     }
 
     func wait() throws(DeviceError) {
-        resolution.wait()
+        resolution?.wait()
         if case let .failed(error) = state.withLock({ $0 }) { throw error }
     }
 

@@ -169,6 +169,8 @@ public final class CPUQueue: DeviceQueue {
     }
 
     public func enqueueMarker() throws(DeviceError) -> any QueueMarker {
+        // On an idle queue the marker is reached as it is made: no closures, nothing to wait on.
+        if let reached = inline({ CPUMarker(reachedWith: currentFailure) }) { return reached }
         let marker = CPUMarker(), outcome = MarkerOutcome()
         // The queue's state is read in the marker's turn; the marker resolves once the turn is
         // counted done, so whoever it wakes finds the queue idle (`isIdle`, `cudaStreamQuery`).
@@ -273,14 +275,21 @@ public final class CPUQueue: DeviceQueue {
     /// for such a thread either order is CUDA's. That saves two atomic read-modify-writes per
     /// small copy. (Its thread is not `workerThread` either: inline work never waits.)
     private func ranInline(_ body: () -> Void, then completion: (() -> Void)? = nil) -> Bool {
-        guard pendingCount.load(ordering: .acquiring) == 0 else { return false }
-        return running.withLockIfAvailable { _ -> Bool in
-            // Work queued since the check above goes first: it waits for `running` meanwhile.
-            guard pendingCount.load(ordering: .acquiring) == 0 else { return false }
+        inline { () -> Bool in
             body()
             completion?()
             return true
         } ?? false
+    }
+
+    /// `ranInline` for work with a result: the result, or nil when the queue was not idle.
+    private func inline<Result>(_ body: () -> Result) -> Result? {
+        guard pendingCount.load(ordering: .acquiring) == 0 else { return nil }
+        return running.withLockIfAvailable { _ -> Result? in
+            // Work queued since the check above goes first: it waits for `running` meanwhile.
+            guard pendingCount.load(ordering: .acquiring) == 0 else { return nil }
+            return body()
+        } ?? nil
     }
 
     /// Runs one item on the worker, counts it done, then calls `completion` (a marker's
