@@ -4,31 +4,9 @@ import Glibc
 import Testing
 @testable import DeviceShimDevices
 
-/// Large CPU buffers start on a transparent huge page and ask the kernel for huge pages.
+/// Large CPU buffers start on a transparent huge page and ask the kernel for huge pages
+/// (how the kernel's setting is read: `HostSystemTests`).
 struct CPUBufferHugePageTests {
-    @Test func theKernelsSettingIsReadFromSysfs() throws {
-        let folder = "/tmp/deviceshim-thp-\(getpid())"
-        mkdir(folder, 0o700)
-        defer { for name in ["enabled", "size"] { unlink("\(folder)/\(name)") }; rmdir(folder) }
-        func write(_ text: String, to name: String) {
-            let file = fopen("\(folder)/\(name)", "w")
-            fputs(text, file)
-            fclose(file)
-        }
-        write("2097152\n", to: "size")
-        let (enabled, size) = ("\(folder)/enabled", "\(folder)/size")
-        write("always [madvise] never\n", to: "enabled")
-        #expect(HostSystem.transparentHugePageBytes(enabled: enabled, size: size) == 2 << 20)
-        write("[always] madvise never\n", to: "enabled")
-        #expect(HostSystem.transparentHugePageBytes(enabled: enabled, size: size) == 2 << 20)
-        write("always madvise [never]\n", to: "enabled")
-        #expect(HostSystem.transparentHugePageBytes(enabled: enabled, size: size) == nil)
-        write("always [madvise] never\n", to: "enabled")
-        write("3000000\n", to: "size")  // not a power of two: not a page size
-        #expect(HostSystem.transparentHugePageBytes(enabled: enabled, size: size) == nil)
-        #expect(HostSystem.transparentHugePageBytes(enabled: "\(folder)/missing", size: size) == nil)
-    }
-
     /// The region holding a 6 MiB buffer carries the kernel's `hg` flag (MADV_HUGEPAGE) in
     /// /proc/self/smaps; a 1 MiB buffer is below a huge page and only page-aligned. (Whether
     /// the kernel then finds free huge pages is its business, so it is not asserted.)

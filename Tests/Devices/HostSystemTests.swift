@@ -4,14 +4,31 @@ import Glibc
 import Testing
 @testable import DeviceShimDevices
 
-/// What the CPU device reads from /proc: fields of /proc/meminfo, in bytes.
+/// What the CPU device reads from /proc and /sys: fields of /proc/meminfo in bytes, and
+/// whether and at what size the kernel gives transparent huge pages.
 struct HostSystemTests {
-    @Test func memoryFieldsAreFoundByTheirWholeName() throws {
-        let path = "/tmp/deviceshim-meminfo-\(getpid())"
-        defer { unlink(path) }
+    let folder = "/tmp/deviceshim-host-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+
+    /// Writes `text` to `name` in this test's folder (made on first use) and returns the path.
+    @discardableResult
+    func write(_ text: String, to name: String) -> String {
+        mkdir(folder, 0o700)
+        let path = "\(folder)/\(name)"
         let file = fopen(path, "w")
-        fputs("MemTotal:       24596000 kB\nMemFree:          123 kB\nMemAvailable:   13000000 kB\nHugePages_Total:       0\nOdd:      x kB\n", file)
+        fputs(text, file)
         fclose(file)
+        return path
+    }
+
+    func removeFolder(_ names: [String]) {
+        for name in names { unlink("\(folder)/\(name)") }
+        rmdir(folder)
+    }
+
+    @Test func memoryFieldsAreFoundByTheirWholeName() throws {
+        defer { removeFolder(["meminfo"]) }
+        let path = write("MemTotal:       24596000 kB\nMemFree:          123 kB\nMemAvailable:   13000000 kB\nHugePages_Total:       0\nOdd:      x kB\n",
+                         to: "meminfo")
         #expect(HostSystem.memoryField("MemTotal", path: path) == 24_596_000 * 1024)
         #expect(HostSystem.memoryField("MemAvailable", path: path) == 13_000_000 * 1024)
         #expect(HostSystem.memoryField("MemFree", path: path) == 123 * 1024)
@@ -26,5 +43,20 @@ struct HostSystemTests {
         let total = try #require(HostSystem.memoryField("MemTotal"))
         let available = try #require(HostSystem.memoryField("MemAvailable"))
         #expect(total > 256 << 20 && available <= total)
+    }
+
+    @Test func theKernelsHugePageSettingIsRead() throws {
+        defer { removeFolder(["enabled", "size"]) }
+        let size = write("2097152\n", to: "size")
+        let enabled = write("always [madvise] never\n", to: "enabled")
+        #expect(HostSystem.transparentHugePageBytes(enabled: enabled, size: size) == 2 << 20)
+        write("[always] madvise never\n", to: "enabled")
+        #expect(HostSystem.transparentHugePageBytes(enabled: enabled, size: size) == 2 << 20)
+        write("always madvise [never]\n", to: "enabled")
+        #expect(HostSystem.transparentHugePageBytes(enabled: enabled, size: size) == nil)
+        write("always [madvise] never\n", to: "enabled")
+        write("3000000\n", to: "size")  // not a power of two: not a page size
+        #expect(HostSystem.transparentHugePageBytes(enabled: enabled, size: size) == nil)
+        #expect(HostSystem.transparentHugePageBytes(enabled: "\(folder)/missing", size: size) == nil)
     }
 }
