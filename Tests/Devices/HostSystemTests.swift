@@ -27,7 +27,7 @@ struct HostSystemTests {
 
     @Test func memoryFieldsAreFoundByTheirWholeName() throws {
         defer { removeFolder(["meminfo"]) }
-        let path = write("MemTotal:       24596000 kB\nMemFree:          123 kB\nMemAvailable:   13000000 kB\nHugePages_Total:       0\nOdd:      x kB\n",
+        let path = write("MemTotal:       24596000 kB\nMemFree:          123 kB\nMemAvailable:   13000000 kB\nHugePages_Total:       0\nOdd:      x kB\nHuge:  123456789012345678901 kB\n",
                          to: "meminfo")
         #expect(HostSystem.memoryField("MemTotal", path: path) == 24_596_000 * 1024)
         #expect(HostSystem.memoryField("MemAvailable", path: path) == 13_000_000 * 1024)
@@ -35,6 +35,7 @@ struct HostSystemTests {
         #expect(HostSystem.memoryField("HugePages_Total", path: path) == 0)
         #expect(HostSystem.memoryField("Mem", path: path) == nil)  // a prefix of other names only
         #expect(HostSystem.memoryField("Odd", path: path) == nil)  // no number
+        #expect(HostSystem.memoryField("Huge", path: path) == nil)  // more than any memory
         #expect(HostSystem.memoryField("Cached", path: path) == nil)
         #expect(HostSystem.memoryField("MemTotal", path: "\(path).missing") == nil)
     }

@@ -42,7 +42,7 @@ enum HostSystem {
                         value = value &* 10 &+ UInt64(buffer[position] - UInt8(ascii: "0"))
                         (position, digits) = (position + 1, digits + 1)
                     }
-                    return digits > 0 ? value * 1024 : nil
+                    return (1...15).contains(digits) ? value * 1024 : nil  // kB; more digits than any memory is garbage
                 }
                 while lineStart < length, buffer[lineStart] != UInt8(ascii: "\n") { lineStart += 1 }
                 lineStart += 1
