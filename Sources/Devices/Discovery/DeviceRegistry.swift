@@ -65,12 +65,18 @@ public final class DeviceRegistry: Sendable {
     /// All devices, CPU first, then OpenCL, then Vulkan, each backend in driver order.
     public var entries: [DeviceEntry] { backends.flatMap(\.entries) }
 
+    /// One backend's devices, in driver order.
     public func entries(of backend: BackendKind) -> [DeviceEntry] {
-        entries.filter { $0.id.backend == backend }
+        backends.flatMap { $0.entries.filter { $0.id.backend == backend } }
     }
 
+    /// The device `id`. Searched backend by backend: `cudaFree` asks on every call, and
+    /// gathering every backend's entries into one array first copied (and retained) them all.
     public func entry(_ id: DeviceID) -> DeviceEntry? {
-        entries.first { $0.id == id }
+        for inventory in backends {
+            if let found = inventory.entries.first(where: { $0.id == id }) { return found }
+        }
+        return nil
     }
 
     private func record(_ discovery: BackendDiscovery) {
