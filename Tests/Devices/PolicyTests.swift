@@ -50,10 +50,11 @@ import Testing
         #expect(throws: PolicyError.self) { try DeviceRequest(parsing: "cuda:0 extra") }
     }
 
-    /// Kinds hash by their position in `allCases`, one each, so requests of different kinds
-    /// stay apart in the redirector's dictionaries.
+    /// Request and backend kinds hash by their position in `allCases`, one each, so requests
+    /// and devices of different kinds stay apart in dictionaries.
     @Test func kindsArePositionedAsListed() {
         #expect(DeviceRequest.Kind.allCases.map(\.position) == Array(0..<DeviceRequest.Kind.allCases.count))
+        #expect(BackendKind.allCases.map(\.position) == Array(0..<BackendKind.allCases.count))
         let requests = DeviceRequest.Kind.allCases.flatMap { [DeviceRequest($0), DeviceRequest($0, index: 0), DeviceRequest($0, index: 1)] }
         #expect(Set(requests).count == requests.count)
     }

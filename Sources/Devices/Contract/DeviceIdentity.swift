@@ -2,6 +2,19 @@
 public enum BackendKind: String, Sendable, Hashable, CaseIterable, CustomStringConvertible {
     case cpu, opencl, vulkan
     public var description: String { rawValue }
+
+    /// The case's place in `allCases`.
+    public var position: Int {
+        switch self {
+        case .cpu: 0
+        case .opencl: 1
+        case .vulkan: 2
+        }
+    }
+
+    /// Hashes the position: the default for an enum with raw values hashes the raw string,
+    /// and device ids key the memory statistics that every allocation and free updates.
+    public func hash(into hasher: inout Hasher) { hasher.combine(position) }
 }
 
 /// One real device: a backend and its index among that backend's devices, e.g. `vulkan:0`.
@@ -17,7 +30,7 @@ public struct DeviceID: Sendable, Hashable, Comparable, CustomStringConvertible 
     public var description: String { "\(backend):\(index)" }
 
     public static func < (lhs: DeviceID, rhs: DeviceID) -> Bool {
-        (BackendKind.allCases.firstIndex(of: lhs.backend)!, lhs.index) < (BackendKind.allCases.firstIndex(of: rhs.backend)!, rhs.index)
+        (lhs.backend.position, lhs.index) < (rhs.backend.position, rhs.index)
     }
 }
 
