@@ -37,8 +37,8 @@ enum CublasGemm {
             guard operands.batchCount >= 0 else { throw .invalidValue }
             let stream = try handle.stream(api: api)
             try enqueue(shape, dtype, alpha: alpha, beta: beta, operands, handle: handle, stream: stream)
-            return { RedirectionRecord(handle, stream: stream, message: "\(dtype) \(shape.m)x\(shape.n)x\(shape.k)"
-                                     + (operands.batchCount == 1 ? "" : " x\(operands.batchCount)")) }
+            return CudaCall.details(RedirectionRecord(handle, stream: stream, message: "\(dtype) \(shape.m)x\(shape.n)x\(shape.k)"
+                                                    + (operands.batchCount == 1 ? "" : " x\(operands.batchCount)")))
         }
     }
 

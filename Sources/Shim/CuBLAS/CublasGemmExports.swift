@@ -17,8 +17,8 @@ public func cublasGemmEx(
         let stream = try found.stream(api: "cublasGemmEx")
         try CublasGemmEx.run(shape, alpha: alpha, beta: beta, a: (a, aDType), b: (b, bDType), c: (UnsafeRawPointer(c), cDType),
                              compute: compute, handle: found, stream: stream)
-        return { RedirectionRecord(found, stream: stream,
-                                 message: "\(aDType)·\(bDType) -> \(cDType) in \(compute), \(shape.m)x\(shape.n)x\(shape.k)") }
+        return CudaCall.details(RedirectionRecord(found, stream: stream,
+                                                message: "\(aDType)·\(bDType) -> \(cDType) in \(compute), \(shape.m)x\(shape.n)x\(shape.k)"))
     }
 }
 
@@ -38,7 +38,7 @@ private func batched(_ api: String, _ handle: OpaquePointer?, _ dtype: DType, _ 
             try CublasGemm.enqueue(shape, dtype, alpha: alpha, beta: beta, .init(a: a[index], b: b[index], c: c[index]),
                                    handle: found, stream: stream)
         }
-        return { RedirectionRecord(found, stream: stream, message: "\(dtype) \(shape.m)x\(shape.n)x\(shape.k) x\(count)") }
+        return CudaCall.details(RedirectionRecord(found, stream: stream, message: "\(dtype) \(shape.m)x\(shape.n)x\(shape.k) x\(count)"))
     }
 }
 

@@ -87,7 +87,7 @@ public func cublasCreate_v2(_ handle: UnsafeMutablePointer<OpaquePointer?>?) -> 
         let resolution = try CublasCall.runtime { () throws(CudaError) in try CudaCall.resolve(api: "cublasCreate_v2") }
         let made = CublasHandle(resolution: resolution)
         handle.pointee = CublasHandle.table.insert(made)
-        return { RedirectionRecord(made) }
+        return CudaCall.details(RedirectionRecord(made))
     }
 }
 
@@ -95,7 +95,7 @@ public func cublasCreate_v2(_ handle: UnsafeMutablePointer<OpaquePointer?>?) -> 
 public func cublasDestroy_v2(_ handle: OpaquePointer?) -> Int32 {
     CublasCall.run("cublasDestroy_v2") { () throws(CublasStatus) -> CallDetails? in
         guard let removed = CublasHandle.table.remove(handle) else { throw .notInitialized }
-        return { RedirectionRecord(removed) }
+        return CudaCall.details(RedirectionRecord(removed))
     }
 }
 
@@ -105,7 +105,7 @@ public func cublasSetStream_v2(_ handle: OpaquePointer?, _ stream: OpaquePointer
         let found = try CublasHandle.named(handle)
         guard let chosen = try? CudaHandles.stream(stream, api: "cublasSetStream_v2") else { throw .invalidValue }
         found.streamHandle = stream
-        return { RedirectionRecord(found, stream: chosen) }
+        return CudaCall.details(RedirectionRecord(found, stream: chosen))
     }
 }
 
@@ -125,7 +125,7 @@ public func cublasSetPointerMode_v2(_ handle: OpaquePointer?, _ mode: Int32) -> 
         let found = try CublasHandle.named(handle)
         guard mode == 0 || mode == 1 else { throw .invalidValue }
         found.scalarsOnDevice = mode == 1
-        return { RedirectionRecord(found, message: mode == 1 ? "device pointer mode" : "host pointer mode") }
+        return CudaCall.details(RedirectionRecord(found, message: mode == 1 ? "device pointer mode" : "host pointer mode"))
     }
 }
 
@@ -148,7 +148,7 @@ public func cublasSetMathMode(_ handle: OpaquePointer?, _ mode: UInt32) -> Int32
         let found = try CublasHandle.named(handle)
         guard mode & 0xf <= 3, mode & ~UInt32(0x1f) == 0 else { throw .invalidValue }
         found.mathMode = mode
-        return { RedirectionRecord(found, message: "math mode \(mode)") }
+        return CudaCall.details(RedirectionRecord(found, message: "math mode \(mode)"))
     }
 }
 

@@ -21,7 +21,7 @@ private func transfer(_ api: String, count: Int32, size: Int32, to: UnsafeMutabl
                                            kind: kind.rawValue, on: target, waits: waits)
             }
         }
-        return { RedirectionRecord(api: "", resolved: target.device.id.description, bytes: width * count, stream: target.id) }
+        return CudaCall.details(RedirectionRecord(api: "", resolved: target.device.id.description, bytes: width * count, stream: target.id))
     }
 }
 

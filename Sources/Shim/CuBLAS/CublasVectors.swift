@@ -11,7 +11,7 @@ struct CublasVectors {
             let found = try CublasHandle.named(handle)
             let stream = try found.stream(api: api)
             try body(CublasVectors(handle: found, stream: stream, dtype: dtype))
-            return { RedirectionRecord(found, stream: stream, message: "\(dtype) n=\(n)") }
+            return CudaCall.details(RedirectionRecord(found, stream: stream, message: "\(dtype) n=\(n)"))
         }
     }
 

@@ -10,8 +10,7 @@ func runtimeCopy(_ api: String, _ destination: UnsafeMutableRawPointer?, _ sourc
     CudaCall.run(api) { () throws(CudaError) -> CallDetails? in
         try CudaHandles.withStream(stream, api: api) { target throws(CudaError) -> CallDetails? in
             let direction = try MemoryTransfers.copy(to: destination, from: source, count: count, kind: kind, on: target, waits: waits)
-            guard CudaCall.recordsSuccess else { return nil }
-            return { copyRecord(target, bytes: count, "\(direction)") }
+            return CudaCall.details(copyRecord(target, bytes: count, "\(direction)"))
         }
     }
 }
@@ -33,7 +32,7 @@ func runtimeCopy2D(_ api: String, _ destination: UnsafeMutableRawPointer?, _ des
         let target = try CudaHandles.stream(stream, api: api)
         try MemoryTransfers.copy2D(to: destination, pitch: destinationPitch, from: source, pitch: sourcePitch,
                                    width: width, height: height, kind: kind, on: target, waits: waits)
-        return { copyRecord(target, bytes: width * height, "\(height) rows of \(width) B") }
+        return CudaCall.details(copyRecord(target, bytes: width * height, "\(height) rows of \(width) B"))
     }
 }
 
@@ -59,8 +58,7 @@ func runtimeFill(_ api: String, _ destination: UnsafeMutableRawPointer?, pitch: 
         } else {
             _ = try MemoryPlace.of(destination)
         }
-        guard CudaCall.recordsSuccess else { return nil }
-        return { copyRecord(target, bytes: width * height, "value \(value & 0xff)") }
+        return CudaCall.details(copyRecord(target, bytes: width * height, "value \(value & 0xff)"))
     }
 }
 

@@ -32,9 +32,14 @@ enum CudaCall {
         return status.rawValue
     }
 
-    /// Whether a call that succeeds is recorded: the hot exports (copies) make their
-    /// `CallDetails` only then, since a closure that captures values is a heap allocation.
-    static var recordsSuccess: Bool { log.isEnabled(.debug) }
+    /// The fuller record of a call that succeeded, as a body of `run` returns it: `make` runs
+    /// only when the log takes successful calls, and nil is returned otherwise. A closure
+    /// capturing the call's values would be a heap allocation on every call, logging or not.
+    static func details(_ make: @autoclosure () -> RedirectionRecord) -> CallDetails? {
+        guard log.isEnabled(.debug) else { return nil }
+        let record = make()
+        return { record }
+    }
 
     /// The one record of a C export (CUDA runtime and cuBLAS alike): `debug` with its details
     /// when it succeeded, `warn` when it `failed`, timed from `start` (0: the log was off then).

@@ -20,8 +20,7 @@ public func cudaGetDeviceCount(_ count: UnsafeMutablePointer<Int32>?) -> Int32 {
         let devices = CudaCall.runtime.deviceCount
         count.pointee = Int32(devices)
         guard devices > 0 else { throw .noDevice }
-        guard CudaCall.recordsSuccess else { return nil }  // programs ask often; a capturing closure is a heap allocation
-        return { RedirectionRecord(api: "", requested: "cuda", message: "\(devices) device(s)") }
+        return CudaCall.details(RedirectionRecord(api: "", requested: "cuda", message: "\(devices) device(s)"))
     }
 }
 
@@ -81,8 +80,7 @@ public func cudaDeviceSynchronize() -> Int32 {
     CudaCall.run("cudaDeviceSynchronize") { () throws(CudaError) -> CallDetails? in
         let resolution = try CudaCall.resolve(api: "cudaDeviceSynchronize")
         try CudaError.recordingFailures { () throws(DeviceError) in try StreamGroup.shared(for: resolution.device).synchronizeAll() }
-        guard CudaCall.recordsSuccess else { return nil }
-        return { RedirectionRecord(resolution) }
+        return CudaCall.details(RedirectionRecord(resolution))
     }
 }
 
@@ -102,7 +100,7 @@ public func cudaDeviceReset() -> Int32 {
         memory.emptyCache(device.id)
         CudaHandles.streams.removeAll { $0.device === device }
         _ = CudaLastError.get()
-        return { RedirectionRecord(resolution, bytes: freed) }
+        return CudaCall.details(RedirectionRecord(resolution, bytes: freed))
     }
 }
 
@@ -110,7 +108,7 @@ public func cudaDeviceReset() -> Int32 {
 public func cudaDriverGetVersion(_ version: UnsafeMutablePointer<Int32>?) -> Int32 {
     CudaCall.run("cudaDriverGetVersion") { () throws(CudaError) -> CallDetails? in
         try CudaCall.required(version).pointee = emulatedCudaVersion
-        return { RedirectionRecord(api: "", message: "emulated \(emulatedCudaVersion)") }
+        return CudaCall.details(RedirectionRecord(api: "", message: "emulated \(emulatedCudaVersion)"))
     }
 }
 
@@ -118,7 +116,7 @@ public func cudaDriverGetVersion(_ version: UnsafeMutablePointer<Int32>?) -> Int
 public func cudaRuntimeGetVersion(_ version: UnsafeMutablePointer<Int32>?) -> Int32 {
     CudaCall.run("cudaRuntimeGetVersion") { () throws(CudaError) -> CallDetails? in
         try CudaCall.required(version).pointee = emulatedCudaVersion
-        return { RedirectionRecord(api: "", message: "emulated \(emulatedCudaVersion)") }
+        return CudaCall.details(RedirectionRecord(api: "", message: "emulated \(emulatedCudaVersion)"))
     }
 }
 
@@ -133,7 +131,7 @@ public func cudaMemGetInfo(_ free: UnsafeMutablePointer<Int>?, _ total: UnsafeMu
         let held = CudaCall.runtime.memory.statistics(resolution.device.id).reservedBytes.current
         total.pointee = capacity
         free.pointee = resolution.device.freeMemoryBytes.map { Int(clamping: $0) } ?? max(0, capacity - held)
-        return { RedirectionRecord(resolution, bytes: free.pointee) }
+        return CudaCall.details(RedirectionRecord(resolution, bytes: free.pointee))
     }
 }
 
@@ -146,7 +144,7 @@ public func cudaDeviceCanAccessPeer(_ canAccess: UnsafeMutablePointer<Int32>?, _
         let count = CudaCall.runtime.deviceCount
         guard (0..<count).contains(Int(device)), (0..<count).contains(Int(peer)) else { throw .invalidDevice }
         canAccess.pointee = 0
-        return { RedirectionRecord(api: "", requested: "cuda:\(device)", message: "peer cuda:\(peer): no") }
+        return CudaCall.details(RedirectionRecord(api: "", requested: "cuda:\(device)", message: "peer cuda:\(peer): no"))
     }
 }
 
@@ -169,7 +167,7 @@ public func cudaSetDeviceFlags(_ flags: UInt32) -> Int32 {
         guard flags & ~validDeviceFlags == 0, flags & 0x07 != 0x03, flags & 0x07 <= 0x04 else { throw .invalidValue }
         let index = CudaCall.runtime.currentDevice
         deviceFlags.withLock { $0[index] = flags }
-        return { RedirectionRecord(api: "", requested: "cuda:\(index)", message: "flags 0x\(String(flags, radix: 16))") }
+        return CudaCall.details(RedirectionRecord(api: "", requested: "cuda:\(index)", message: "flags 0x\(String(flags, radix: 16))"))
     }
 }
 

@@ -16,7 +16,7 @@ private func allocateDevice(_ api: String, _ out: UnsafeMutablePointer<UnsafeMut
         let resolution = try CudaCall.resolve(api: api)
         let device = stream == nil ? resolution.device : try CudaHandles.stream(stream, api: api).device
         out.pointee = byteCount == 0 ? nil : UnsafeMutableRawPointer(bitPattern: try memory.allocateDevice(byteCount, on: device))
-        return { RedirectionRecord(resolution, bytes: byteCount) }
+        return CudaCall.details(RedirectionRecord(resolution, bytes: byteCount))
     }
 }
 
@@ -52,7 +52,7 @@ public func cudaFree(_ pointer: UnsafeMutableRawPointer?) -> Int32 {
             let device = try CudaCall.resolve(api: "cudaFree").device
             try CudaError.recordingFailures { () throws(DeviceError) in try StreamGroup.shared(for: device).synchronizeAll() }
             try memory.freeHost(pointer, kinds: [AllocationKind.managed.name])
-            return { RedirectionRecord(api: "", message: "managed memory") }
+            return CudaCall.details(RedirectionRecord(api: "", message: "managed memory"))
         }
         guard let allocation = place.deviceAllocation, allocation.address == UInt(bitPattern: pointer),
               let entry = CudaCall.runtime.redirector.registry.entry(allocation.device), let device = entry.compute else {
@@ -60,7 +60,7 @@ public func cudaFree(_ pointer: UnsafeMutableRawPointer?) -> Int32 {
         }
         try CudaError.recordingFailures { () throws(DeviceError) in try StreamGroup.shared(for: device).synchronizeAll() }
         try memory.freeDevice(allocation.address)
-        return { RedirectionRecord(api: "", resolved: allocation.device.description, bytes: allocation.byteCount) }
+        return CudaCall.details(RedirectionRecord(api: "", resolved: allocation.device.description, bytes: allocation.byteCount))
     }
 }
 
@@ -73,7 +73,7 @@ public func cudaFreeAsync(_ pointer: UnsafeMutableRawPointer?, _ stream: OpaqueP
         }
         let target = try CudaHandles.stream(stream, api: "cudaFreeAsync"), address = allocation.address
         try target.enqueue { queue throws(DeviceError) in try queue.enqueueHostCallback { try? memory.freeDevice(address) } }
-        return { RedirectionRecord(api: "", resolved: allocation.device.description, bytes: allocation.byteCount, stream: target.id) }
+        return CudaCall.details(RedirectionRecord(api: "", resolved: allocation.device.description, bytes: allocation.byteCount, stream: target.id))
     }
 }
 
@@ -84,7 +84,7 @@ private func allocateHost(_ api: String, _ out: UnsafeMutablePointer<UnsafeMutab
         let out = try CudaCall.required(out)
         let resolution = try CudaCall.resolve(api: api)
         out.pointee = try memory.allocateHost(byteCount, kind: kind, device: resolution.device.id)
-        return { RedirectionRecord(resolution, bytes: byteCount, message: kind.name) }
+        return CudaCall.details(RedirectionRecord(resolution, bytes: byteCount, message: kind.name))
     }
 }
 
@@ -125,7 +125,7 @@ public func cudaHostRegister(_ pointer: UnsafeMutableRawPointer?, _ size: Int, _
         guard flags & ~UInt32(0xf) == 0 else { throw .invalidValue }
         let resolution = try CudaCall.resolve(api: "cudaHostRegister")
         try memory.registerHost(pointer, byteCount: size, device: resolution.device.id)
-        return { RedirectionRecord(resolution, bytes: size) }
+        return CudaCall.details(RedirectionRecord(resolution, bytes: size))
     }
 }
 
@@ -169,8 +169,7 @@ public func cudaPointerGetAttributes(_ attributes: UnsafeMutablePointer<ds_cuda_
             break
         }
         attributes.pointee = answer
-        guard CudaCall.recordsSuccess else { return nil }  // a capturing closure is a heap allocation
-        return { RedirectionRecord(api: "", message: "memory type \(answer.type)") }
+        return CudaCall.details(RedirectionRecord(api: "", message: "memory type \(answer.type)"))
     }
 }
 
@@ -193,7 +192,7 @@ public func cudaMemPrefetchAsync(_ pointer: UnsafeRawPointer?, _ count: Int, _ d
         try place.checkHostBytes(count)
         guard destination == -1 || (0..<Int32(CudaCall.runtime.deviceCount)).contains(destination) else { throw .invalidDevice }
         let target = try CudaHandles.stream(stream, api: "cudaMemPrefetchAsync")
-        return { RedirectionRecord(api: "", resolved: target.device.id.description, bytes: count, stream: target.id,
-                                 message: "managed memory is host-resident: nothing to move") }
+        return CudaCall.details(RedirectionRecord(api: "", resolved: target.device.id.description, bytes: count, stream: target.id,
+                                                message: "managed memory is host-resident: nothing to move"))
     }
 }

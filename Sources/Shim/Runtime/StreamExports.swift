@@ -32,7 +32,7 @@ public func cudaStreamCreateWithPriority(_ stream: UnsafeMutablePointer<OpaquePo
 public func cudaStreamDestroy(_ stream: OpaquePointer?) -> Int32 {
     CudaCall.run("cudaStreamDestroy") { () throws(CudaError) -> CallDetails? in
         guard let removed = CudaHandles.streams.remove(stream) else { throw .invalidResourceHandle }
-        return { RedirectionRecord(api: "", resolved: removed.device.id.description, stream: removed.id) }
+        return CudaCall.details(RedirectionRecord(api: "", resolved: removed.device.id.description, stream: removed.id))
     }
 }
 
@@ -89,7 +89,7 @@ public func cudaStreamGetFlags(_ stream: OpaquePointer?, _ flags: UnsafeMutableP
         let flags = try CudaCall.required(flags)
         let found = try CudaHandles.stream(stream, api: "cudaStreamGetFlags")
         flags.pointee = found.flags.rawValue
-        return { RedirectionRecord(api: "", resolved: found.device.id.description, stream: found.id) }
+        return CudaCall.details(RedirectionRecord(api: "", resolved: found.device.id.description, stream: found.id))
     }
 }
 
@@ -99,6 +99,6 @@ public func cudaStreamGetPriority(_ stream: OpaquePointer?, _ priority: UnsafeMu
         let priority = try CudaCall.required(priority)
         let found = try CudaHandles.stream(stream, api: "cudaStreamGetPriority")
         priority.pointee = found.priority
-        return { RedirectionRecord(api: "", resolved: found.device.id.description, stream: found.id) }
+        return CudaCall.details(RedirectionRecord(api: "", resolved: found.device.id.description, stream: found.id))
     }
 }
