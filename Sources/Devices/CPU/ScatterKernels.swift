@@ -14,20 +14,14 @@ extension CPUQueue {
         let buffers = (try CPUValidation.buffer(output.buffer, role: "output"),
                        try CPUValidation.buffer(index.buffer, role: "index"),
                        try CPUValidation.buffer(source.buffer, role: "source"))
-        let flag = try flagAddress(outOfRange)
         // The output is walked with its stride along `axis` zeroed: the index says where to go.
         let operands = ScatterOperands(
             addresses: (buffers.0.baseAddress, buffers.1.baseAddress, buffers.2.baseAddress),
             shape: index.shape, origin: SIMD4(output.offset, index.offset, source.offset, 0),
             strides: index.shape.indices.map { SIMD4($0 == axis ? 0 : output.strides[$0], index.strides[$0], source.strides[$0], 0) },
             axis: axis, axisLength: output.shape[axis], axisStride: output.strides[axis])
-        let (dtype, flagBuffer) = (output.dtype, outOfRange?.buffer)
-        submitKernel {
-            withExtendedLifetime((buffers, flagBuffer)) {
-                let missed = ScatterKernels.run(mode, dtype, operands)
-                if missed, let flag { flag.pointer.storeBytes(of: 1, as: UInt32.self) }
-            }
-        }
+        let dtype = output.dtype
+        try submitFlagged(outOfRange, keeping: buffers) { ScatterKernels.run(mode, dtype, operands) }
     }
 }
 

@@ -29,7 +29,6 @@ extension CPUQueue {
         let buffers = (try CPUValidation.buffer(output.buffer, role: "output"),
                        try CPUValidation.buffer(index.buffer, role: "index"),
                        try CPUValidation.buffer(input.buffer, role: "input"))
-        let flag = try flagAddress(outOfRange)
         // The input is walked with its stride along `axis` zeroed: the index says where to go.
         let operands = SelectionOperands(
             addresses: (buffers.0.baseAddress, buffers.1.baseAddress, buffers.2.baseAddress, buffers.2.baseAddress),
@@ -37,21 +36,25 @@ extension CPUQueue {
                 SIMD4(output.strides[$0], index.strides[$0], $0 == axis ? 0 : input.strides[$0], 0)
             },
             axisLength: input.shape[axis], axisStride: input.strides[axis])
-        let (width, flagBuffer) = (output.dtype.byteSize, outOfRange?.buffer)
-        submitKernel {
-            withExtendedLifetime((buffers, flagBuffer)) {
-                let missed = SelectionKernels.run(width: width, SelectionKernels.Gather.self, operands)
-                if missed, let flag { flag.pointer.storeBytes(of: 1, as: UInt32.self) }
-            }
-        }
+        let width = output.dtype.byteSize
+        try submitFlagged(outOfRange, keeping: buffers) { SelectionKernels.run(width: width, SelectionKernels.Gather.self, operands) }
     }
 }
 
 extension CPUQueue {
-    /// The validated host address of a gather's or scatter's out-of-range flag, if any.
-    func flagAddress(_ outOfRange: BufferRegion?) throws(DeviceError) -> HostAddress? {
-        try outOfRange.map { region throws(DeviceError) in
+    /// Queues a gather's or scatter's `kernel`, which returns whether it met an index out of
+    /// range; then 1 goes into the `outOfRange` flag, if any (validated here). `buffers` are
+    /// kept alive until the kernel has run.
+    func submitFlagged(_ outOfRange: BufferRegion?, keeping buffers: some Sendable,
+                       _ kernel: @escaping @Sendable () -> Bool) throws(DeviceError) {
+        let flag = try outOfRange.map { region throws(DeviceError) in
             HostAddress(try CPUValidation.address(of: region, role: "out-of-range flag"))
+        }
+        let flagBuffer = outOfRange?.buffer
+        submitKernel {
+            withExtendedLifetime((buffers, flagBuffer)) {
+                if kernel(), let flag { flag.pointer.storeBytes(of: 1, as: UInt32.self) }
+            }
         }
     }
 }
