@@ -83,6 +83,9 @@ enum OpenCLSortSource {
     inline long ds_partner(long i, long k, long j) { return (j << 1) == k ? i ^ (k - 1) : i + j; }
     /* Whether pair (ka, pa) sorts after (kb, pb). */
     inline int ds_after(ulong ka, uint pa, ulong kb, uint pb) { return ka > kb || (ka == kb && pa > pb); }
+    /* Puts slots i and l of (keys, positions) in order: a macro, as the arrays are in local
+       memory in one kernel and global in the other, and OpenCL C 1.2 functions take one. */
+    #define DS_ORDER(keys, positions, i, l) { ulong ki = keys[i], kl = keys[l]; uint pi = positions[i], pl = positions[l]; if (ds_after(ki, pi, kl, pl)) { keys[i] = kl; keys[l] = ki; positions[i] = pl; positions[l] = pi; } }
 
     __kernel void argsort_local(__global ulong *keys, __global uint *positions, long firstStage, long lastStage,
                                 __local ulong *localKeys, __local uint *localPositions) {
@@ -93,12 +96,7 @@ enum OpenCLSortSource {
         for (long k = firstStage; k <= lastStage; k <<= 1) {
             for (long j = min(k >> 1, items); j > 0; j >>= 1) {
                 long i = ds_pair_slot(t, j), l = ds_partner(i, k, j);
-                ulong ki = localKeys[i], kl = localKeys[l];
-                uint pi = localPositions[i], pl = localPositions[l];
-                if (ds_after(ki, pi, kl, pl)) {
-                    localKeys[i] = kl; localKeys[l] = ki;
-                    localPositions[i] = pl; localPositions[l] = pi;
-                }
+                DS_ORDER(localKeys, localPositions, i, l)
                 barrier(CLK_LOCAL_MEM_FENCE);
             }
         }
@@ -109,12 +107,7 @@ enum OpenCLSortSource {
     __kernel void argsort_global(__global ulong *keys, __global uint *positions, long pairs, long k, long j) {
         for (long t = get_global_id(0); t < pairs; t += get_global_size(0)) {
             long i = ds_pair_slot(t, j), l = ds_partner(i, k, j);
-            ulong ki = keys[i], kl = keys[l];
-            uint pi = positions[i], pl = positions[l];
-            if (ds_after(ki, pi, kl, pl)) {
-                keys[i] = kl; keys[l] = ki;
-                positions[i] = pl; positions[l] = pi;
-            }
+            DS_ORDER(keys, positions, i, l)
         }
     }
 
