@@ -3,7 +3,7 @@ import Testing
 
 @Suite struct AddressSpaceTests {
     @Test func rangesAreAlignedDisjointAndReusedAfterCoalescing() throws {
-        let space = try #require(AddressSpace(size: 1 << 20))
+        let space = try #require(AddressSpace(largest: 1 << 20, smallest: 1 << 20))
         let first = try #require(space.take(1000)), second = try #require(space.take(1)), third = try #require(space.take(0))
         #expect(first.count == 1024)
         #expect(second.count == 256 && third.count == 256)
@@ -18,6 +18,16 @@ import Testing
         #expect(merged.lowerBound == first.lowerBound)
         #expect(space.take(1 << 21) == nil)
         #expect(!space.contains(0x1000))
+    }
+
+    /// x86-64 and arm64 user space is at most 2^47–2^48 bytes (2^56 with 5-level paging), so
+    /// 2^60 is refused and a smaller power of two is reserved instead, as under `ulimit -v`.
+    @Test func aRefusedReservationFallsBackToASmallerPowerOfTwo() throws {
+        let space = try #require(AddressSpace(largest: 1 << 60, smallest: 1 << 20))
+        #expect(space.size < 1 << 60 && space.size >= 1 << 20)
+        #expect(space.size & (space.size - 1) == 0)
+        #expect(space.contains(space.base) && !space.contains(space.base + space.size))
+        #expect(AddressSpace(largest: 1 << 60, smallest: 1 << 59) == nil)
     }
 }
 

@@ -113,15 +113,20 @@ enum CudaProgram {
     typealias Result = NativeProgram.Result
 
     /// Runs `binary` under `preload/deviceshim-run` with the freshly built libdeviceshim.so,
-    /// NVIDIA's libraries on LD_LIBRARY_PATH, `backend`'s policy and `environment`.
+    /// NVIDIA's libraries on LD_LIBRARY_PATH, `backend`'s policy and `environment`; under an
+    /// address-space limit (`ulimit -v`) of `addressSpaceKiB` when given.
     static func runUnderDeviceShim(_ binary: String, program: Program, backend: Backend,
-                                   environment: [String: String] = [:]) throws -> Result {
+                                   environment: [String: String] = [:], addressSpaceKiB: Int? = nil) throws -> Result {
         let (_, library) = try nvidiaFolders()
         var settings = program.environment
         settings["DEVICESHIM_LIBRARY"] = try NativeProgram.libraryPath()
         settings["LD_LIBRARY_PATH"] = library
         settings["DEVICESHIM_POLICY"] = backend.policy
         settings.merge(environment) { $1 }
+        if let addressSpaceKiB {
+            let limited = ["-c", "ulimit -v \(addressSpaceKiB) && exec \"$@\"", "sh", launcher, binary]
+            return try run("/bin/sh", arguments: limited + program.arguments, environment: settings)
+        }
         return try run(launcher, arguments: [binary] + program.arguments, environment: settings)
     }
 

@@ -66,6 +66,19 @@ extension Tag {
         #expect(text.contains("calling init: \(library)/libcublas.so.12"), "NVIDIA's libcublas was not loaded")
     }
 
+    /// Under `ulimit -v 8 GiB` the terabyte of device addresses DeviceShim reserves is refused;
+    /// a smaller reservation still gives cudaMalloc its memory (before, 36 checks failed with
+    /// cudaErrorMemoryAllocation).
+    @Test(.tags(.cudaExports))
+    func deviceMemoryWorksUnderAnAddressSpaceLimit() throws {
+        let program = CudaProgram.memory
+        let binary = try CudaProgram.compile(program)
+        let cpu = CudaProgram.Backend(policy: "cuda=cpu", resolved: "cpu:0")
+        let result = try CudaProgram.runUnderDeviceShim(binary, program: program, backend: cpu, addressSpaceKiB: 8 << 20)
+        let (passed, report) = CudaProgram.verdict(result)
+        #expect(passed, "\(program.testDescription) under ulimit -v 8 GiB:\n\(report)")
+    }
+
     // MARK: - Redirection records
 
     /// Each marked call of cuda_logged.c: the API as called, the calling function.

@@ -14,13 +14,23 @@ final class AddressSpace: Sendable {
     let size: UInt
     private let free: Mutex<[Range<UInt>]>
 
-    /// Reserves `size` bytes of address space (1 TiB by default; no memory is committed).
-    init?(size: UInt = 1 << 40) {
-        let reserved = mmap(nil, Int(size), PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0)
-        guard let reserved, reserved != MAP_FAILED else { return nil }
-        base = UInt(bitPattern: reserved)
-        self.size = size
-        free = Mutex([base..<(base + size)])
+    /// Reserves the largest power of two from `largest` (1 TiB by default) down to `smallest`
+    /// that the kernel grants (no memory is committed), or nil if it grants none. A process
+    /// under an address-space limit (`ulimit -v`, as some clusters set, or Valgrind) is refused
+    /// a terabyte but still gets device memory.
+    init?(largest: UInt = 1 << 40, smallest: UInt = 1 << 30) {
+        var size = largest
+        while size >= smallest {
+            let reserved = mmap(nil, Int(size), PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0)
+            if let reserved, reserved != MAP_FAILED {
+                base = UInt(bitPattern: reserved)
+                self.size = size
+                free = Mutex([base..<(base + size)])
+                return
+            }
+            size /= 2
+        }
+        return nil
     }
 
     deinit { munmap(UnsafeMutableRawPointer(bitPattern: base), Int(size)) }
