@@ -136,7 +136,7 @@ def render(entries, lookups, unrecognized, version):
         note = deprecation(doc)
         if note:
             out += ["    ///"] + doc_lines(f"- Note: Deprecated in CUDA. {note}")
-        out.append(f"    public static let {swift_identifier(name)} = CudaError(rawValue: {value})")
+        out.append(f"    @inlinable public static var {swift_identifier(name)}: CudaError {{ CudaError(rawValue: {value}) }}")
         out.append("")
     out += [
         "    /// Every code CUDA defines, in the header's order, with the library's name and message.",

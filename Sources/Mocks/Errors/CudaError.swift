@@ -10,9 +10,12 @@ public struct CudaError: Error, Hashable, Sendable, RawRepresentable {
     public let rawValue: Int32
 
     /// The error with CUDA code `rawValue`, recognized or not.
-    public init(rawValue: Int32) {
+    @inlinable public init(rawValue: Int32) {
         self.rawValue = rawValue
     }
+
+    // Inlinable, with the codes, so that a caller's `status == .success` is one compare.
+    @inlinable public static func == (lhs: CudaError, rhs: CudaError) -> Bool { lhs.rawValue == rhs.rawValue }
 
     /// CUDA's name for the code, as `cudaGetErrorName` returns it ("cudaErrorMemoryAllocation");
     /// "unrecognized error code" for a code CUDA does not define.

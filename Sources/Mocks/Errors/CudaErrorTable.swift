@@ -7,69 +7,69 @@ extension CudaError {
     /// `cudaSuccess` (0): "no error".
     ///
     /// The API call returned with no errors.
-    public static let success = CudaError(rawValue: 0)
+    @inlinable public static var success: CudaError { CudaError(rawValue: 0) }
 
     /// `cudaErrorInvalidValue` (1): "invalid argument".
     ///
     /// This indicates that one or more of the parameters passed to the API call is not within an
     /// acceptable range of values.
-    public static let invalidValue = CudaError(rawValue: 1)
+    @inlinable public static var invalidValue: CudaError { CudaError(rawValue: 1) }
 
     /// `cudaErrorMemoryAllocation` (2): "out of memory".
     ///
     /// The API call failed because it was unable to allocate enough memory or other resources to
     /// perform the requested operation.
-    public static let memoryAllocation = CudaError(rawValue: 2)
+    @inlinable public static var memoryAllocation: CudaError { CudaError(rawValue: 2) }
 
     /// `cudaErrorInitializationError` (3): "initialization error".
     ///
     /// The API call failed because the CUDA driver and runtime could not be initialized.
-    public static let initializationError = CudaError(rawValue: 3)
+    @inlinable public static var initializationError: CudaError { CudaError(rawValue: 3) }
 
     /// `cudaErrorCudartUnloading` (4): "driver shutting down".
     ///
     /// This indicates that a CUDA Runtime API call cannot be executed because it is being called
     /// during process shut down, at a point in time after CUDA driver has been unloaded.
-    public static let cudartUnloading = CudaError(rawValue: 4)
+    @inlinable public static var cudartUnloading: CudaError { CudaError(rawValue: 4) }
 
     /// `cudaErrorProfilerDisabled` (5): "profiler disabled while using external profiling tool".
     ///
     /// This indicates profiler is not initialized for this run.
-    public static let profilerDisabled = CudaError(rawValue: 5)
+    @inlinable public static var profilerDisabled: CudaError { CudaError(rawValue: 5) }
 
     /// `cudaErrorProfilerNotInitialized` (6): "profiler not initialized: call
     /// cudaProfilerInitialize()".
     ///
     /// - Note: Deprecated in CUDA. This error return is deprecated as of CUDA 5.0.
-    public static let profilerNotInitialized = CudaError(rawValue: 6)
+    @inlinable public static var profilerNotInitialized: CudaError { CudaError(rawValue: 6) }
 
     /// `cudaErrorProfilerAlreadyStarted` (7): "profiler already started".
     ///
     /// - Note: Deprecated in CUDA. This error return is deprecated as of CUDA 5.0.
-    public static let profilerAlreadyStarted = CudaError(rawValue: 7)
+    @inlinable public static var profilerAlreadyStarted: CudaError { CudaError(rawValue: 7) }
 
     /// `cudaErrorProfilerAlreadyStopped` (8): "profiler already stopped".
     ///
     /// - Note: Deprecated in CUDA. This error return is deprecated as of CUDA 5.0.
-    public static let profilerAlreadyStopped = CudaError(rawValue: 8)
+    @inlinable public static var profilerAlreadyStopped: CudaError { CudaError(rawValue: 8) }
 
     /// `cudaErrorInvalidConfiguration` (9): "invalid configuration argument".
     ///
     /// This indicates that a kernel launch is requesting resources that can never be satisfied by
     /// the current device.
-    public static let invalidConfiguration = CudaError(rawValue: 9)
+    @inlinable public static var invalidConfiguration: CudaError { CudaError(rawValue: 9) }
 
     /// `cudaErrorInvalidPitchValue` (12): "invalid pitch argument".
     ///
     /// This indicates that one or more of the pitch-related parameters passed to the API call is
     /// not within the acceptable range for pitch.
-    public static let invalidPitchValue = CudaError(rawValue: 12)
+    @inlinable public static var invalidPitchValue: CudaError { CudaError(rawValue: 12) }
 
     /// `cudaErrorInvalidSymbol` (13): "invalid device symbol".
     ///
     /// This indicates that the symbol name/identifier passed to the API call is not a valid name or
     /// identifier.
-    public static let invalidSymbol = CudaError(rawValue: 13)
+    @inlinable public static var invalidSymbol: CudaError { CudaError(rawValue: 13) }
 
     /// `cudaErrorInvalidHostPointer` (16): "invalid host pointer".
     ///
@@ -77,7 +77,7 @@ extension CudaError {
     /// pointer.
     ///
     /// - Note: Deprecated in CUDA. This error return is deprecated as of CUDA 10.1.
-    public static let invalidHostPointer = CudaError(rawValue: 16)
+    @inlinable public static var invalidHostPointer: CudaError { CudaError(rawValue: 16) }
 
     /// `cudaErrorInvalidDevicePointer` (17): "invalid device pointer".
     ///
@@ -85,28 +85,28 @@ extension CudaError {
     /// pointer.
     ///
     /// - Note: Deprecated in CUDA. This error return is deprecated as of CUDA 10.1.
-    public static let invalidDevicePointer = CudaError(rawValue: 17)
+    @inlinable public static var invalidDevicePointer: CudaError { CudaError(rawValue: 17) }
 
     /// `cudaErrorInvalidTexture` (18): "invalid texture reference".
     ///
     /// This indicates that the texture passed to the API call is not a valid texture.
-    public static let invalidTexture = CudaError(rawValue: 18)
+    @inlinable public static var invalidTexture: CudaError { CudaError(rawValue: 18) }
 
     /// `cudaErrorInvalidTextureBinding` (19): "texture is not bound to a pointer".
     ///
     /// This indicates that the texture binding is not valid.
-    public static let invalidTextureBinding = CudaError(rawValue: 19)
+    @inlinable public static var invalidTextureBinding: CudaError { CudaError(rawValue: 19) }
 
     /// `cudaErrorInvalidChannelDescriptor` (20): "invalid channel descriptor".
     ///
     /// This indicates that the channel descriptor passed to the API call is not valid.
-    public static let invalidChannelDescriptor = CudaError(rawValue: 20)
+    @inlinable public static var invalidChannelDescriptor: CudaError { CudaError(rawValue: 20) }
 
     /// `cudaErrorInvalidMemcpyDirection` (21): "invalid copy direction for memcpy".
     ///
     /// This indicates that the direction of the memcpy passed to the API call is not one of the
     /// types specified by cudaMemcpyKind.
-    public static let invalidMemcpyDirection = CudaError(rawValue: 21)
+    @inlinable public static var invalidMemcpyDirection: CudaError { CudaError(rawValue: 21) }
 
     /// `cudaErrorAddressOfConstant` (22): "invalid address of constant".
     ///
@@ -114,39 +114,39 @@ extension CudaError {
     /// forbidden up until the CUDA 3.1 release.
     ///
     /// - Note: Deprecated in CUDA. This error return is deprecated as of CUDA 3.1.
-    public static let addressOfConstant = CudaError(rawValue: 22)
+    @inlinable public static var addressOfConstant: CudaError { CudaError(rawValue: 22) }
 
     /// `cudaErrorTextureFetchFailed` (23): "fetch from texture failed".
     ///
     /// This indicated that a texture fetch was not able to be performed.
     ///
     /// - Note: Deprecated in CUDA. This error return is deprecated as of CUDA 3.1.
-    public static let textureFetchFailed = CudaError(rawValue: 23)
+    @inlinable public static var textureFetchFailed: CudaError { CudaError(rawValue: 23) }
 
     /// `cudaErrorTextureNotBound` (24): "cannot fetch from a texture that is not bound".
     ///
     /// This indicated that a texture was not bound for access.
     ///
     /// - Note: Deprecated in CUDA. This error return is deprecated as of CUDA 3.1.
-    public static let textureNotBound = CudaError(rawValue: 24)
+    @inlinable public static var textureNotBound: CudaError { CudaError(rawValue: 24) }
 
     /// `cudaErrorSynchronizationError` (25): "incorrect use of __syncthreads()".
     ///
     /// This indicated that a synchronization operation had failed.
     ///
     /// - Note: Deprecated in CUDA. This error return is deprecated as of CUDA 3.1.
-    public static let synchronizationError = CudaError(rawValue: 25)
+    @inlinable public static var synchronizationError: CudaError { CudaError(rawValue: 25) }
 
     /// `cudaErrorInvalidFilterSetting` (26): "linear filtering not supported for non-float type".
     ///
     /// This indicates that a non-float texture was being accessed with linear filtering.
-    public static let invalidFilterSetting = CudaError(rawValue: 26)
+    @inlinable public static var invalidFilterSetting: CudaError { CudaError(rawValue: 26) }
 
     /// `cudaErrorInvalidNormSetting` (27): "read as normalized float not supported for data type".
     ///
     /// This indicates that an attempt was made to read an unsupported data type as a normalized
     /// float.
-    public static let invalidNormSetting = CudaError(rawValue: 27)
+    @inlinable public static var invalidNormSetting: CudaError { CudaError(rawValue: 27) }
 
     /// `cudaErrorMixedDeviceExecution` (28): "device emulation mode and device execution mode
     /// cannot be mixed".
@@ -154,14 +154,14 @@ extension CudaError {
     /// Mixing of device and device emulation code was not allowed.
     ///
     /// - Note: Deprecated in CUDA. This error return is deprecated as of CUDA 3.1.
-    public static let mixedDeviceExecution = CudaError(rawValue: 28)
+    @inlinable public static var mixedDeviceExecution: CudaError { CudaError(rawValue: 28) }
 
     /// `cudaErrorNotYetImplemented` (31): "feature not yet implemented".
     ///
     /// This indicates that the API call is not yet implemented.
     ///
     /// - Note: Deprecated in CUDA. This error return is deprecated as of CUDA 4.1.
-    public static let notYetImplemented = CudaError(rawValue: 31)
+    @inlinable public static var notYetImplemented: CudaError { CudaError(rawValue: 31) }
 
     /// `cudaErrorMemoryValueTooLarge` (32): "memory size or pointer value too large to fit in 32
     /// bit".
@@ -169,92 +169,92 @@ extension CudaError {
     /// This indicated that an emulated device pointer exceeded the 32-bit address range.
     ///
     /// - Note: Deprecated in CUDA. This error return is deprecated as of CUDA 3.1.
-    public static let memoryValueTooLarge = CudaError(rawValue: 32)
+    @inlinable public static var memoryValueTooLarge: CudaError { CudaError(rawValue: 32) }
 
     /// `cudaErrorStubLibrary` (34): "CUDA driver is a stub library".
     ///
     /// This indicates that the CUDA driver that the application has loaded is a stub library.
-    public static let stubLibrary = CudaError(rawValue: 34)
+    @inlinable public static var stubLibrary: CudaError { CudaError(rawValue: 34) }
 
     /// `cudaErrorInsufficientDriver` (35): "CUDA driver version is insufficient for CUDA runtime
     /// version".
     ///
     /// This indicates that the installed NVIDIA CUDA driver is older than the CUDA runtime library.
-    public static let insufficientDriver = CudaError(rawValue: 35)
+    @inlinable public static var insufficientDriver: CudaError { CudaError(rawValue: 35) }
 
     /// `cudaErrorCallRequiresNewerDriver` (36): "API call is not supported in the installed CUDA
     /// driver".
     ///
     /// This indicates that the API call requires a newer CUDA driver than the one currently
     /// installed.
-    public static let callRequiresNewerDriver = CudaError(rawValue: 36)
+    @inlinable public static var callRequiresNewerDriver: CudaError { CudaError(rawValue: 36) }
 
     /// `cudaErrorInvalidSurface` (37): "invalid surface reference".
     ///
     /// This indicates that the surface passed to the API call is not a valid surface.
-    public static let invalidSurface = CudaError(rawValue: 37)
+    @inlinable public static var invalidSurface: CudaError { CudaError(rawValue: 37) }
 
     /// `cudaErrorDuplicateVariableName` (43): "duplicate global variable looked up by string name".
     ///
     /// This indicates that multiple global or constant variables (across separate CUDA source files
     /// in the application) share the same string name.
-    public static let duplicateVariableName = CudaError(rawValue: 43)
+    @inlinable public static var duplicateVariableName: CudaError { CudaError(rawValue: 43) }
 
     /// `cudaErrorDuplicateTextureName` (44): "duplicate texture looked up by string name".
     ///
     /// This indicates that multiple textures (across separate CUDA source files in the application)
     /// share the same string name.
-    public static let duplicateTextureName = CudaError(rawValue: 44)
+    @inlinable public static var duplicateTextureName: CudaError { CudaError(rawValue: 44) }
 
     /// `cudaErrorDuplicateSurfaceName` (45): "duplicate surface looked up by string name".
     ///
     /// This indicates that multiple surfaces (across separate CUDA source files in the application)
     /// share the same string name.
-    public static let duplicateSurfaceName = CudaError(rawValue: 45)
+    @inlinable public static var duplicateSurfaceName: CudaError { CudaError(rawValue: 45) }
 
     /// `cudaErrorDevicesUnavailable` (46): "CUDA-capable device(s) is/are busy or unavailable".
     ///
     /// This indicates that all CUDA devices are busy or unavailable at the current time.
-    public static let devicesUnavailable = CudaError(rawValue: 46)
+    @inlinable public static var devicesUnavailable: CudaError { CudaError(rawValue: 46) }
 
     /// `cudaErrorIncompatibleDriverContext` (49): "incompatible driver context".
     ///
     /// This indicates that the current context is not compatible with this the CUDA Runtime.
-    public static let incompatibleDriverContext = CudaError(rawValue: 49)
+    @inlinable public static var incompatibleDriverContext: CudaError { CudaError(rawValue: 49) }
 
     /// `cudaErrorMissingConfiguration` (52): "__global__ function call is not configured".
     ///
     /// The device function being invoked (usually via cudaLaunchKernel()) was not previously
     /// configured via the cudaConfigureCall() function.
-    public static let missingConfiguration = CudaError(rawValue: 52)
+    @inlinable public static var missingConfiguration: CudaError { CudaError(rawValue: 52) }
 
     /// `cudaErrorPriorLaunchFailure` (53): "unspecified launch failure in prior launch".
     ///
     /// This indicated that a previous kernel launch failed.
     ///
     /// - Note: Deprecated in CUDA. This error return is deprecated as of CUDA 3.1.
-    public static let priorLaunchFailure = CudaError(rawValue: 53)
+    @inlinable public static var priorLaunchFailure: CudaError { CudaError(rawValue: 53) }
 
     /// `cudaErrorLaunchMaxDepthExceeded` (65): "launch would exceed maximum depth of nested
     /// launches".
     ///
     /// This error indicates that a device runtime grid launch did not occur because the depth of
     /// the child grid would exceed the maximum supported number of nested grid launches.
-    public static let launchMaxDepthExceeded = CudaError(rawValue: 65)
+    @inlinable public static var launchMaxDepthExceeded: CudaError { CudaError(rawValue: 65) }
 
     /// `cudaErrorLaunchFileScopedTex` (66): "launch failed because kernel uses unsupported,
     /// file-scoped textures (texture objects are supported)".
     ///
     /// This error indicates that a grid launch did not occur because the kernel uses file-scoped
     /// textures which are unsupported by the device runtime.
-    public static let launchFileScopedTex = CudaError(rawValue: 66)
+    @inlinable public static var launchFileScopedTex: CudaError { CudaError(rawValue: 66) }
 
     /// `cudaErrorLaunchFileScopedSurf` (67): "launch failed because kernel uses unsupported,
     /// file-scoped surfaces (surface objects are supported)".
     ///
     /// This error indicates that a grid launch did not occur because the kernel uses file-scoped
     /// surfaces which are unsupported by the device runtime.
-    public static let launchFileScopedSurf = CudaError(rawValue: 67)
+    @inlinable public static var launchFileScopedSurf: CudaError { CudaError(rawValue: 67) }
 
     /// `cudaErrorSyncDepthExceeded` (68): "cudaDeviceSynchronize failed because caller's grid depth
     /// exceeds cudaLimitDevRuntimeSyncDepth".
@@ -262,172 +262,172 @@ extension CudaError {
     /// This error indicates that a call to cudaDeviceSynchronize made from the device runtime
     /// failed because the call was made at grid depth greater than than either the default (2
     /// levels of grids) or user specified device limit cudaLimitDevRuntimeSyncDepth.
-    public static let syncDepthExceeded = CudaError(rawValue: 68)
+    @inlinable public static var syncDepthExceeded: CudaError { CudaError(rawValue: 68) }
 
     /// `cudaErrorLaunchPendingCountExceeded` (69): "launch failed because launch would exceed
     /// cudaLimitDevRuntimePendingLaunchCount".
     ///
     /// This error indicates that a device runtime grid launch failed because the launch would
     /// exceed the limit cudaLimitDevRuntimePendingLaunchCount.
-    public static let launchPendingCountExceeded = CudaError(rawValue: 69)
+    @inlinable public static var launchPendingCountExceeded: CudaError { CudaError(rawValue: 69) }
 
     /// `cudaErrorInvalidDeviceFunction` (98): "invalid device function".
     ///
     /// The requested device function does not exist or is not compiled for the proper device
     /// architecture.
-    public static let invalidDeviceFunction = CudaError(rawValue: 98)
+    @inlinable public static var invalidDeviceFunction: CudaError { CudaError(rawValue: 98) }
 
     /// `cudaErrorNoDevice` (100): "no CUDA-capable device is detected".
     ///
     /// This indicates that no CUDA-capable devices were detected by the installed CUDA driver.
-    public static let noDevice = CudaError(rawValue: 100)
+    @inlinable public static var noDevice: CudaError { CudaError(rawValue: 100) }
 
     /// `cudaErrorInvalidDevice` (101): "invalid device ordinal".
     ///
     /// This indicates that the device ordinal supplied by the user does not correspond to a valid
     /// CUDA device or that the action requested is invalid for the specified device.
-    public static let invalidDevice = CudaError(rawValue: 101)
+    @inlinable public static var invalidDevice: CudaError { CudaError(rawValue: 101) }
 
     /// `cudaErrorDeviceNotLicensed` (102): "device doesn't have valid Grid license".
     ///
     /// This indicates that the device doesn't have a valid Grid License.
-    public static let deviceNotLicensed = CudaError(rawValue: 102)
+    @inlinable public static var deviceNotLicensed: CudaError { CudaError(rawValue: 102) }
 
     /// `cudaErrorSoftwareValidityNotEstablished` (103): "integrity checks failed".
     ///
     /// By default, the CUDA runtime may perform a minimal set of self-tests, as well as CUDA driver
     /// tests, to establish the validity of both.
-    public static let softwareValidityNotEstablished = CudaError(rawValue: 103)
+    @inlinable public static var softwareValidityNotEstablished: CudaError { CudaError(rawValue: 103) }
 
     /// `cudaErrorStartupFailure` (127): "startup failure in cuda runtime".
     ///
     /// This indicates an internal startup failure in the CUDA runtime.
-    public static let startupFailure = CudaError(rawValue: 127)
+    @inlinable public static var startupFailure: CudaError { CudaError(rawValue: 127) }
 
     /// `cudaErrorInvalidKernelImage` (200): "device kernel image is invalid".
     ///
     /// This indicates that the device kernel image is invalid.
-    public static let invalidKernelImage = CudaError(rawValue: 200)
+    @inlinable public static var invalidKernelImage: CudaError { CudaError(rawValue: 200) }
 
     /// `cudaErrorDeviceUninitialized` (201): "invalid device context".
     ///
     /// This most frequently indicates that there is no context bound to the current thread.
-    public static let deviceUninitialized = CudaError(rawValue: 201)
+    @inlinable public static var deviceUninitialized: CudaError { CudaError(rawValue: 201) }
 
     /// `cudaErrorMapBufferObjectFailed` (205): "mapping of buffer object failed".
     ///
     /// This indicates that the buffer object could not be mapped.
-    public static let mapBufferObjectFailed = CudaError(rawValue: 205)
+    @inlinable public static var mapBufferObjectFailed: CudaError { CudaError(rawValue: 205) }
 
     /// `cudaErrorUnmapBufferObjectFailed` (206): "unmapping of buffer object failed".
     ///
     /// This indicates that the buffer object could not be unmapped.
-    public static let unmapBufferObjectFailed = CudaError(rawValue: 206)
+    @inlinable public static var unmapBufferObjectFailed: CudaError { CudaError(rawValue: 206) }
 
     /// `cudaErrorArrayIsMapped` (207): "array is mapped".
     ///
     /// This indicates that the specified array is currently mapped and thus cannot be destroyed.
-    public static let arrayIsMapped = CudaError(rawValue: 207)
+    @inlinable public static var arrayIsMapped: CudaError { CudaError(rawValue: 207) }
 
     /// `cudaErrorAlreadyMapped` (208): "resource already mapped".
     ///
     /// This indicates that the resource is already mapped.
-    public static let alreadyMapped = CudaError(rawValue: 208)
+    @inlinable public static var alreadyMapped: CudaError { CudaError(rawValue: 208) }
 
     /// `cudaErrorNoKernelImageForDevice` (209): "no kernel image is available for execution on the
     /// device".
     ///
     /// This indicates that there is no kernel image available that is suitable for the device.
-    public static let noKernelImageForDevice = CudaError(rawValue: 209)
+    @inlinable public static var noKernelImageForDevice: CudaError { CudaError(rawValue: 209) }
 
     /// `cudaErrorAlreadyAcquired` (210): "resource already acquired".
     ///
     /// This indicates that a resource has already been acquired.
-    public static let alreadyAcquired = CudaError(rawValue: 210)
+    @inlinable public static var alreadyAcquired: CudaError { CudaError(rawValue: 210) }
 
     /// `cudaErrorNotMapped` (211): "resource not mapped".
     ///
     /// This indicates that a resource is not mapped.
-    public static let notMapped = CudaError(rawValue: 211)
+    @inlinable public static var notMapped: CudaError { CudaError(rawValue: 211) }
 
     /// `cudaErrorNotMappedAsArray` (212): "resource not mapped as array".
     ///
     /// This indicates that a mapped resource is not available for access as an array.
-    public static let notMappedAsArray = CudaError(rawValue: 212)
+    @inlinable public static var notMappedAsArray: CudaError { CudaError(rawValue: 212) }
 
     /// `cudaErrorNotMappedAsPointer` (213): "resource not mapped as pointer".
     ///
     /// This indicates that a mapped resource is not available for access as a pointer.
-    public static let notMappedAsPointer = CudaError(rawValue: 213)
+    @inlinable public static var notMappedAsPointer: CudaError { CudaError(rawValue: 213) }
 
     /// `cudaErrorECCUncorrectable` (214): "uncorrectable ECC error encountered".
     ///
     /// This indicates that an uncorrectable ECC error was detected during execution.
-    public static let eccUncorrectable = CudaError(rawValue: 214)
+    @inlinable public static var eccUncorrectable: CudaError { CudaError(rawValue: 214) }
 
     /// `cudaErrorUnsupportedLimit` (215): "limit is not supported on this architecture".
     ///
     /// This indicates that the cudaLimit passed to the API call is not supported by the active
     /// device.
-    public static let unsupportedLimit = CudaError(rawValue: 215)
+    @inlinable public static var unsupportedLimit: CudaError { CudaError(rawValue: 215) }
 
     /// `cudaErrorDeviceAlreadyInUse` (216): "exclusive-thread device already in use by a different
     /// thread".
     ///
     /// This indicates that a call tried to access an exclusive-thread device that is already in use
     /// by a different thread.
-    public static let deviceAlreadyInUse = CudaError(rawValue: 216)
+    @inlinable public static var deviceAlreadyInUse: CudaError { CudaError(rawValue: 216) }
 
     /// `cudaErrorPeerAccessUnsupported` (217): "peer access is not supported between these two
     /// devices".
     ///
     /// This error indicates that P2P access is not supported across the given devices.
-    public static let peerAccessUnsupported = CudaError(rawValue: 217)
+    @inlinable public static var peerAccessUnsupported: CudaError { CudaError(rawValue: 217) }
 
     /// `cudaErrorInvalidPtx` (218): "a PTX JIT compilation failed".
     ///
     /// A PTX compilation failed.
-    public static let invalidPtx = CudaError(rawValue: 218)
+    @inlinable public static var invalidPtx: CudaError { CudaError(rawValue: 218) }
 
     /// `cudaErrorInvalidGraphicsContext` (219): "invalid OpenGL or DirectX context".
     ///
     /// This indicates an error with the OpenGL or DirectX context.
-    public static let invalidGraphicsContext = CudaError(rawValue: 219)
+    @inlinable public static var invalidGraphicsContext: CudaError { CudaError(rawValue: 219) }
 
     /// `cudaErrorNvlinkUncorrectable` (220): "uncorrectable NVLink error detected during the
     /// execution".
     ///
     /// This indicates that an uncorrectable NVLink error was detected during the execution.
-    public static let nvlinkUncorrectable = CudaError(rawValue: 220)
+    @inlinable public static var nvlinkUncorrectable: CudaError { CudaError(rawValue: 220) }
 
     /// `cudaErrorJitCompilerNotFound` (221): "PTX JIT compiler library not found".
     ///
     /// This indicates that the PTX JIT compiler library was not found.
-    public static let jitCompilerNotFound = CudaError(rawValue: 221)
+    @inlinable public static var jitCompilerNotFound: CudaError { CudaError(rawValue: 221) }
 
     /// `cudaErrorUnsupportedPtxVersion` (222): "the provided PTX was compiled with an unsupported
     /// toolchain.".
     ///
     /// This indicates that the provided PTX was compiled with an unsupported toolchain.
-    public static let unsupportedPtxVersion = CudaError(rawValue: 222)
+    @inlinable public static var unsupportedPtxVersion: CudaError { CudaError(rawValue: 222) }
 
     /// `cudaErrorJitCompilationDisabled` (223): "PTX JIT compilation was disabled".
     ///
     /// This indicates that the JIT compilation was disabled.
-    public static let jitCompilationDisabled = CudaError(rawValue: 223)
+    @inlinable public static var jitCompilationDisabled: CudaError { CudaError(rawValue: 223) }
 
     /// `cudaErrorUnsupportedExecAffinity` (224): "the provided execution affinity is not
     /// supported".
     ///
     /// This indicates that the provided execution affinity is not supported by the device.
-    public static let unsupportedExecAffinity = CudaError(rawValue: 224)
+    @inlinable public static var unsupportedExecAffinity: CudaError { CudaError(rawValue: 224) }
 
     /// `cudaErrorUnsupportedDevSideSync` (225): "the provided PTX contains unsupported call to
     /// cudaDeviceSynchronize".
     ///
     /// This indicates that the code to be compiled by the PTX JIT contains unsupported call to
     /// cudaDeviceSynchronize.
-    public static let unsupportedDevSideSync = CudaError(rawValue: 225)
+    @inlinable public static var unsupportedDevSideSync: CudaError { CudaError(rawValue: 225) }
 
     /// `cudaErrorContained` (226): "Invalid access of peer GPU memory over nvlink or a hardware
     /// error".
@@ -436,95 +436,95 @@ extension CudaError {
     /// error containment capability.
     ///
     /// Sticky: it corrupts the context; the process must be relaunched.
-    public static let contained = CudaError(rawValue: 226)
+    @inlinable public static var contained: CudaError { CudaError(rawValue: 226) }
 
     /// `cudaErrorInvalidSource` (300): "device kernel image is invalid".
     ///
     /// This indicates that the device kernel source is invalid.
-    public static let invalidSource = CudaError(rawValue: 300)
+    @inlinable public static var invalidSource: CudaError { CudaError(rawValue: 300) }
 
     /// `cudaErrorFileNotFound` (301): "file not found".
     ///
     /// This indicates that the file specified was not found.
-    public static let fileNotFound = CudaError(rawValue: 301)
+    @inlinable public static var fileNotFound: CudaError { CudaError(rawValue: 301) }
 
     /// `cudaErrorSharedObjectSymbolNotFound` (302): "shared object symbol not found".
     ///
     /// This indicates that a link to a shared object failed to resolve.
-    public static let sharedObjectSymbolNotFound = CudaError(rawValue: 302)
+    @inlinable public static var sharedObjectSymbolNotFound: CudaError { CudaError(rawValue: 302) }
 
     /// `cudaErrorSharedObjectInitFailed` (303): "shared object initialization failed".
     ///
     /// This indicates that initialization of a shared object failed.
-    public static let sharedObjectInitFailed = CudaError(rawValue: 303)
+    @inlinable public static var sharedObjectInitFailed: CudaError { CudaError(rawValue: 303) }
 
     /// `cudaErrorOperatingSystem` (304): "OS call failed or operation not supported on this OS".
     ///
     /// This error indicates that an OS call failed.
-    public static let operatingSystem = CudaError(rawValue: 304)
+    @inlinable public static var operatingSystem: CudaError { CudaError(rawValue: 304) }
 
     /// `cudaErrorInvalidResourceHandle` (400): "invalid resource handle".
     ///
     /// This indicates that a resource handle passed to the API call was not valid.
-    public static let invalidResourceHandle = CudaError(rawValue: 400)
+    @inlinable public static var invalidResourceHandle: CudaError { CudaError(rawValue: 400) }
 
     /// `cudaErrorIllegalState` (401): "the operation cannot be performed in the present state".
     ///
     /// This indicates that a resource required by the API call is not in a valid state to perform
     /// the requested operation.
-    public static let illegalState = CudaError(rawValue: 401)
+    @inlinable public static var illegalState: CudaError { CudaError(rawValue: 401) }
 
     /// `cudaErrorLossyQuery` (402): "attempted introspection would be semantically lossy".
     ///
     /// This indicates an attempt was made to introspect an object in a way that would discard
     /// semantically important information.
-    public static let lossyQuery = CudaError(rawValue: 402)
+    @inlinable public static var lossyQuery: CudaError { CudaError(rawValue: 402) }
 
     /// `cudaErrorSymbolNotFound` (500): "named symbol not found".
     ///
     /// This indicates that a named symbol was not found.
-    public static let symbolNotFound = CudaError(rawValue: 500)
+    @inlinable public static var symbolNotFound: CudaError { CudaError(rawValue: 500) }
 
     /// `cudaErrorNotReady` (600): "device not ready".
     ///
     /// This indicates that asynchronous operations issued previously have not completed yet.
-    public static let notReady = CudaError(rawValue: 600)
+    @inlinable public static var notReady: CudaError { CudaError(rawValue: 600) }
 
     /// `cudaErrorIllegalAddress` (700): "an illegal memory access was encountered".
     ///
     /// The device encountered a load or store instruction on an invalid memory address.
     ///
     /// Sticky: it corrupts the context; the process must be relaunched.
-    public static let illegalAddress = CudaError(rawValue: 700)
+    @inlinable public static var illegalAddress: CudaError { CudaError(rawValue: 700) }
 
     /// `cudaErrorLaunchOutOfResources` (701): "too many resources requested for launch".
     ///
     /// This indicates that a launch did not occur because it did not have appropriate resources.
-    public static let launchOutOfResources = CudaError(rawValue: 701)
+    @inlinable public static var launchOutOfResources: CudaError { CudaError(rawValue: 701) }
 
     /// `cudaErrorLaunchTimeout` (702): "the launch timed out and was terminated".
     ///
     /// This indicates that the device kernel took too long to execute.
     ///
     /// Sticky: it corrupts the context; the process must be relaunched.
-    public static let launchTimeout = CudaError(rawValue: 702)
+    @inlinable public static var launchTimeout: CudaError { CudaError(rawValue: 702) }
 
     /// `cudaErrorLaunchIncompatibleTexturing` (703): "launch uses incompatible texturing mode".
     ///
     /// This error indicates a kernel launch that uses an incompatible texturing mode.
-    public static let launchIncompatibleTexturing = CudaError(rawValue: 703)
+    @inlinable public static var launchIncompatibleTexturing: CudaError { CudaError(rawValue: 703) }
 
     /// `cudaErrorPeerAccessAlreadyEnabled` (704): "peer access is already enabled".
     ///
     /// This error indicates that a call to cudaDeviceEnablePeerAccess() is trying to re-enable peer
     /// addressing on from a context which has already had peer addressing enabled.
-    public static let peerAccessAlreadyEnabled = CudaError(rawValue: 704)
+    @inlinable public static var peerAccessAlreadyEnabled: CudaError { CudaError(rawValue: 704) }
 
     /// `cudaErrorPeerAccessNotEnabled` (705): "peer access has not been enabled".
     ///
     /// This error indicates that cudaDeviceDisablePeerAccess() is trying to disable peer addressing
     /// which has not been enabled yet via cudaDeviceEnablePeerAccess().
-    public static let peerAccessNotEnabled = CudaError(rawValue: 705)
+    @inlinable public static var peerAccessNotEnabled: CudaError { CudaError(rawValue: 705) }
 
     /// `cudaErrorSetOnActiveProcess` (708): "cannot set while device is active in this process".
     ///
@@ -533,40 +533,40 @@ extension CudaError {
     /// cudaVDPAUSetVDPAUDevice() after initializing the CUDA runtime by calling non-device
     /// management operations (allocating memory and launching kernels are examples of non-device
     /// management operations).
-    public static let setOnActiveProcess = CudaError(rawValue: 708)
+    @inlinable public static var setOnActiveProcess: CudaError { CudaError(rawValue: 708) }
 
     /// `cudaErrorContextIsDestroyed` (709): "context is destroyed".
     ///
     /// This error indicates that the context current to the calling thread has been destroyed using
     /// cuCtxDestroy, or is a primary context which has not yet been initialized.
-    public static let contextIsDestroyed = CudaError(rawValue: 709)
+    @inlinable public static var contextIsDestroyed: CudaError { CudaError(rawValue: 709) }
 
     /// `cudaErrorAssert` (710): "device-side assert triggered".
     ///
     /// An assert triggered in device code during kernel execution.
     ///
     /// Sticky: it corrupts the context; the process must be relaunched.
-    public static let assert = CudaError(rawValue: 710)
+    @inlinable public static var assert: CudaError { CudaError(rawValue: 710) }
 
     /// `cudaErrorTooManyPeers` (711): "peer mapping resources exhausted".
     ///
     /// This error indicates that the hardware resources required to enable peer access have been
     /// exhausted for one or more of the devices passed to cudaEnablePeerAccess().
-    public static let tooManyPeers = CudaError(rawValue: 711)
+    @inlinable public static var tooManyPeers: CudaError { CudaError(rawValue: 711) }
 
     /// `cudaErrorHostMemoryAlreadyRegistered` (712): "part or all of the requested memory range is
     /// already mapped".
     ///
     /// This error indicates that the memory range passed to cudaHostRegister() has already been
     /// registered.
-    public static let hostMemoryAlreadyRegistered = CudaError(rawValue: 712)
+    @inlinable public static var hostMemoryAlreadyRegistered: CudaError { CudaError(rawValue: 712) }
 
     /// `cudaErrorHostMemoryNotRegistered` (713): "pointer does not correspond to a registered
     /// memory region".
     ///
     /// This error indicates that the pointer passed to cudaHostUnregister() does not correspond to
     /// any currently registered memory region.
-    public static let hostMemoryNotRegistered = CudaError(rawValue: 713)
+    @inlinable public static var hostMemoryNotRegistered: CudaError { CudaError(rawValue: 713) }
 
     /// `cudaErrorHardwareStackError` (714): "hardware stack error".
     ///
@@ -574,7 +574,7 @@ extension CudaError {
     /// corruption or exceeding the stack size limit.
     ///
     /// Sticky: it corrupts the context; the process must be relaunched.
-    public static let hardwareStackError = CudaError(rawValue: 714)
+    @inlinable public static var hardwareStackError: CudaError { CudaError(rawValue: 714) }
 
     /// `cudaErrorIllegalInstruction` (715): "an illegal instruction was encountered".
     ///
@@ -582,14 +582,14 @@ extension CudaError {
     /// process in an inconsistent state and any further CUDA work will return the same error.
     ///
     /// Sticky: it corrupts the context; the process must be relaunched.
-    public static let illegalInstruction = CudaError(rawValue: 715)
+    @inlinable public static var illegalInstruction: CudaError { CudaError(rawValue: 715) }
 
     /// `cudaErrorMisalignedAddress` (716): "misaligned address".
     ///
     /// The device encountered a load or store instruction on a memory address which is not aligned.
     ///
     /// Sticky: it corrupts the context; the process must be relaunched.
-    public static let misalignedAddress = CudaError(rawValue: 716)
+    @inlinable public static var misalignedAddress: CudaError { CudaError(rawValue: 716) }
 
     /// `cudaErrorInvalidAddressSpace` (717): "operation not supported on global/shared address
     /// space".
@@ -599,21 +599,21 @@ extension CudaError {
     /// memory address not belonging to an allowed address space.
     ///
     /// Sticky: it corrupts the context; the process must be relaunched.
-    public static let invalidAddressSpace = CudaError(rawValue: 717)
+    @inlinable public static var invalidAddressSpace: CudaError { CudaError(rawValue: 717) }
 
     /// `cudaErrorInvalidPc` (718): "invalid program counter".
     ///
     /// The device encountered an invalid program counter.
     ///
     /// Sticky: it corrupts the context; the process must be relaunched.
-    public static let invalidPc = CudaError(rawValue: 718)
+    @inlinable public static var invalidPc: CudaError { CudaError(rawValue: 718) }
 
     /// `cudaErrorLaunchFailure` (719): "unspecified launch failure".
     ///
     /// An exception occurred on the device while executing a kernel.
     ///
     /// Sticky: it corrupts the context; the process must be relaunched.
-    public static let launchFailure = CudaError(rawValue: 719)
+    @inlinable public static var launchFailure: CudaError { CudaError(rawValue: 719) }
 
     /// `cudaErrorCooperativeLaunchTooLarge` (720): "too many blocks in cooperative launch".
     ///
@@ -623,7 +623,7 @@ extension CudaError {
     /// cudaOccupancyMaxActiveBlocksPerMultiprocessor or
     /// cudaOccupancyMaxActiveBlocksPerMultiprocessorWithFlags times the number of multiprocessors
     /// as specified by the device attribute cudaDevAttrMultiProcessorCount.
-    public static let cooperativeLaunchTooLarge = CudaError(rawValue: 720)
+    @inlinable public static var cooperativeLaunchTooLarge: CudaError { CudaError(rawValue: 720) }
 
     /// `cudaErrorTensorMemoryLeak` (721): "tensor memory not completely freed".
     ///
@@ -631,159 +631,159 @@ extension CudaError {
     /// memory was not completely deallocated.
     ///
     /// Sticky: it corrupts the context; the process must be relaunched.
-    public static let tensorMemoryLeak = CudaError(rawValue: 721)
+    @inlinable public static var tensorMemoryLeak: CudaError { CudaError(rawValue: 721) }
 
     /// `cudaErrorNotPermitted` (800): "operation not permitted".
     ///
     /// This error indicates the attempted operation is not permitted.
-    public static let notPermitted = CudaError(rawValue: 800)
+    @inlinable public static var notPermitted: CudaError { CudaError(rawValue: 800) }
 
     /// `cudaErrorNotSupported` (801): "operation not supported".
     ///
     /// This error indicates the attempted operation is not supported on the current system or
     /// device.
-    public static let notSupported = CudaError(rawValue: 801)
+    @inlinable public static var notSupported: CudaError { CudaError(rawValue: 801) }
 
     /// `cudaErrorSystemNotReady` (802): "system not yet initialized".
     ///
     /// This error indicates that the system is not yet ready to start any CUDA work.
-    public static let systemNotReady = CudaError(rawValue: 802)
+    @inlinable public static var systemNotReady: CudaError { CudaError(rawValue: 802) }
 
     /// `cudaErrorSystemDriverMismatch` (803): "system has unsupported display driver / cuda driver
     /// combination".
     ///
     /// This error indicates that there is a mismatch between the versions of the display driver and
     /// the CUDA driver.
-    public static let systemDriverMismatch = CudaError(rawValue: 803)
+    @inlinable public static var systemDriverMismatch: CudaError { CudaError(rawValue: 803) }
 
     /// `cudaErrorCompatNotSupportedOnDevice` (804): "forward compatibility was attempted on non
     /// supported HW".
     ///
     /// This error indicates that the system was upgraded to run with forward compatibility but the
     /// visible hardware detected by CUDA does not support this configuration.
-    public static let compatNotSupportedOnDevice = CudaError(rawValue: 804)
+    @inlinable public static var compatNotSupportedOnDevice: CudaError { CudaError(rawValue: 804) }
 
     /// `cudaErrorMpsConnectionFailed` (805): "MPS client failed to connect to the MPS control
     /// daemon or the MPS server".
     ///
     /// This error indicates that the MPS client failed to connect to the MPS control daemon or the
     /// MPS server.
-    public static let mpsConnectionFailed = CudaError(rawValue: 805)
+    @inlinable public static var mpsConnectionFailed: CudaError { CudaError(rawValue: 805) }
 
     /// `cudaErrorMpsRpcFailure` (806): "the remote procedural call between the MPS server and the
     /// MPS client failed".
     ///
     /// This error indicates that the remote procedural call between the MPS server and the MPS
     /// client failed.
-    public static let mpsRpcFailure = CudaError(rawValue: 806)
+    @inlinable public static var mpsRpcFailure: CudaError { CudaError(rawValue: 806) }
 
     /// `cudaErrorMpsServerNotReady` (807): "MPS server is not ready to accept new MPS client
     /// requests".
     ///
     /// This error indicates that the MPS server is not ready to accept new MPS client requests.
-    public static let mpsServerNotReady = CudaError(rawValue: 807)
+    @inlinable public static var mpsServerNotReady: CudaError { CudaError(rawValue: 807) }
 
     /// `cudaErrorMpsMaxClientsReached` (808): "the hardware resources required to create MPS client
     /// have been exhausted".
     ///
     /// This error indicates that the hardware resources required to create MPS client have been
     /// exhausted.
-    public static let mpsMaxClientsReached = CudaError(rawValue: 808)
+    @inlinable public static var mpsMaxClientsReached: CudaError { CudaError(rawValue: 808) }
 
     /// `cudaErrorMpsMaxConnectionsReached` (809): "the hardware resources required to support
     /// device connections have been exhausted".
     ///
     /// This error indicates the the hardware resources required to device connections have been
     /// exhausted.
-    public static let mpsMaxConnectionsReached = CudaError(rawValue: 809)
+    @inlinable public static var mpsMaxConnectionsReached: CudaError { CudaError(rawValue: 809) }
 
     /// `cudaErrorMpsClientTerminated` (810): "the MPS client has been terminated by the server".
     ///
     /// This error indicates that the MPS client has been terminated by the server.
     ///
     /// Sticky: it corrupts the context; the process must be relaunched.
-    public static let mpsClientTerminated = CudaError(rawValue: 810)
+    @inlinable public static var mpsClientTerminated: CudaError { CudaError(rawValue: 810) }
 
     /// `cudaErrorCdpNotSupported` (811): "is using CUDA Dynamic Parallelism, but the current
     /// configuration, like MPS, does not support it".
     ///
     /// This error indicates, that the program is using CUDA Dynamic Parallelism, but the current
     /// configuration, like MPS, does not support it.
-    public static let cdpNotSupported = CudaError(rawValue: 811)
+    @inlinable public static var cdpNotSupported: CudaError { CudaError(rawValue: 811) }
 
     /// `cudaErrorCdpVersionMismatch` (812): "unsupported interaction between different versions of
     /// CUDA Dynamic Parallelism".
     ///
     /// This error indicates, that the program contains an unsupported interaction between different
     /// versions of CUDA Dynamic Parallelism.
-    public static let cdpVersionMismatch = CudaError(rawValue: 812)
+    @inlinable public static var cdpVersionMismatch: CudaError { CudaError(rawValue: 812) }
 
     /// `cudaErrorStreamCaptureUnsupported` (900): "operation not permitted when stream is
     /// capturing".
     ///
     /// The operation is not permitted when the stream is capturing.
-    public static let streamCaptureUnsupported = CudaError(rawValue: 900)
+    @inlinable public static var streamCaptureUnsupported: CudaError { CudaError(rawValue: 900) }
 
     /// `cudaErrorStreamCaptureInvalidated` (901): "operation failed due to a previous error during
     /// capture".
     ///
     /// The current capture sequence on the stream has been invalidated due to a previous error.
-    public static let streamCaptureInvalidated = CudaError(rawValue: 901)
+    @inlinable public static var streamCaptureInvalidated: CudaError { CudaError(rawValue: 901) }
 
     /// `cudaErrorStreamCaptureMerge` (902): "operation would result in a merge of separate capture
     /// sequences".
     ///
     /// The operation would have resulted in a merge of two independent capture sequences.
-    public static let streamCaptureMerge = CudaError(rawValue: 902)
+    @inlinable public static var streamCaptureMerge: CudaError { CudaError(rawValue: 902) }
 
     /// `cudaErrorStreamCaptureUnmatched` (903): "capture was not ended in the same stream as it
     /// began".
     ///
     /// The capture was not initiated in this stream.
-    public static let streamCaptureUnmatched = CudaError(rawValue: 903)
+    @inlinable public static var streamCaptureUnmatched: CudaError { CudaError(rawValue: 903) }
 
     /// `cudaErrorStreamCaptureUnjoined` (904): "capturing stream has unjoined work".
     ///
     /// The capture sequence contains a fork that was not joined to the primary stream.
-    public static let streamCaptureUnjoined = CudaError(rawValue: 904)
+    @inlinable public static var streamCaptureUnjoined: CudaError { CudaError(rawValue: 904) }
 
     /// `cudaErrorStreamCaptureIsolation` (905): "dependency created on uncaptured work in another
     /// stream".
     ///
     /// A dependency would have been created which crosses the capture sequence boundary.
-    public static let streamCaptureIsolation = CudaError(rawValue: 905)
+    @inlinable public static var streamCaptureIsolation: CudaError { CudaError(rawValue: 905) }
 
     /// `cudaErrorStreamCaptureImplicit` (906): "operation would make the legacy stream depend on a
     /// capturing blocking stream".
     ///
     /// The operation would have resulted in a disallowed implicit dependency on a current capture
     /// sequence from cudaStreamLegacy.
-    public static let streamCaptureImplicit = CudaError(rawValue: 906)
+    @inlinable public static var streamCaptureImplicit: CudaError { CudaError(rawValue: 906) }
 
     /// `cudaErrorCapturedEvent` (907): "operation not permitted on an event last recorded in a
     /// capturing stream".
     ///
     /// The operation is not permitted on an event which was last recorded in a capturing stream.
-    public static let capturedEvent = CudaError(rawValue: 907)
+    @inlinable public static var capturedEvent: CudaError { CudaError(rawValue: 907) }
 
     /// `cudaErrorStreamCaptureWrongThread` (908): "attempt to terminate a thread-local capture
     /// sequence from another thread".
     ///
     /// A stream capture sequence not initiated with the cudaStreamCaptureModeRelaxed argument to
     /// cudaStreamBeginCapture was passed to cudaStreamEndCapture in a different thread.
-    public static let streamCaptureWrongThread = CudaError(rawValue: 908)
+    @inlinable public static var streamCaptureWrongThread: CudaError { CudaError(rawValue: 908) }
 
     /// `cudaErrorTimeout` (909): "wait operation timed out".
     ///
     /// This indicates that the wait operation has timed out.
-    public static let timeout = CudaError(rawValue: 909)
+    @inlinable public static var timeout: CudaError { CudaError(rawValue: 909) }
 
     /// `cudaErrorGraphExecUpdateFailure` (910): "the graph update was not performed because it
     /// included changes which violated constraints specific to instantiated graph update".
     ///
     /// This error indicates that the graph update was not performed because it included changes
     /// which violated constraints specific to instantiated graph update.
-    public static let graphExecUpdateFailure = CudaError(rawValue: 910)
+    @inlinable public static var graphExecUpdateFailure: CudaError { CudaError(rawValue: 910) }
 
     /// `cudaErrorExternalDevice` (911): "an async error has occured in external entity outside of
     /// CUDA".
@@ -791,46 +791,46 @@ extension CudaError {
     /// This indicates that an async error has occurred in a device outside of CUDA.
     ///
     /// Sticky: it corrupts the context; the process must be relaunched.
-    public static let externalDevice = CudaError(rawValue: 911)
+    @inlinable public static var externalDevice: CudaError { CudaError(rawValue: 911) }
 
     /// `cudaErrorInvalidClusterSize` (912): "a kernel launch error has occurred due to cluster
     /// misconfiguration".
     ///
     /// This indicates that a kernel launch error has occurred due to cluster misconfiguration.
-    public static let invalidClusterSize = CudaError(rawValue: 912)
+    @inlinable public static var invalidClusterSize: CudaError { CudaError(rawValue: 912) }
 
     /// `cudaErrorFunctionNotLoaded` (913): "the function handle is not loaded when calling an API
     /// that requires a loaded function".
     ///
     /// Indiciates a function handle is not loaded when calling an API that requires a loaded
     /// function.
-    public static let functionNotLoaded = CudaError(rawValue: 913)
+    @inlinable public static var functionNotLoaded: CudaError { CudaError(rawValue: 913) }
 
     /// `cudaErrorInvalidResourceType` (914): "one or more resources passed in are not valid
     /// resource types for the operation".
     ///
     /// This error indicates one or more resources passed in are not valid resource types for the
     /// operation.
-    public static let invalidResourceType = CudaError(rawValue: 914)
+    @inlinable public static var invalidResourceType: CudaError { CudaError(rawValue: 914) }
 
     /// `cudaErrorInvalidResourceConfiguration` (915): "one or more resources are insufficient or
     /// non-applicable for the operation".
     ///
     /// This error indicates one or more resources are insufficient or non-applicable for the
     /// operation.
-    public static let invalidResourceConfiguration = CudaError(rawValue: 915)
+    @inlinable public static var invalidResourceConfiguration: CudaError { CudaError(rawValue: 915) }
 
     /// `cudaErrorUnknown` (999): "unknown error".
     ///
     /// This indicates that an unknown internal error has occurred.
-    public static let unknown = CudaError(rawValue: 999)
+    @inlinable public static var unknown: CudaError { CudaError(rawValue: 999) }
 
     /// `cudaErrorApiFailureBase` (10000): "api failure base".
     ///
     /// Any unhandled CUDA driver error is added to this value and returned via the runtime.
     ///
     /// - Note: Deprecated in CUDA. This error return is deprecated as of CUDA 4.1.
-    public static let apiFailureBase = CudaError(rawValue: 10000)
+    @inlinable public static var apiFailureBase: CudaError { CudaError(rawValue: 10000) }
 
     /// Every code CUDA defines, in the header's order, with the library's name and message.
     static let knownEntries: [Entry] = [

@@ -41,6 +41,10 @@ public struct AllocationExtent: Sendable {
     public let device: DeviceID
     /// Managed memory (`cudaMallocManaged`).
     public let isManaged: Bool
+
+    @inlinable init(address: UInt, byteCount: Int, device: DeviceID, isManaged: Bool) {
+        (self.address, self.byteCount, self.device, self.isManaged) = (address, byteCount, device, isManaged)
+    }
 }
 
 /// An address inside an allocation, as `PointerRegistry.locate` finds it.
@@ -50,13 +54,17 @@ public struct LocatedAddress: Sendable {
     public let buffer: (any DeviceBuffer)?
     /// The address's offset from the allocation's start.
     public let offset: Int
+
+    @inlinable init(extent: AllocationExtent, buffer: (any DeviceBuffer)?, offset: Int) {
+        (self.extent, self.buffer, self.offset) = (extent, buffer, offset)
+    }
 }
 
 /// Every address DeviceShim handed out, for resolving any address inside an allocation to
 /// (allocation, offset) in O(log n). An address DeviceShim did not hand out resolves to nil
 /// and is never dereferenced.
 public final class PointerRegistry: Sendable {
-    private let sorted = Mutex<[Allocation]>([])
+    @usableFromInline let sorted = Mutex<[Allocation]>([])
 
     public init() {}
 
@@ -94,13 +102,14 @@ public final class PointerRegistry: Sendable {
         sorted.withLock { PointerRegistry.locate(address, in: $0) }
     }
 
-    /// `locate` for both pointers of a copy, under one acquisition of the lock.
-    public func locate(_ first: UInt, _ second: UInt) -> (LocatedAddress?, LocatedAddress?) {
+    /// `locate` for both pointers of a copy, under one acquisition of the lock. Inlinable, so
+    /// that a copy's caller receives the two results in registers rather than through memory.
+    @inlinable public func locate(_ first: UInt, _ second: UInt) -> (LocatedAddress?, LocatedAddress?) {
         sorted.withLock { (PointerRegistry.locate(first, in: $0), PointerRegistry.locate(second, in: $0)) }
     }
 
-    @inline(__always)
-    private static func locate(_ address: UInt, in allocations: [Allocation]) -> LocatedAddress? {
+    @inlinable
+    static func locate(_ address: UInt, in allocations: [Allocation]) -> LocatedAddress? {
         let index = insertionIndex(address + 1, in: allocations) - 1
         guard index >= 0 else { return nil }
         let offset = Int(bitPattern: address &- allocations[index].address)
@@ -120,7 +129,7 @@ public final class PointerRegistry: Sendable {
     public var allocations: [Allocation] { sorted.withLock { $0 } }
 
     /// The first index whose allocation starts at or after `address` (binary search).
-    private static func insertionIndex(_ address: UInt, in allocations: [Allocation]) -> Int {
+    @inlinable static func insertionIndex(_ address: UInt, in allocations: [Allocation]) -> Int {
         var low = 0, high = allocations.count
         while low < high {
             let middle = (low + high) / 2
