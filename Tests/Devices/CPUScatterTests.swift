@@ -3,22 +3,29 @@ import Testing
 
 /// The CPU scatter beyond the conformance suite's small shapes: an index large enough to be
 /// split across cores, whose fibers name each of 8 positions about 64 times, so a split
-/// along the scattered axis, or any reordering within a fiber, changes the result.
+/// along the scattered axis, or any reordering within a fiber, changes the result. With a
+/// contiguous source along axis 1 every fiber takes the kernel's contiguous loop; otherwise
+/// the general one.
 @Suite struct CPUScatterTests {
-    @Test(arguments: [(0, ScatterMode.assign), (0, .add), (1, .assign), (1, .add)])
-    func aSplitScatterKeepsEachFibersOrder(axis: Int, mode: ScatterMode) throws {
+    @Test(arguments: [(0, ScatterMode.assign, Layout.transposed), (0, .add, .transposed), (1, .assign, .transposed),
+                      (1, .add, .transposed), (1, .assign, .contiguous), (1, .add, .contiguous)])
+    func aSplitScatterKeepsEachFibersOrder(axis: Int, mode: ScatterMode, sourceLayout: Layout) throws {
         let indexShape = axis == 0 ? [512, 1024] : [1024, 512]
         var outputShape = indexShape
         outputShape[axis] = 8
         var random = SeededGenerator(seed: 0x5CA7)
         let index = try TestTensor(indexShape, .int64, layout: .contiguous, using: &random) { Double(Int.random(in: 0..<8, using: &$0)) }
-        let source = try TestTensor(indexShape, .int64, layout: .transposed, using: &random) { Double(Int.random(in: -999...999, using: &$0)) }
+        let source = try TestTensor(indexShape, .int64, layout: sourceLayout, using: &random) { Double(Int.random(in: -999...999, using: &$0)) }
         let output = try TestTensor(outputShape, .int64, layout: .contiguous, using: &random) { Double(Int.random(in: -9...9, using: &$0)) }
-        // The last element's index is out of range: it writes nothing and sets the flag.
-        TestElements.store(8, as: .int64, at: try #require(index.elementIndices.last), in: index.buffer)
+        // Indices out of range (the first, one mid-fiber, the last) write nothing and set the
+        // flag; the elements after them still land.
+        let missed = [0, 700, index.elementIndices.count - 1]
+        for (element, position) in zip(missed, [8, -1, 8]) {
+            TestElements.store(Double(position), as: .int64, at: index.elementIndices[element], in: index.buffer)
+        }
         var expected = output.integers()
         let (positions, values) = (index.integers(), source.integers())
-        for element in positions.indices.dropLast() {
+        for element in positions.indices where !missed.contains(element) {
             let (row, column) = (element / indexShape[1], element % indexShape[1])
             let target = axis == 0 ? Int(positions[element]) * outputShape[1] + column : row * outputShape[1] + Int(positions[element])
             expected[target] = mode == .assign ? values[element] : expected[target] &+ values[element]
