@@ -22,6 +22,32 @@ import Testing
         #expect(operand([0], [7]).isContiguous)
     }
 
+    /// Dtypes and ops hash and compare by case (`CaseHashable`), not by their raw strings, and
+    /// stay distinct keys.
+    @Test func dtypesAndOpsHashTheirCase() {
+        func hash(_ value: some Hashable) -> Int {
+            var hasher = Hasher()
+            value.hash(into: &hasher)
+            return hasher.finalize()
+        }
+        func expectCaseHashed<Op: CaseHashable & CaseIterable>(_: Op.Type) {
+            for (number, op) in Op.allCases.enumerated() {
+                #expect(hash(op) == hash(UInt8(number)), "\(op) does not hash its case number \(number)")
+                #expect(hash(op) != hash(op.rawValue))
+            }
+            #expect(Set(Op.allCases).count == Op.allCases.count)
+            #expect(Op.allCases.allSatisfy { op in Op.allCases.filter { $0 == op }.count == 1 })
+        }
+        expectCaseHashed(DType.self)
+        expectCaseHashed(UnaryOp.self)
+        expectCaseHashed(BinaryOp.self)
+        expectCaseHashed(ReductionOp.self)
+        expectCaseHashed(AxisOp.self)
+        expectCaseHashed(ScatterMode.self)
+        let kernels: [KernelOp: Int] = [.binary(.add): 1, .binary(.mul): 2, .unary(.exp): 3, .convert(from: .int32): 4]
+        #expect(kernels[.binary(.mul)] == 2 && kernels[.convert(from: .int32)] == 4 && kernels[.convert(from: .int64)] == nil)
+    }
+
     @Test func byteSizes() {
         #expect(DType.allCases.map(\.byteSize) == [4, 8, 2, 2, 4, 8, 1, 1])
     }

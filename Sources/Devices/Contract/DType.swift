@@ -1,5 +1,5 @@
 /// The element types the tensor engine uses, and so every backend's kernels.
-public enum DType: String, Sendable, Hashable, CaseIterable, CustomStringConvertible {
+public enum DType: String, Sendable, CaseHashable, CaseIterable, CustomStringConvertible {
     case float32, float64, float16, bfloat16, int32, int64, uint8, bool
 
     /// Bytes per element.

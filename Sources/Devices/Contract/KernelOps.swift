@@ -1,7 +1,7 @@
 /// Element-wise functions of one operand. The output has the input's dtype, except
 /// `logicalNot` (bool output). Integer dtypes support `neg`, `abs`, `sign`, `square`,
 /// `relu` and `logicalNot`; the rest are for floating-point dtypes.
-public enum UnaryOp: String, Sendable, Hashable, CaseIterable {
+public enum UnaryOp: String, Sendable, CaseHashable, CaseIterable {
     case neg, abs, sign, square, relu, logicalNot
     case exp, log, sqrt, rsqrt, reciprocal, sin, cos, tanh, sigmoid, gelu, erf, floor, ceil, round
 
@@ -15,7 +15,7 @@ public enum UnaryOp: String, Sendable, Hashable, CaseIterable {
 /// Element-wise functions of two operands of one dtype. Comparisons and logical ops write
 /// bool; the others write the operands' dtype. Integer arithmetic wraps on overflow and
 /// integer `div`/`remainder` truncate toward zero, giving 0 for a zero divisor (never a trap).
-public enum BinaryOp: String, Sendable, Hashable, CaseIterable {
+public enum BinaryOp: String, Sendable, CaseHashable, CaseIterable {
     case add, sub, mul, div, remainder, pow, maximum, minimum
     case equal, notEqual, less, lessEqual, greater, greaterEqual
     case logicalAnd, logicalOr, logicalXor
@@ -31,7 +31,7 @@ public enum BinaryOp: String, Sendable, Hashable, CaseIterable {
 /// Reductions along one axis. `argmax`/`argmin` write int64 indices (the first on ties),
 /// `any`/`all` write bool, the others the input's dtype. Floating-point sums accumulate in
 /// at least float32 (float64 for float64) with blocked summation.
-public enum ReductionOp: String, Sendable, Hashable, CaseIterable {
+public enum ReductionOp: String, Sendable, CaseHashable, CaseIterable {
     case sum, prod, max, min, argmax, argmin, any, all
 
     /// The dtype a reduction of `input` writes.
@@ -52,12 +52,12 @@ public enum ReductionOp: String, Sendable, Hashable, CaseIterable {
 /// floating-point dtypes; a lane holding NaN, or +inf, or only -inf gives NaN throughout.
 /// `cumsum` and `cumprod` are inclusive running totals in order along the axis, for every
 /// dtype but bool: floating point accumulates in at least float32, integers wrap.
-public enum AxisOp: String, Sendable, Hashable, CaseIterable {
+public enum AxisOp: String, Sendable, CaseHashable, CaseIterable {
     case softmax, logSoftmax, cumsum, cumprod
 }
 
 /// How a scatter combines a source element with the output element it lands on.
-public enum ScatterMode: String, Sendable, Hashable, CaseIterable {
+public enum ScatterMode: String, Sendable, CaseHashable, CaseIterable {
     /// The source element replaces it (`torch.scatter`).
     case assign
     /// The source element is added to it (`torch.scatter_add`), one addition at a time and
