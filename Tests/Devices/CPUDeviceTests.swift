@@ -55,13 +55,22 @@ import Testing
         }
     }
 
+    /// Small buffers come from `malloc` (16-byte aligned) with their base moved to a cache line;
+    /// many at once, each written to its last byte, so one short of room would corrupt the
+    /// heap that the next allocation or free reads.
     @Test func buffersAreAlignedAndMayBeEmpty() throws {
-        for byteCount in [0, 1, 63, 4097] {
-            let buffer = try #require(try device.allocate(byteCount: byteCount) as? CPUBuffer)
-            #expect(buffer.byteCount == byteCount)
-            #expect(Int(bitPattern: buffer.baseAddress) % 64 == 0)
-            #expect(buffer.device === device)
+        var live: [CPUBuffer] = []
+        for _ in 0..<16 {
+            for byteCount in [0, 1, 24, 63, 100, 4097, 65535, 64 << 10, 300 << 10] {
+                let buffer = try #require(try device.allocate(byteCount: byteCount) as? CPUBuffer)
+                #expect(buffer.byteCount == byteCount)
+                #expect(Int(bitPattern: buffer.baseAddress) % 64 == 0, "\(byteCount) bytes at \(buffer.baseAddress)")
+                #expect(buffer.device === device)
+                buffer.baseAddress.initializeMemory(as: UInt8.self, repeating: 0xA5, count: byteCount)
+                live.append(buffer)
+            }
         }
+        #expect(live.allSatisfy { $0.byteCount == 0 || $0.baseAddress.load(fromByteOffset: $0.byteCount - 1, as: UInt8.self) == 0xA5 })
     }
 
     @Test func absurdAllocationsAreOutOfMemory() {
