@@ -23,6 +23,27 @@ import Testing
         #expect(queue.isIdle)
     }
 
+    /// A kernel queued behind other work keeps its buffers alive after the caller lets go of
+    /// them, and lets go itself once it has run.
+    @Test func queuedKernelsHoldTheirBuffersUntilTheyRun() throws {
+        let queue = try cpuQueue()
+        let gate = DispatchSemaphore(value: 0)
+        try queue.enqueueHostCallback { gate.wait() }
+        let output = try cpuBuffer([0, 0], .float32)
+        weak var input: CPUBuffer?
+        do {
+            let held = try cpuBuffer([1.5, 2.5], .float32)
+            input = held
+            let operand = StridedOperand(held, dtype: .float32, shape: [2])
+            try queue.binary(.add, lhs: operand, rhs: operand, output: StridedOperand(output, dtype: .float32, shape: [2]))
+        }
+        #expect(input != nil, "the queued add let its input go before running")
+        gate.signal()
+        try queue.synchronize()
+        #expect(output.baseAddress.assumingMemoryBound(to: Float.self)[1] == 5)
+        #expect(input == nil, "the add kept its input after running")
+    }
+
     @Test func severalQueuesOnSeveralThreadsEachKeepTheirOrder() throws {
         let queueCount = 4, itemCount = 300
         let queues = try (0..<queueCount).map { _ in try cpuQueue() }

@@ -21,7 +21,7 @@ extension CPUQueue {
             strides: index.shape.indices.map { SIMD4($0 == axis ? 0 : output.strides[$0], index.strides[$0], source.strides[$0], 0) },
             axis: axis, axisLength: output.shape[axis], axisStride: output.strides[axis])
         let dtype = output.dtype
-        try submitFlagged(outOfRange, keeping: buffers) { ScatterKernels.run(mode, dtype, operands) }
+        try submitFlagged((mode, dtype, operands), outOfRange, keeping: buffers) { ScatterKernels.run($0.0, $0.1, $0.2) }
     }
 }
 

@@ -20,7 +20,7 @@ extension CPUQueue {
             },
             axisLength: 0, axisStride: 0)
         let width = output.dtype.byteSize
-        submitKernel { withExtendedLifetime(buffers) { _ = SelectionKernels.run(width: width, SelectionKernels.Select.self, operands) } }
+        submitKernel((width, operands), keeping: buffers) { _ = SelectionKernels.run(width: $0.0, SelectionKernels.Select.self, $0.1) }
     }
 
     public func gather(input: StridedOperand, index: StridedOperand, axis: Int, output: StridedOperand,
@@ -37,24 +37,23 @@ extension CPUQueue {
             },
             axisLength: input.shape[axis], axisStride: input.strides[axis])
         let width = output.dtype.byteSize
-        try submitFlagged(outOfRange, keeping: buffers) { SelectionKernels.run(width: width, SelectionKernels.Gather.self, operands) }
+        try submitFlagged((width, operands), outOfRange, keeping: buffers) {
+            SelectionKernels.run(width: $0.0, SelectionKernels.Gather.self, $0.1)
+        }
     }
 }
 
 extension CPUQueue {
-    /// Queues a gather's or scatter's `kernel`, which returns whether it met an index out of
-    /// range; then 1 goes into the `outOfRange` flag, if any (validated here). `buffers` are
-    /// kept alive until the kernel has run.
-    func submitFlagged(_ outOfRange: BufferRegion?, keeping buffers: some Sendable,
-                       _ kernel: @escaping @Sendable () -> Bool) throws(DeviceError) {
+    /// Runs or queues a gather's or scatter's `kernel` on `operands` (see `submitKernel`),
+    /// which returns whether it met an index out of range; then 1 goes into the `outOfRange`
+    /// flag, if any (validated here). `buffers` are kept alive until the kernel has run.
+    func submitFlagged<Operands: Sendable>(_ operands: Operands, _ outOfRange: BufferRegion?, keeping buffers: some Sendable,
+                                           _ kernel: @escaping @Sendable (Operands) -> Bool) throws(DeviceError) {
         let flag = try outOfRange.map { region throws(DeviceError) in
             HostAddress(try CPUValidation.address(of: region, role: "out-of-range flag"))
         }
-        let flagBuffer = outOfRange?.buffer
-        submitKernel {
-            withExtendedLifetime((buffers, flagBuffer)) {
-                if kernel(), let flag { flag.pointer.storeBytes(of: 1, as: UInt32.self) }
-            }
+        submitKernel((operands, flag, kernel), keeping: (buffers, outOfRange?.buffer)) { work in
+            if work.2(work.0), let flag = work.1 { flag.pointer.storeBytes(of: 1, as: UInt32.self) }
         }
     }
 }

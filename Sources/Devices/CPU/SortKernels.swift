@@ -12,8 +12,8 @@ extension CPUQueue {
         let outputBuffer = try CPUValidation.buffer(output.buffer, role: "output")
         let operands = AxisOperands(input: input, inputBuffer, axis: axis, output: output, outputBuffer)
         let dtype = input.dtype
-        submitKernel {
-            withExtendedLifetime((inputBuffer, outputBuffer)) { SortKernels.argsort(dtype, descending: descending, operands) }
+        submitKernel((dtype, descending, operands), keeping: (inputBuffer, outputBuffer)) {
+            SortKernels.argsort($0.0, descending: $0.1, $0.2)
         }
     }
 }
