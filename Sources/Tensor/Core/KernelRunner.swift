@@ -13,7 +13,6 @@ extension Tensor {
         _ kernel: (any DeviceQueue, [StridedOperand], StridedOperand) throws(DeviceError) -> Void
     ) throws(TensorError) -> Tensor {
         let home = inputs[0].placement
-        let redirector = home.engine.redirector
         while true {
             let executor = try home.executor(for: op, dtype, api: api)
             let isLocal = executor === home
@@ -26,10 +25,10 @@ extension Tensor {
             } catch {
                 switch error {
                 case .compileFailed, .unsupported:
-                    redirector.disable(op, dtype, on: executor.device.id, because: error, api: api, from: home.origin)
+                    home.engine.redirector.disable(op, dtype, on: executor.device.id, because: error, api: api, from: home.origin)
                     continue
                 case .deviceLost:
-                    redirector.retire(executor.device.id, because: error, api: api, from: home.origin)
+                    home.engine.redirector.retire(executor.device.id, because: error, api: api, from: home.origin)
                     throw .device(error)
                 default:
                     throw home.refused(.device(error), api: api)
