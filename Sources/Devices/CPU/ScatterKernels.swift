@@ -129,8 +129,8 @@ enum ScatterKernels {
         // kept in one vector register and taken apart on every element.
         let (out, at, from) = (output + offsets[0], index + offsets[1], source + offsets[2])
         // The run along a contiguous axis of contiguous tensors (PyTorch's usual
-        // `scatter_add(-1, …)`), with no stride to multiply by: about 9 instructions an
-        // element, where the general loop takes 15.
+        // `scatter_add(-1, …)`), with no stride to multiply by: 11 instructions an element
+        // for float32 addition, where the general loop took 15.
         if outputStride == 0, stride == 1, indexStride == 1, sourceStride == 1 {
             return scatterRun(count: count, length: length, index: { at[$0] }) { j, position in
                 out[position] = Combination.combine(out[position], from[j])
@@ -143,8 +143,8 @@ enum ScatterKernels {
     }
 
     /// Calls `apply(j, position)` for each `j` below `count` whose index `index(j)` is in
-    /// `0..<length`; true when one was not. The loop leaves its
-    /// inner `while` only at a miss, so the common run carries no flag from element to element.
+    /// `0..<length`; true when one was not. The inner `while` ends only at a miss, so a run
+    /// without one carries no flag from element to element.
     @inline(__always)
     private static func scatterRun(count: Int, length: Int, index: (Int) -> Int64,
                                    _ apply: (Int, Int) -> Void) -> Bool {
