@@ -6,7 +6,7 @@ import Testing
 @Suite struct CPUSortTests {
     /// Lanes of 1000 values full of ties (small integers; for floats also NaN, ±0, ±infinity),
     /// along either axis and in both orders, against the reference's stable comparison sort.
-    @Test(arguments: [DType.float32, .float16, .bfloat16, .int32, .uint8, .bool], [false, true])
+    @Test(arguments: [DType.float32, .float64, .float16, .bfloat16, .int32, .int64, .uint8, .bool], [false, true])
     func longLanesSortStablyAsPyTorch(dtype: DType, descending: Bool) throws {
         var random = SeededGenerator(seed: 0x5047)
         for (shape, axis) in [([3, 1000], 1), ([1000, 2], 0)] {
@@ -24,6 +24,19 @@ import Testing
             let expected = ConformanceSuite.argsortReference(input.values(), shape: shape, axis: axis, descending: descending)
             let wrong = zip(output.values(), expected).filter { $0 != $1 }.count
             #expect(wrong == 0, "\(dtype) \(shape) axis \(axis): \(wrong) of \(expected.count) positions differ")
+        }
+    }
+
+    /// 64-bit keys with positions beside them (float64 and int64 lanes), some bytes constant.
+    @Test(arguments: [RadixSort.minimumCount - 1, 500])
+    func radixSortOrdersWideKeysStably(count: Int) {
+        var random = SeededGenerator(seed: UInt64(count) &+ 64)
+        for mask: UInt64 in [.max, 0x00FF_0000_0000_00F0, 0x3] {
+            let keys = (0..<count).map { _ in UInt64.random(in: .min ... .max, using: &random) & mask | 0x4200_0000_0000_0000 }
+            var items = keys.enumerated().map { (key: $0.element, position: $0.offset) }
+            RadixSort.sort(&items, keyBytes: 8, key: \.key) { $0.sort { ($0.key, $0.position) < ($1.key, $1.position) } }
+            let expected = keys.indices.sorted { keys[$0] != keys[$1] ? keys[$0] < keys[$1] : $0 < $1 }
+            #expect(items.map(\.position) == expected, "mask \(String(mask, radix: 16)), \(count) keys")
         }
     }
 
