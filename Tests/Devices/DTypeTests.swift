@@ -44,6 +44,8 @@ import Testing
         expectCaseHashed(ReductionOp.self)
         expectCaseHashed(AxisOp.self)
         expectCaseHashed(ScatterMode.self)
+        expectCaseHashed(BackendKind.self)
+        expectCaseHashed(DeviceRequest.Kind.self)
         let kernels: [KernelOp: Int] = [.binary(.add): 1, .binary(.mul): 2, .unary(.exp): 3, .convert(from: .int32): 4]
         #expect(kernels[.binary(.mul)] == 2 && kernels[.convert(from: .int32)] == 4 && kernels[.convert(from: .int64)] == nil)
     }

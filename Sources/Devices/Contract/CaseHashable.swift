@@ -3,7 +3,7 @@
 ///
 /// For an enum with raw values, Swift's default `==` and `hash(into:)` are
 /// `RawRepresentable`'s, which compare and hash the raw string; the redirector looks every
-/// tensor op up by (op, dtype), so each op hashed two or three strings. A plain-case enum is
+/// tensor op up by (request kind, op, dtype), so each op hashed three or four strings. A plain-case enum is
 /// stored as its case's number in declaration order (one byte below 256 cases, none for a
 /// single case), and that number is what these compare and hash.
 public protocol CaseHashable: Hashable, RawRepresentable where RawValue == String {}

@@ -1,20 +1,13 @@
 /// The real backends DeviceShim computes on.
-public enum BackendKind: String, Sendable, Hashable, CaseIterable, CustomStringConvertible {
+///
+/// Hashed by case (`CaseHashable`): device ids key the memory statistics that every
+/// allocation and free updates.
+public enum BackendKind: String, Sendable, CaseHashable, CaseIterable, CustomStringConvertible {
     case cpu, opencl, vulkan
     public var description: String { rawValue }
 
     /// The case's place in `allCases`.
-    public var position: Int {
-        switch self {
-        case .cpu: 0
-        case .opencl: 1
-        case .vulkan: 2
-        }
-    }
-
-    /// Hashes the position: the default for an enum with raw values hashes the raw string,
-    /// and device ids key the memory statistics that every allocation and free updates.
-    public func hash(into hasher: inout Hasher) { hasher.combine(position) }
+    public var position: Int { Int(caseNumber) }
 }
 
 /// One real device: a backend and its index among that backend's devices, e.g. `vulkan:0`.

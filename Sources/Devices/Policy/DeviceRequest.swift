@@ -1,24 +1,12 @@
 /// What a program asks for: `cuda`, `cuda:1`, `mps`, `cpu`, `opencl:0`, `vulkan`, `gpu`.
 public struct DeviceRequest: Sendable, Hashable, CustomStringConvertible {
-    /// The kinds of device a program can ask for.
-    public enum Kind: String, Sendable, Hashable, CaseIterable {
+    /// The kinds of device a program can ask for, hashed by case (`CaseHashable`): the
+    /// redirector looks requests up in dictionaries on every resolution.
+    public enum Kind: String, Sendable, CaseHashable, CaseIterable {
         case cuda, mps, cpu, opencl, vulkan, gpu
 
         /// The case's place in `allCases`.
-        public var position: Int {
-            switch self {
-            case .cuda: 0
-            case .mps: 1
-            case .cpu: 2
-            case .opencl: 3
-            case .vulkan: 4
-            case .gpu: 5
-            }
-        }
-
-        /// Hashes the position. The default for an enum with raw values hashes the raw string,
-        /// and the redirector looks requests up in dictionaries on every resolution.
-        public func hash(into hasher: inout Hasher) { hasher.combine(position) }
+        public var position: Int { Int(caseNumber) }
     }
 
     public let kind: Kind
