@@ -21,7 +21,9 @@ enum MemoryPlace {
         return try place(pointer, registry.locate(UInt(bitPattern: pointer)))
     }
 
-    /// The places of a copy's two pointers, found under one lock of the registry.
+    /// The places of a copy's two pointers, found under one lock of the registry. Inlined,
+    /// with the registry's lookup, into the copy (see `MemoryTransfers.copy`).
+    @inline(__always)
     static func of(_ first: UnsafeRawPointer?, _ second: UnsafeRawPointer?) throws(CudaError) -> (MemoryPlace, MemoryPlace) {
         guard let first, let second else { throw .invalidValue }
         let (one, other) = registry.locate(UInt(bitPattern: first), UInt(bitPattern: second))
@@ -123,6 +125,7 @@ enum CopyKind: Int32 {
     }
 
     /// Whether the places agree with the direction the program named (`.invalidValue` if not).
+    @inline(__always)
     func check(source: MemoryPlace, destination: MemoryPlace) throws(CudaError) {
         let expected: (source: Bool, destination: Bool)? = switch self {
         case .hostToHost: (false, false)
