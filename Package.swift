@@ -50,7 +50,7 @@ let package = Package(
         .target(name: "DeviceShim", dependencies: ["DeviceShimMocks", "CCudaABI"], path: "Sources/Shim", swiftSettings: swiftSettings, linkerSettings: [.unsafeFlags(["-Xlinker", "--version-script=\(Context.packageDirectory)/preload/deviceshim.map"])]),
 
         .executableTarget(name: "DeviceShimCLI", dependencies: ["DeviceShim", .product(name: "ArgumentParser", package: "swift-argument-parser")], path: "Sources/CLI", swiftSettings: swiftSettings),
-        .executableTarget(name: "DeviceShimBenchmarks", dependencies: ["DeviceShim", .product(name: "Logging", package: "swift-log")], path: "Benchmarks", exclude: ["peers"], swiftSettings: swiftSettings),
+        .executableTarget(name: "DeviceShimBenchmarks", dependencies: ["DeviceShim", "COpenBLAS", .product(name: "Logging", package: "swift-log")], path: "Benchmarks", exclude: ["peers"], swiftSettings: swiftSettings),
 
         .testTarget(name: "DeviceShimLoggingTests", dependencies: ["DeviceShimLogging", .product(name: "Logging", package: "swift-log")], path: "Tests/Logging", swiftSettings: swiftSettings),
         .testTarget(name: "DeviceShimDevicesTests", dependencies: ["DeviceShimDevices"], path: "Tests/Devices", swiftSettings: swiftSettings),

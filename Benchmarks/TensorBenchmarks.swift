@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import COpenBLAS
 import DeviceShim
 
 /// The `tensor` group: the tensor engine's ops against PyTorch (CPU) eager ops, per backend.
@@ -54,19 +55,31 @@ enum TensorBenchmarks {
             do {
                 for benchmark in cases(for: backend) {
                     let body = try prepare(benchmark, device: backend)
-                    var ours: [Double] = [], theirs: [Double] = []
+                    let blas = backend == "cpu" && benchmark.kind == "matmul" ? DirectSgemm(size: benchmark.size) : nil
+                    var ours: [Double] = [], theirs: [Double] = [], direct: [Double] = []
                     for _ in 0..<rounds {
                         ours += try measure(body, repetitions: benchmark.repetitions)
                         usleep(DeviceBenchmarks.pauseMicroseconds)
                         let reply = peers?.request("\(benchmark.kind) \(benchmark.size) 2 \(benchmark.repetitions)") ?? [:]
                         theirs += (reply["torch"] ?? "").split(separator: " ").compactMap { Double($0).map { $0 * 1e9 } }
                         usleep(DeviceBenchmarks.pauseMicroseconds)
+                        if let blas {
+                            direct += blas.measure(repetitions: benchmark.repetitions)
+                            usleep(DeviceBenchmarks.pauseMicroseconds)
+                        }
                     }
                     let (mine, peer) = (DeviceBenchmarks.median(ours), DeviceBenchmarks.median(theirs))
                     let best = (theirs.min() ?? .nan) / (ours.min() ?? .nan)
                     rows.append(ResultRow(name: benchmark.name, deviceShim: mine, peer: "torch (CPU)", peerNanoseconds: peer,
                                           target: backend == "cpu" && peer.isFinite ? peer : nil,
                                           note: "best/best \(Report.format(best, decimals: 2))"))
+                    if !direct.isEmpty {
+                        let alone = DeviceBenchmarks.median(direct)
+                        backendNotes.append("\(benchmark.name): cblas_sgemm called directly (the same OpenBLAS and "
+                            + "threads, no tensor engine): \(Report.format(alone / 1e6, decimals: 2)) ms (median); "
+                            + "OpenBLAS time / DeviceShim time \(Report.format(alone / mine, decimals: 2)) (1: the engine "
+                            + "adds nothing), PyTorch time / OpenBLAS time \(Report.format(peer / alone, decimals: 2))")
+                    }
                 }
             } catch {
                 backendNotes.append("DeviceShim failed on \(backend): \(error)")
@@ -118,6 +131,38 @@ enum TensorBenchmarks {
             let start = Timing.now()
             try body().synchronize()
             return Double(Timing.now() - start)
+        }
+    }
+
+    /// `cblas_sgemm` on two square float32 matrices, called directly through the CPU backend's
+    /// OpenBLAS (the same library, core type and threads): what matmul would cost without the
+    /// tensor engine, to tell the engine's share of the gap to PyTorch from the library's.
+    struct DirectSgemm {
+        let size: Int
+        let a: [Float], b: [Float]
+
+        init?(size: Int) {
+            guard ds_openblas_load() == nil else { return nil }
+            self.size = size
+            var generator = SystemRandomNumberGenerator()
+            a = (0..<size * size).map { _ in Float.random(in: -1...1, using: &generator) }
+            b = (0..<size * size).map { _ in Float.random(in: -1...1, using: &generator) }
+        }
+
+        func measure(repetitions: Int) -> [Double] {
+            var c = [Float](repeating: 0, count: size * size)
+            let n = Int32(size)
+            return a.withUnsafeBufferPointer { a in
+                b.withUnsafeBufferPointer { b in
+                    c.withUnsafeMutableBufferPointer { c in
+                        (0..<repetitions + 2).map { _ in
+                            let start = Timing.now()
+                            ds_openblas_sgemm(0, 0, n, n, n, 1, a.baseAddress, n, b.baseAddress, n, 0, c.baseAddress, n)
+                            return Double(Timing.now() - start)
+                        }.dropFirst(2).map { $0 }
+                    }
+                }
+            }
         }
     }
 
