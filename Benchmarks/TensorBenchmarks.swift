@@ -1,7 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
-import COpenBLAS
+import CBLAS
 import DeviceShim
 
 /// The `tensor` group: the tensor engine's ops against PyTorch (CPU) eager ops, per backend.
@@ -73,12 +73,12 @@ enum TensorBenchmarks {
                     rows.append(ResultRow(name: benchmark.name, deviceShim: mine, peer: "torch (CPU)", peerNanoseconds: peer,
                                           target: backend == "cpu" && peer.isFinite ? peer : nil,
                                           note: "best/best \(Report.format(best, decimals: 2))"))
-                    if !direct.isEmpty {
+                    if let blas, !direct.isEmpty {
                         let alone = DeviceBenchmarks.median(direct)
-                        backendNotes.append("\(benchmark.name): cblas_sgemm called directly (the same OpenBLAS and "
-                            + "threads, no tensor engine): \(Report.format(alone / 1e6, decimals: 2)) ms (median); "
-                            + "OpenBLAS time / DeviceShim time \(Report.format(alone / mine, decimals: 2)) (1: the engine "
-                            + "adds nothing), PyTorch time / OpenBLAS time \(Report.format(peer / alone, decimals: 2))")
+                        backendNotes.append("\(benchmark.name): cblas_sgemm called directly (the CPU backend's "
+                            + "\(blas.library), same threads, no tensor engine): \(Report.format(alone / 1e6, decimals: 2)) "
+                            + "ms (median); its time / DeviceShim time \(Report.format(alone / mine, decimals: 2)) (1: the "
+                            + "engine adds nothing), PyTorch time / its time \(Report.format(peer / alone, decimals: 2))")
                     }
                 }
             } catch {
@@ -135,14 +135,17 @@ enum TensorBenchmarks {
     }
 
     /// `cblas_sgemm` on two square float32 matrices, called directly through the CPU backend's
-    /// OpenBLAS (the same library, core type and threads): what matmul would cost without the
-    /// tensor engine, to tell the engine's share of the gap to PyTorch from the library's.
+    /// BLAS (the same library, kernels and threads): what matmul would cost without the
+    /// tensor engine, to tell the engine's share of a gap to PyTorch from the library's.
     struct DirectSgemm {
         let size: Int
         let a: [Float], b: [Float]
+        /// "mkl" or "openblas".
+        let library: String
 
         init?(size: Int) {
-            guard ds_openblas_load() == nil else { return nil }
+            guard ds_blas_load() == nil, let provider = ds_blas_provider() else { return nil }
+            library = String(cString: provider)
             self.size = size
             var generator = SystemRandomNumberGenerator()
             a = (0..<size * size).map { _ in Float.random(in: -1...1, using: &generator) }
@@ -158,7 +161,7 @@ enum TensorBenchmarks {
                         // Two warm-up calls, as `measure` makes for the engine's op.
                         Array((0..<repetitions + 2).map { _ in
                             let start = Timing.now()
-                            ds_openblas_sgemm(0, 0, n, n, n, 1, a.baseAddress, n, b.baseAddress, n, 0, c.baseAddress, n)
+                            ds_blas_sgemm(0, 0, n, n, n, 1, a.baseAddress, n, b.baseAddress, n, 0, c.baseAddress, n)
                             return Double(Timing.now() - start)
                         }.dropFirst(2))
                     }

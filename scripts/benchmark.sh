@@ -16,6 +16,9 @@ if (($# == 0)); then
 fi
 
 "$root/scripts/setup.sh"
+# Intel oneMKL, unpacked by scripts/setup.sh, for the CPU backend's GEMM (Sources/CBLAS).
+mkl_library="$root/third_party/mkl/lib/libmkl_rt.so.2"
+[ -n "${DEVICESHIM_MKL_LIBRARY:-}" ] || [ ! -f "$mkl_library" ] || export DEVICESHIM_MKL_LIBRARY="$mkl_library"
 
 if [[ " $* " == *" devices "* || " $* " == *" tensor "* || " $* " == *" all "* ]]; then
   if ! python3 -c "import numpy, torch" 2>/dev/null; then
@@ -31,7 +34,9 @@ fi
 # under preload/deviceshim-run with the release libdeviceshim.so; each case is timed next to
 # an in-process peer (a call through a function pointer, memcpy, cblas_sgemm). Logging is off
 # (the no-op-call target is for DEVICESHIM_LOG=off). The program links OpenBLAS for its peer,
-# so DeviceShim's dlopen finds that same library: one core type and thread count for both.
+# and DeviceShim is told to use OpenBLAS too (DEVICESHIM_BLAS=openblas; its dlopen finds that
+# same library): one library, core type and thread count for both, so the GEMM rows measure
+# the shim, not a choice of BLAS.
 openblas_coretype() {
   echo "${OPENBLAS_CORETYPE:-$(grep -q avx512f /proc/cpuinfo && echo SkylakeX || echo Haswell)}"
 }
@@ -71,7 +76,7 @@ for group in "$@"; do
     mkdir -p "$scratch_path"
     gcc -O2 -I "$cuda/include" "$root/Benchmarks/peers/cuda_abi_bench.c" -o "$peer" \
       "$cuda/lib/libcudart.so.12" "$cuda/lib/libcublas.so.12" -lopenblas -ldl -lm
-    DEVICESHIM_LIBRARY="$library" DEVICESHIM_LOG=off \
+    DEVICESHIM_LIBRARY="$library" DEVICESHIM_LOG=off DEVICESHIM_BLAS=openblas \
       OPENBLAS_CORETYPE="$(openblas_coretype)" OPENBLAS_NUM_THREADS="${OPENBLAS_NUM_THREADS:-$(nproc)}" \
       LD_LIBRARY_PATH="$cuda/lib${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}" \
       "$root/preload/deviceshim-run" "$peer"

@@ -62,3 +62,38 @@ PY
   touch "$stamp"
   echo "setup: CUDA headers and libraries in $cuda"
 fi
+
+# Intel oneMKL from its PyPI wheel, for the CPU backend's GEMM on Intel CPUs (the loader in
+# Sources/CBLAS takes it when DEVICESHIM_MKL_LIBRARY names it; scripts and the launcher set
+# that to this folder). Only the LP64 interface, the GNU OpenMP threading layer, the core and
+# the AVX2 / AVX-512 kernels are unpacked (about 240 MB of the wheel's 560). Without it, or
+# off x86-64, OpenBLAS serves, so a failed download is a warning, not an error.
+mkl="$root/third_party/mkl"
+mkl_version="2025.2.0"
+mkl_stamp="$mkl/.complete-$mkl_version"
+if [ ! -f "$mkl_stamp" ] && [ "$(uname -m)" = x86_64 ]; then
+  mkl_wheels="$root/third_party/wheels/mkl"
+  mkdir -p "$mkl_wheels" "$mkl/lib"
+  py="$(command -v python3)"
+  if ls "$mkl_wheels"/mkl-"$mkl_version"-*.whl >/dev/null 2>&1 \
+    || { echo "setup: fetching mkl $mkl_version"; "$py" -m pip download -q --no-deps --only-binary=:all: -d "$mkl_wheels" "mkl==$mkl_version"; }; then
+    "$py" - "$mkl_wheels" "$mkl/lib" <<'PY'
+import sys, zipfile, pathlib
+wheels, out = pathlib.Path(sys.argv[1]), pathlib.Path(sys.argv[2])
+wanted = {"libmkl_rt.so.2", "libmkl_core.so.2", "libmkl_intel_lp64.so.2", "libmkl_gnu_thread.so.2",
+          "libmkl_avx2.so.2", "libmkl_avx512.so.2"}
+for wheel in sorted(wheels.glob("mkl-*.whl")):
+    with zipfile.ZipFile(wheel) as z:
+        for name in z.namelist():
+            if pathlib.PurePosixPath(name).name in wanted:
+                target = out / pathlib.PurePosixPath(name).name
+                with z.open(name) as src, open(target, "wb") as dst:
+                    dst.write(src.read())
+                target.chmod(0o755)
+PY
+    touch "$mkl_stamp"
+    echo "setup: Intel oneMKL $mkl_version in $mkl/lib"
+  else
+    echo "setup: warning: mkl $mkl_version could not be fetched; the CPU backend's GEMM uses OpenBLAS" >&2
+  fi
+fi

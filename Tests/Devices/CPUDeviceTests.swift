@@ -27,15 +27,34 @@ import Testing
         #expect(properties.subgroupSizes == (flags.contains("avx512f") ? [16] : flags.contains("avx") ? [8] : flags.isEmpty ? [] : [4]))
         #expect(properties.supportsFloat16 && properties.supportsFloat64)
         #expect(device.blasUnavailableReason == nil, "OpenBLAS (libopenblas-dev) is installed by scripts/setup.sh")
-        #expect(properties.driverVersion.hasPrefix("OpenBLAS "))
-        // OpenBLAS releases that do not know this CPU pick their SSE3 kernels; the loader
-        // reopens them with the kernels the CPU's features support.
-        if flags.contains("avx2"), getenv("OPENBLAS_CORETYPE") == nil {
-            #expect(!properties.driverVersion.contains("Prescott"), "\(properties.driverVersion)")
+        // scripts/test.sh names the Intel oneMKL that scripts/setup.sh unpacks; on Intel CPUs
+        // the CPU backend then takes it (BLASChoiceTests covers the other choices).
+        let mklNamed = getenv("DEVICESHIM_MKL_LIBRARY") != nil && getenv("DEVICESHIM_BLAS") == nil
+        if mklNamed, field("vendor_id", in: cpuinfo) == "GenuineIntel" {
+            #expect(device.blasLibrary == "mkl")
         }
-        let threadVariables: [String] = ["OPENBLAS_NUM_THREADS", "GOTO_NUM_THREADS", "OMP_NUM_THREADS"]
-        if threadVariables.allSatisfy({ getenv($0) == nil }) {
-            #expect(device.blasThreadCount == properties.computeUnits)
+        switch device.blasLibrary {
+        case "mkl":
+            #expect(properties.driverVersion.hasPrefix("Intel(R) oneAPI Math Kernel Library Version "))
+        default:
+            #expect(device.blasLibrary == "openblas")
+            #expect(properties.driverVersion.hasPrefix("OpenBLAS "))
+            // OpenBLAS releases that do not know this CPU pick their SSE3 kernels; the loader
+            // reopens them with the kernels the CPU's features support.
+            if flags.contains("avx2"), getenv("OPENBLAS_CORETYPE") == nil {
+                #expect(!properties.driverVersion.contains("Prescott"), "\(properties.driverVersion)")
+            }
+        }
+        let threadVariables: [String] = ["OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "GOTO_NUM_THREADS", "OMP_NUM_THREADS"]
+        if threadVariables.allSatisfy({ getenv($0) == nil }), let threads = device.blasThreadCount {
+            // OpenBLAS: one thread per online core; MKL: one per physical core.
+            if device.blasLibrary == "openblas" {
+                #expect(threads == properties.computeUnits)
+            } else {
+                #expect((1...(properties.computeUnits ?? 1)).contains(threads))
+            }
+        } else {
+            #expect(device.blasThreadCount != nil)
         }
     }
 

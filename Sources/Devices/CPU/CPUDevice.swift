@@ -1,24 +1,28 @@
-import COpenBLAS
+import CBLAS
 
 /// The machine's processor as a compute device (`cpu:0`): buffers are host memory, queues
 /// run their work in order on a worker thread, kernels are Swift loops that LLVM vectorises
-/// (split across cores when large), and GEMM is OpenBLAS's.
+/// (split across cores when large), and GEMM is the BLAS library's: Intel oneMKL or OpenBLAS
+/// (see `blas_loader.h` for which).
 ///
 /// Every property is read from the OS: name and vendor from /proc/cpuinfo (`model name`,
 /// `vendor_id`), memory from /proc/meminfo (`MemTotal`; free memory is `MemAvailable`),
 /// compute units are the online cores, the clock is `cpu MHz`, subgroup sizes the widest
-/// SIMD the CPU flags announce (in float32 lanes). `driverVersion` is OpenBLAS's build
-/// configuration (e.g. "OpenBLAS 0.3.21 DYNAMIC_ARCH NO_AFFINITY SkylakeX MAX_THREADS=64"),
-/// or the kernel's version when OpenBLAS cannot be loaded.
+/// SIMD the CPU flags announce (in float32 lanes). `driverVersion` is the BLAS library's own
+/// description (e.g. "OpenBLAS 0.3.21 DYNAMIC_ARCH NO_AFFINITY SkylakeX MAX_THREADS=64", or
+/// "Intel(R) oneAPI Math Kernel Library Version 2025.2-Product Build ..."), or the kernel's
+/// version when no BLAS can be loaded.
 public final class CPUDevice: ComputeDevice {
-    /// The CPU device, created at first use; OpenBLAS is loaded then (its build configuration
+    /// The CPU device, created at first use; the BLAS is loaded then (its description
     /// is the driver version).
     public static let shared = CPUDevice()
 
     public let id = DeviceID(.cpu, 0)
     public let properties: DeviceProperties
-    /// Why GEMM is unsupported (OpenBLAS could not be loaded), or nil when it is available.
+    /// Why GEMM is unsupported (no BLAS could be loaded), or nil when it is available.
     public let blasUnavailableReason: String?
+    /// The BLAS library GEMM runs on: "mkl" (Intel oneMKL) or "openblas"; nil without one.
+    public let blasLibrary: String?
     /// Freed large buffers kept for reuse (see `HostBufferCache`).
     let bufferCache: HostBufferCache
 
@@ -28,7 +32,7 @@ public final class CPUDevice: ComputeDevice {
         let blasProblem = CPUGemm.unavailableReason
         blasUnavailableReason = blasProblem
         let driverVersion: String
-        if blasProblem == nil, let configuration = ds_openblas_config() {
+        if blasProblem == nil, let configuration = ds_blas_config() {
             driverVersion = String(cString: configuration).trimmingTrailingSpaces
         } else {
             driverVersion = HostSystem.kernelVersion
@@ -49,13 +53,11 @@ public final class CPUDevice: ComputeDevice {
             supportsFloat64: true,
             clockMHz: info["cpu MHz"].flatMap(Double.init).map { Int($0.rounded()) },
             driverVersion: driverVersion)
-        if let blasProblem {
-            RedirectionLog.shared.recordEvent(.debug, RedirectionRecord(
-                api: "openblas", resolved: "cpu:0", message: "\(blasProblem); the CPU device has no gemm"))
-        } else if let note = ds_openblas_core_note() {
-            RedirectionLog.shared.recordEvent(.debug, RedirectionRecord(
-                api: "openblas", resolved: "cpu:0", message: String(cString: note)))
-        }
+        blasLibrary = ds_blas_provider().map { String(cString: $0) }
+        let note = ds_blas_note().map { ". " + String(cString: $0) } ?? ""
+        RedirectionLog.shared.recordEvent(.debug, RedirectionRecord(
+            api: "blas", resolved: "cpu:0",
+            message: (blasProblem.map { "\($0); the CPU device has no gemm" } ?? "gemm by \(driverVersion)") + note))
     }
 
     /// The OS's available memory (MemAvailable) plus the blocks in the buffer cache: those are
@@ -72,9 +74,9 @@ public final class CPUDevice: ComputeDevice {
     /// Gives the cached freed buffers back to the OS (`torch.cuda.empty_cache()`'s analogue).
     public func releaseCachedBuffers() { bufferCache.releaseAll() }
 
-    /// The threads OpenBLAS runs GEMM on (nil without OpenBLAS).
+    /// The threads the BLAS library runs GEMM on (nil without one).
     public var blasThreadCount: Int? {
-        blasUnavailableReason == nil ? Int(ds_openblas_threads()) : nil
+        blasUnavailableReason == nil ? Int(ds_blas_threads()) : nil
     }
 
     public func supports(_ op: KernelOp, _ dtype: DType) -> Bool {

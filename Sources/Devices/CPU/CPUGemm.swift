@@ -1,16 +1,16 @@
-import COpenBLAS
+import CBLAS
 
-/// GEMM on the CPU through OpenBLAS (`cblas_sgemm` / `cblas_dgemm`, column-major, one call
-/// per batch). float16 and bfloat16 are widened to float32 per batch, multiplied with
-/// `cblas_sgemm` (float32 accumulation) and rounded back once.
+/// GEMM on the CPU through the BLAS library, MKL or OpenBLAS (`cblas_sgemm` / `cblas_dgemm`,
+/// column-major, one call per batch). float16 and bfloat16 are widened to float32 per batch,
+/// multiplied with `cblas_sgemm` (float32 accumulation) and rounded back once.
 enum CPUGemm {
-    /// Why OpenBLAS cannot be used, or nil when it can. Loads it on first use.
+    /// Why no BLAS library can be used, or nil when one can. Loads it on first use.
     static var unavailableReason: String? {
-        ds_openblas_load().map { String(cString: $0) }
+        ds_blas_load().map { String(cString: $0) }
     }
 
     /// Checks dimensions, leading dimensions and the elements every batch touches, as BLAS
-    /// would (so OpenBLAS never rejects, or prints about, a call that passed).
+    /// would (so the library never rejects, or prints about, a call that passed).
     static func validated(_ operation: GemmOperation) throws(DeviceError) -> GemmPlan {
         let (m, n, k, batchCount) = (operation.m, operation.n, operation.k, operation.batchCount)
         try operation.checkSizes()
@@ -58,7 +58,7 @@ enum CPUGemm {
                              plan.c.assumingMemoryBound(to: Float.self))
             for batch in 0..<operation.batchCount {
                 let (aOffset, bOffset, cOffset) = plan.offsets(batch)
-                ds_openblas_sgemm(operation.transposeA ? 1 : 0, operation.transposeB ? 1 : 0, Int32(operation.m),
+                ds_blas_sgemm(operation.transposeA ? 1 : 0, operation.transposeB ? 1 : 0, Int32(operation.m),
                                   Int32(operation.n), Int32(operation.k), Float(operation.alpha), a + aOffset,
                                   Int32(operation.a.leadingDimension), b + bOffset, Int32(operation.b.leadingDimension),
                                   Float(operation.beta), c + cOffset, Int32(operation.c.leadingDimension))
@@ -68,7 +68,7 @@ enum CPUGemm {
                              plan.c.assumingMemoryBound(to: Double.self))
             for batch in 0..<operation.batchCount {
                 let (aOffset, bOffset, cOffset) = plan.offsets(batch)
-                ds_openblas_dgemm(operation.transposeA ? 1 : 0, operation.transposeB ? 1 : 0, Int32(operation.m),
+                ds_blas_dgemm(operation.transposeA ? 1 : 0, operation.transposeB ? 1 : 0, Int32(operation.m),
                                   Int32(operation.n), Int32(operation.k), operation.alpha, a + aOffset,
                                   Int32(operation.a.leadingDimension), b + bOffset, Int32(operation.b.leadingDimension),
                                   operation.beta, c + cOffset, Int32(operation.c.leadingDimension))
@@ -95,7 +95,7 @@ enum CPUGemm {
             widen(a + aOffset, leading: operation.a.leadingDimension, rows: aRows, columns: aColumns, into: wideA)
             widen(b + bOffset, leading: operation.b.leadingDimension, rows: bRows, columns: bColumns, into: wideB)
             if operation.beta != 0 { widen(c + cOffset, leading: operation.c.leadingDimension, rows: m, columns: n, into: wideC) }
-            ds_openblas_sgemm(operation.transposeA ? 1 : 0, operation.transposeB ? 1 : 0, Int32(m), Int32(n), Int32(k),
+            ds_blas_sgemm(operation.transposeA ? 1 : 0, operation.transposeB ? 1 : 0, Int32(m), Int32(n), Int32(k),
                               Float(operation.alpha), wideA, Int32(max(1, aRows)), wideB, Int32(max(1, bRows)),
                               Float(operation.beta), wideC, Int32(m))
             for column in 0..<n {
