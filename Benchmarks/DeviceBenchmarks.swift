@@ -46,7 +46,7 @@ enum DeviceBenchmarks {
     static func run() {
         let device = CPUDevice.shared
         var notes = ["CPU device: \(device.properties.name); \(device.properties.driverVersion), "
-            + "\(device.blasThreadCount.map(String.init) ?? "no") OpenBLAS threads"]
+            + "\(device.blasThreadCount.map(String.init) ?? "no") BLAS threads"]
         let peers = PeerProcess(script: peerScript)
         if let greeting = peers?.readReply() {
             if let error = greeting["error"] { notes.append("peers unavailable: \(error)") } else {
