@@ -16,9 +16,7 @@ if (($# == 0)); then
 fi
 
 "$root/scripts/setup.sh"
-# Intel oneMKL, unpacked by scripts/setup.sh, for the CPU backend's GEMM (Sources/CBLAS).
-mkl_library="$root/third_party/mkl/lib/libmkl_rt.so.2"
-[ -n "${DEVICESHIM_MKL_LIBRARY:-}" ] || [ ! -f "$mkl_library" ] || export DEVICESHIM_MKL_LIBRARY="$mkl_library"
+source "$root/scripts/mkl-environment.sh"
 
 if [[ " $* " == *" devices "* || " $* " == *" tensor "* || " $* " == *" all "* ]]; then
   if ! python3 -c "import numpy, torch" 2>/dev/null; then

@@ -7,9 +7,7 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 
 "$root/scripts/setup.sh"
-# Intel oneMKL, unpacked by scripts/setup.sh, for the CPU backend's GEMM (Sources/CBLAS).
-mkl_library="$root/third_party/mkl/lib/libmkl_rt.so.2"
-[ -n "${DEVICESHIM_MKL_LIBRARY:-}" ] || [ ! -f "$mkl_library" ] || export DEVICESHIM_MKL_LIBRARY="$mkl_library"
+source "$root/scripts/mkl-environment.sh"
 swift build -c release 2>&1 | grep -E "error|warning:|Build complete" || true
 bin="$(swift build -c release --show-bin-path)"
 work="$root/.build/demo"
