@@ -161,7 +161,7 @@ enum TensorBenchmarks {
                         // Two warm-up calls, as `measure` makes for the engine's op.
                         Array((0..<repetitions + 2).map { _ in
                             let start = Timing.now()
-                            ds_blas_sgemm(0, 0, n, n, n, 1, a.baseAddress, n, b.baseAddress, n, 0, c.baseAddress, n)
+                            ds_blas_sgemm(0, 0, 0, n, n, n, 1, a.baseAddress, n, b.baseAddress, n, 0, c.baseAddress, n)
                             return Double(Timing.now() - start)
                         }.dropFirst(2))
                     }

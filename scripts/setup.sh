@@ -70,9 +70,10 @@ fi
 # off x86-64, OpenBLAS serves, so a failed download is a warning, not an error.
 mkl="$root/third_party/mkl"
 mkl_version="2025.2.0"
-mkl_stamp="$mkl/.complete-$mkl_version"
+mkl_stamp="$mkl/.complete-$mkl_version-gnu"
 if [ ! -f "$mkl_stamp" ] && [ "$(uname -m)" = x86_64 ]; then
   mkl_wheels="$root/third_party/wheels/mkl"
+  rm -rf "$mkl/lib"
   mkdir -p "$mkl_wheels" "$mkl/lib"
   py="$(command -v python3)"
   if ls "$mkl_wheels"/mkl-"$mkl_version"-*.whl >/dev/null 2>&1 \

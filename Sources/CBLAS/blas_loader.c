@@ -30,6 +30,7 @@ static const char *provider;
 static sgemm_function sgemm_pointer;
 static dgemm_function dgemm_pointer;
 static int (*get_threads_pointer)(void);
+static int (*set_local_threads_pointer)(int); // MKL only
 static const char *(*config_pointer)(void);
 
 static const char *openblas_name = "libopenblas.so.0";
@@ -127,42 +128,85 @@ static const char *mkl_kernel_library(void) {
     return NULL;
 }
 
-// MKL's threading layers: the part that implements each, and the runtime it loads.
+// MKL's threading layers: MKL's code for each, and the OpenMP or TBB runtime it runs on.
 static const struct threading_layer {
     const char *name, *part, *runtime;
+    int code; // MKL_THREADING_*
 } threading_layers[] = {
-    {"GNU", "libmkl_gnu_thread.so.2", "libgomp.so.1"},
-    {"INTEL", "libmkl_intel_thread.so.2", "libiomp5.so"},
-    {"TBB", "libmkl_tbb_thread.so.2", "libtbb.so.12"},
-    {"SEQUENTIAL", "libmkl_sequential.so.2", NULL},
+    {"GNU", "libmkl_gnu_thread.so.2", "libgomp.so.1", 3},
+    {"INTEL", "libmkl_intel_thread.so.2", "libiomp5.so", 0},
+    {"SEQUENTIAL", "libmkl_sequential.so.2", NULL, 1},
+    {"TBB", "libmkl_tbb_thread.so.2", "libtbb.so.12", 4},
 };
 
-static const char *check_mkl_parts(void *handle) {
+// Loads a layer's runtime: from MKL's folder if it is there (as pip's intel-openmp wheel puts
+// Intel's OpenMP beside MKL), else by the loader's search path.
+static void *load_runtime(const char *folder, const char *runtime) {
+    char path[PATH_MAX + 64];
+    snprintf(path, sizeof path, "%s/%s", folder, runtime);
+    void *loaded = access(path, R_OK) == 0 ? dlopen(path, RTLD_NOW | RTLD_LOCAL) : NULL;
+    return loaded ? loaded : dlopen(runtime, RTLD_NOW | RTLD_LOCAL);
+}
+
+// Intel's OpenMP keeps its threads spinning for KMP_BLOCKTIME (200 ms by default) after each
+// parallel region: on a small machine they would take the cores from the CPU backend's next
+// kernels. Unless the user chose a time, it is 1 ms (back-to-back GEMMs ran as fast as with
+// 200). The runtime reads the variable when it starts, which omp_get_max_threads makes it do.
+static void start_intel_openmp(void *runtime) {
+    int (*max_threads)(void) = (int (*)(void))dlsym(runtime, "omp_get_max_threads");
+    if (!max_threads) return;
+    int chosen = getenv("KMP_BLOCKTIME") != NULL;
+    if (!chosen) setenv("KMP_BLOCKTIME", "1", 0);
+    max_threads();
+    if (!chosen) unsetenv("KMP_BLOCKTIME");
+}
+
+// Checks that MKL's parts for this CPU and threading layer are beside libmkl_rt and loads the
+// layer's runtime; returns the layer, or NULL with the reason in *problem.
+static const struct threading_layer *prepare_mkl(void *handle, const char **problem) {
     char folder[PATH_MAX];
-    if (dlinfo(handle, RTLD_DI_ORIGIN, folder) != 0) return "its folder could not be read";
-    // GNU OpenMP unless the user chose a layer (DeviceShim sets GNU before MKL's first call).
+    if (dlinfo(handle, RTLD_DI_ORIGIN, folder) != 0) {
+        *problem = "its folder could not be read";
+        return NULL;
+    }
+    // GNU OpenMP unless the user chose a layer: a program that links GNU OpenMP itself would
+    // otherwise hold two OpenMP runtimes, and MKL's calls to omp_get_thread_num would find GNU's
+    // first in the global scope while its threads ran on Intel's (wrong products). See
+    // `ds_blas_sgemm` for what GNU OpenMP asks of the caller at fork.
     const char *chosen = getenv("MKL_THREADING_LAYER");
     const struct threading_layer *layer = NULL;
     for (size_t i = 0; i < sizeof threading_layers / sizeof threading_layers[0]; i++) {
         if (strcasecmp(chosen ? chosen : "GNU", threading_layers[i].name) == 0) layer = &threading_layers[i];
     }
-    if (!layer) return "MKL_THREADING_LAYER names no layer DeviceShim knows (GNU, INTEL, TBB, SEQUENTIAL)";
+    if (!layer) {
+        *problem = "MKL_THREADING_LAYER names no layer DeviceShim knows (GNU, INTEL, SEQUENTIAL, TBB)";
+        return NULL;
+    }
     const char *parts[] = {"libmkl_core.so.2", "libmkl_intel_lp64.so.2", layer->part, mkl_kernel_library()};
-    if (!parts[3]) return "this CPU has neither AVX2 nor AVX-512, for which DeviceShim sets up MKL";
+    if (!parts[3]) {
+        *problem = "this CPU has neither AVX2 nor AVX-512, for which DeviceShim sets up MKL";
+        return NULL;
+    }
     for (size_t i = 0; i < sizeof parts / sizeof parts[0]; i++) {
         char path[PATH_MAX + 64];
         snprintf(path, sizeof path, "%s/%s", folder, parts[i]);
         if (access(path, R_OK) != 0) {
             snprintf(error_text, sizeof error_text, "%s is missing", path);
-            return error_text;
+            *problem = error_text;
+            return NULL;
         }
     }
-    if (layer->runtime && !dlopen(layer->runtime, RTLD_NOW | RTLD_LOCAL)) {
-        snprintf(error_text, sizeof error_text, "%s, which MKL's %s threading layer runs on, could not be loaded",
-                 layer->runtime, layer->name);
-        return error_text;
+    if (layer->runtime) {
+        void *runtime = load_runtime(folder, layer->runtime);
+        if (!runtime) {
+            snprintf(error_text, sizeof error_text, "%s, which MKL's %s threading layer runs on, could not be loaded",
+                     layer->runtime, layer->name);
+            *problem = error_text;
+            return NULL;
+        }
+        if (layer->code == 0) start_intel_openmp(runtime);
     }
-    return NULL;
+    return layer;
 }
 
 static const char *load_mkl(void) {
@@ -176,10 +220,13 @@ static const char *load_mkl(void) {
         return error_text;
     }
     // A library the host loaded has its parts; but it must use 32-bit integers, as DeviceShim does.
-    const char *interface = getenv("MKL_INTERFACE_LAYER");
-    const char *problem = !already_loaded ? check_mkl_parts(handle)
-                          : interface && strcasestr(interface, "ILP64") ? "the host set it up for 64-bit integers (ILP64)"
-                                                                        : NULL;
+    const char *interface = getenv("MKL_INTERFACE_LAYER"), *problem = NULL;
+    const struct threading_layer *layer = NULL;
+    if (!already_loaded) {
+        layer = prepare_mkl(handle, &problem);
+    } else if (interface && strcasestr(interface, "ILP64")) {
+        problem = "the host set it up for 64-bit integers (ILP64)";
+    }
     if (problem) {
         if (problem != error_text) snprintf(error_text, sizeof error_text, "%s: %s", path, problem);
         dlclose(handle);
@@ -191,17 +238,19 @@ static const char *load_mkl(void) {
     dgemm_pointer = (dgemm_function)dlsym(handle, "cblas_dgemm");
     get_threads_pointer = (int (*)(void))dlsym(handle, "MKL_Get_Max_Threads");
     void (*version)(char *, int) = (void (*)(char *, int))dlsym(handle, "MKL_Get_Version_String");
-    if (!set_threading || !set_interface || !sgemm_pointer || !dgemm_pointer || !get_threads_pointer || !version) {
+    set_local_threads_pointer = (int (*)(int))dlsym(handle, "MKL_Set_Num_Threads_Local");
+    if (!set_threading || !set_interface || !sgemm_pointer || !dgemm_pointer || !get_threads_pointer || !version ||
+        !set_local_threads_pointer) {
         snprintf(error_text, sizeof error_text, "%s lacks cblas_sgemm, cblas_dgemm or the MKL_* layer, thread and version functions",
                  path);
         sgemm_pointer = NULL;
         dgemm_pointer = NULL;
+        set_local_threads_pointer = NULL;
         return error_text;
     }
-    // Before any other call: MKL's default threading layer is Intel OpenMP (libiomp5), which
-    // is not installed, so GNU OpenMP unless the user chose one; and always 32-bit integers,
-    // as cblas.h declares them. A host's own MKL keeps its settings.
-    if (!already_loaded && !getenv("MKL_THREADING_LAYER")) set_threading(3 /* MKL_THREADING_GNU */);
+    // Before any other call: the layer checked above, and 32-bit integers, as cblas.h
+    // declares them. A host's own MKL keeps its settings.
+    if (layer) set_threading(layer->code);
     if (!already_loaded) set_interface(0 /* MKL_INTERFACE_LP64 */);
     version(mkl_version, sizeof mkl_version - 1);
     config_pointer = mkl_config;
@@ -264,12 +313,26 @@ int ds_blas_threads(void) {
 
 static enum CBLAS_TRANSPOSE transpose(int flag) { return flag ? CblasTrans : CblasNoTrans; }
 
-void ds_blas_sgemm(int transpose_a, int transpose_b, int m, int n, int k, float alpha, const float *a, int lda,
-                   const float *b, int ldb, float beta, float *c, int ldc) {
-    sgemm_pointer(CblasColMajor, transpose(transpose_a), transpose(transpose_b), m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+// MKL's threads for calls on this thread: 1 on a host thread, else the process's setting (0).
+// Returns the previous value, to restore. OpenBLAS is left alone (its threads are its own).
+static int limit_threads(int on_host_thread) {
+    return on_host_thread && set_local_threads_pointer ? set_local_threads_pointer(1) : -1;
 }
 
-void ds_blas_dgemm(int transpose_a, int transpose_b, int m, int n, int k, double alpha, const double *a, int lda,
-                   const double *b, int ldb, double beta, double *c, int ldc) {
+static void restore_threads(int previous) {
+    if (previous >= 0) set_local_threads_pointer(previous);
+}
+
+void ds_blas_sgemm(int on_host_thread, int transpose_a, int transpose_b, int m, int n, int k, float alpha, const float *a,
+                   int lda, const float *b, int ldb, float beta, float *c, int ldc) {
+    int previous = limit_threads(on_host_thread);
+    sgemm_pointer(CblasColMajor, transpose(transpose_a), transpose(transpose_b), m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+    restore_threads(previous);
+}
+
+void ds_blas_dgemm(int on_host_thread, int transpose_a, int transpose_b, int m, int n, int k, double alpha, const double *a,
+                   int lda, const double *b, int ldb, double beta, double *c, int ldc) {
+    int previous = limit_threads(on_host_thread);
     dgemm_pointer(CblasColMajor, transpose(transpose_a), transpose(transpose_b), m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+    restore_threads(previous);
 }

@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import Foundation
 import Testing
 
@@ -58,7 +61,7 @@ import Testing
     }
 
     /// A threading layer chosen in the environment whose part is not unpacked (setup.sh
-    /// unpacks the GNU layer only) would end the process just the same.
+    /// unpacks the GNU OpenMP layer only) would end the process just the same.
     @Test(.enabled(if: mkl != nil, "scripts/setup.sh unpacks Intel oneMKL on x86-64"))
     func aThreadingLayerThatIsNotThereFallsBack() throws {
         let mkl = try #require(Self.mkl)
@@ -66,8 +69,25 @@ import Testing
         let intel = try Self.blasRecord(base.merging(["MKL_THREADING_LAYER": "intel"]) { $1 })
         #expect(intel.contains("libmkl_intel_thread.so.2 is missing); OpenBLAS instead."), "\(intel)")
         let unknown = try Self.blasRecord(base.merging(["MKL_THREADING_LAYER": "fibers"]) { $1 })
-        #expect(unknown.contains("MKL_THREADING_LAYER names no layer DeviceShim knows (GNU, INTEL, TBB, SEQUENTIAL)); OpenBLAS instead."),
+        #expect(unknown.contains("MKL_THREADING_LAYER names no layer DeviceShim knows (GNU, INTEL, SEQUENTIAL, TBB)); OpenBLAS instead."),
                 "\(unknown)")
+    }
+
+    /// fork_after_gemm.c multiplies through the C API, forks, runs an OpenMP loop of its own in
+    /// the child and multiplies again in the parent. While MKL ran GEMMs on the program's own
+    /// thread with GNU OpenMP's threads, the child hung.
+    @Test(.enabled(if: mkl != nil, "scripts/setup.sh unpacks Intel oneMKL on x86-64"))
+    func aForkedChildRunsOpenMPAfterGEMM() throws {
+        let mkl = try #require(Self.mkl)
+        let binary = try NativeProgram.compile("fork_after_gemm.c", flags: ["-std=gnu11", "-Wall", "-Wextra", "-Werror", "-fopenmp"])
+        for blas in ["mkl", "openblas"] {
+            let result = try NativeProgram.run(binary, environment: ["DEVICESHIM_BLAS": blas, "DEVICESHIM_MKL_LIBRARY": mkl,
+                                                                     "DEVICESHIM_LOG": "debug"], timeout: 120)
+            #expect(result.status == 0 && !result.timedOut, "\(blas): \(result.stdout)\(result.stderr)")
+            #expect(result.stdoutLines == ["128 x 128 product ok", "512 x 512 product ok", "child: an OpenMP loop ran on "
+                + "\(sysconf(Int32(_SC_NPROCESSORS_ONLN))) threads", "child exited 0", "128 x 128 product ok"], "\(blas)")
+            #expect(result.stderr.contains(blas == "mkl" ? "gemm by Intel(R) oneAPI Math Kernel Library" : "gemm by OpenBLAS"))
+        }
     }
 
     /// libmkl_rt loads its other parts when first used and ends the process if one is missing

@@ -10,8 +10,9 @@
 // CPUs when it can be loaded (MKL's own kernels are Intel's; on other vendors' CPUs OpenBLAS
 // is the usual choice), else OpenBLAS. MKL is found at DEVICESHIM_MKL_LIBRARY (a path to
 // libmkl_rt.so.2), else by the loader's search path (LD_LIBRARY_PATH, ldconfig). MKL runs its
-// threads on GNU OpenMP (libgomp) unless MKL_THREADING_LAYER says otherwise. When MKL was
-// asked for and cannot be used, OpenBLAS serves and `ds_blas_note` says why.
+// threads on GNU OpenMP (libgomp), as a program built with -fopenmp does, unless
+// MKL_THREADING_LAYER says otherwise. When MKL was asked for and cannot be used, OpenBLAS
+// serves and `ds_blas_note` says why.
 //
 // The header names only plain C types, so Swift does not need <cblas.h> to import it.
 #ifndef DEVICESHIM_BLAS_LOADER_H
@@ -46,12 +47,18 @@ int ds_blas_threads(void);
 
 /// Column-major C = alpha * op(A) * op(B) + beta * C through cblas_sgemm. The caller has
 /// loaded the library and validated every argument (BLAS prints to stderr on bad ones).
-void ds_blas_sgemm(int transpose_a, int transpose_b, int m, int n, int k, float alpha, const float *a, int lda,
-                   const float *b, int ldb, float beta, float *c, int ldc);
+///
+/// `on_host_thread` is nonzero when the calling thread is not DeviceShim's own (the CPU queue
+/// runs small GEMMs on its caller's thread). MKL then computes on that thread alone: a GNU
+/// OpenMP parallel region would leave the thread a pool of OpenMP threads, which a fork does
+/// not copy, and an OpenMP loop in a child forked from that thread would wait for them forever.
+/// OpenBLAS's threads are its own and survive fork, so it ignores the flag.
+void ds_blas_sgemm(int on_host_thread, int transpose_a, int transpose_b, int m, int n, int k, float alpha,
+                   const float *a, int lda, const float *b, int ldb, float beta, float *c, int ldc);
 
 /// As `ds_blas_sgemm`, in double precision (cblas_dgemm).
-void ds_blas_dgemm(int transpose_a, int transpose_b, int m, int n, int k, double alpha, const double *a, int lda,
-                   const double *b, int ldb, double beta, double *c, int ldc);
+void ds_blas_dgemm(int on_host_thread, int transpose_a, int transpose_b, int m, int n, int k, double alpha,
+                   const double *a, int lda, const double *b, int ldb, double beta, double *c, int ldc);
 
 #ifdef __cplusplus
 }

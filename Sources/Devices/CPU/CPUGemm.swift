@@ -4,6 +4,11 @@ import CBLAS
 /// column-major, one call per batch). float16 and bfloat16 are widened to float32 per batch,
 /// multiplied with `cblas_sgemm` (float32 accumulation) and rounded back once.
 enum CPUGemm {
+    /// GEMMs of at most this many multiply-adds run on the caller's thread when the queue is
+    /// idle. With MKL that thread computes alone (see `run`), so only GEMMs that one core does
+    /// about as fast as waking the queue's worker (some 20 µs) and two cores would: 128³.
+    static let inlineMultiplyLimit = ds_blas_provider().map { String(cString: $0) } == "mkl" ? 1 << 21 : 1 << 24
+
     /// Why no BLAS library can be used, or nil when one can. Loads it on first use.
     static var unavailableReason: String? {
         ds_blas_load().map { String(cString: $0) }
@@ -49,7 +54,10 @@ enum CPUGemm {
         return buffer.baseAddress
     }
 
-    static func run(_ plan: GemmPlan) {
+    /// Multiplies; `onHostThread` when the calling thread is not DeviceShim's own (see
+    /// `ds_blas_sgemm`: MKL then computes on it alone).
+    static func run(_ plan: GemmPlan, onHostThread: Bool) {
+        let host: Int32 = onHostThread ? 1 : 0
         let operation = plan.operation
         guard operation.m > 0, operation.n > 0 else { return }
         switch operation.dtype {
@@ -58,7 +66,7 @@ enum CPUGemm {
                              plan.c.assumingMemoryBound(to: Float.self))
             for batch in 0..<operation.batchCount {
                 let (aOffset, bOffset, cOffset) = plan.offsets(batch)
-                ds_blas_sgemm(operation.transposeA ? 1 : 0, operation.transposeB ? 1 : 0, Int32(operation.m),
+                ds_blas_sgemm(host, operation.transposeA ? 1 : 0, operation.transposeB ? 1 : 0, Int32(operation.m),
                                   Int32(operation.n), Int32(operation.k), Float(operation.alpha), a + aOffset,
                                   Int32(operation.a.leadingDimension), b + bOffset, Int32(operation.b.leadingDimension),
                                   Float(operation.beta), c + cOffset, Int32(operation.c.leadingDimension))
@@ -68,19 +76,19 @@ enum CPUGemm {
                              plan.c.assumingMemoryBound(to: Double.self))
             for batch in 0..<operation.batchCount {
                 let (aOffset, bOffset, cOffset) = plan.offsets(batch)
-                ds_blas_dgemm(operation.transposeA ? 1 : 0, operation.transposeB ? 1 : 0, Int32(operation.m),
+                ds_blas_dgemm(host, operation.transposeA ? 1 : 0, operation.transposeB ? 1 : 0, Int32(operation.m),
                                   Int32(operation.n), Int32(operation.k), operation.alpha, a + aOffset,
                                   Int32(operation.a.leadingDimension), b + bOffset, Int32(operation.b.leadingDimension),
                                   operation.beta, c + cOffset, Int32(operation.c.leadingDimension))
             }
-        case .float16: runWidened(plan, Float16.self)
-        case .bfloat16: runWidened(plan, BFloat16.self)
+        case .float16: runWidened(plan, Float16.self, host: host)
+        case .bfloat16: runWidened(plan, BFloat16.self, host: host)
         case .int32, .int64, .uint8, .bool: preconditionFailure("gemm on \(operation.dtype) passed validation")
         }
     }
 
     /// Half-precision GEMM: each batch's matrices are copied to dense float32 scratch.
-    private static func runWidened<E: FloatElement>(_ plan: GemmPlan, _: E.Type) where E.Math == Float {
+    private static func runWidened<E: FloatElement>(_ plan: GemmPlan, _: E.Type, host: Int32) where E.Math == Float {
         let operation = plan.operation
         let (m, n, k) = (operation.m, operation.n, operation.k)
         let (aRows, aColumns) = operation.transposeA ? (k, m) : (m, k)
@@ -95,7 +103,7 @@ enum CPUGemm {
             widen(a + aOffset, leading: operation.a.leadingDimension, rows: aRows, columns: aColumns, into: wideA)
             widen(b + bOffset, leading: operation.b.leadingDimension, rows: bRows, columns: bColumns, into: wideB)
             if operation.beta != 0 { widen(c + cOffset, leading: operation.c.leadingDimension, rows: m, columns: n, into: wideC) }
-            ds_blas_sgemm(operation.transposeA ? 1 : 0, operation.transposeB ? 1 : 0, Int32(m), Int32(n), Int32(k),
+            ds_blas_sgemm(host, operation.transposeA ? 1 : 0, operation.transposeB ? 1 : 0, Int32(m), Int32(n), Int32(k),
                               Float(operation.alpha), wideA, Int32(max(1, aRows)), wideB, Int32(max(1, bRows)),
                               Float(operation.beta), wideC, Int32(m))
             for column in 0..<n {

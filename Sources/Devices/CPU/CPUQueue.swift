@@ -154,8 +154,8 @@ public final class CPUQueue: DeviceQueue {
         try requireSupport(.gemm, operation.dtype)
         let plan = try CPUGemm.validated(operation)
         let multiplies = operation.m * operation.n * operation.k * operation.batchCount
-        if multiplies <= Self.inlineMultiplyLimit, ranInline({ perform { CPUGemm.run(plan) } }) { return }
-        submit { CPUGemm.run(plan) }
+        if multiplies <= CPUGemm.inlineMultiplyLimit, ranInline({ perform { CPUGemm.run(plan, onHostThread: true) } }) { return }
+        submit { CPUGemm.run(plan, onHostThread: false) }
     }
 
     // MARK: - Ordering
@@ -218,9 +218,9 @@ public final class CPUQueue: DeviceQueue {
                                    second: (secondBuffer ?? firstBuffer).baseAddress, space: space)
     }
 
-    /// Copies and fills of at most this many bytes, and GEMMs of at most this many
-    /// multiply-adds, are small: on an idle queue they run on the caller's thread.
-    static let inlineByteLimit = 4 << 20, inlineMultiplyLimit = 1 << 24
+    /// Copies and fills of at most this many bytes are small: on an idle queue they run on the
+    /// caller's thread (GEMMs: `CPUGemm.inlineMultiplyLimit`).
+    static let inlineByteLimit = 4 << 20
 
     static func isSmall(bytes: Int) -> Bool { bytes <= inlineByteLimit }
 
