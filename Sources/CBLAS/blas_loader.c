@@ -148,19 +148,6 @@ static void *load_runtime(const char *folder, const char *runtime) {
     return loaded ? loaded : dlopen(runtime, RTLD_NOW | RTLD_LOCAL);
 }
 
-// Intel's OpenMP keeps its threads spinning for KMP_BLOCKTIME (200 ms by default) after each
-// parallel region: on a small machine they would take the cores from the CPU backend's next
-// kernels. Unless the user chose a time, it is 1 ms (back-to-back GEMMs ran as fast as with
-// 200). The runtime reads the variable when it starts, which omp_get_max_threads makes it do.
-static void start_intel_openmp(void *runtime) {
-    int (*max_threads)(void) = (int (*)(void))dlsym(runtime, "omp_get_max_threads");
-    if (!max_threads) return;
-    int chosen = getenv("KMP_BLOCKTIME") != NULL;
-    if (!chosen) setenv("KMP_BLOCKTIME", "1", 0);
-    max_threads();
-    if (!chosen) unsetenv("KMP_BLOCKTIME");
-}
-
 // Checks that MKL's parts for this CPU and threading layer are beside libmkl_rt and loads the
 // layer's runtime; returns the layer, or NULL with the reason in *problem.
 static const struct threading_layer *prepare_mkl(void *handle, const char **problem) {
@@ -196,15 +183,11 @@ static const struct threading_layer *prepare_mkl(void *handle, const char **prob
             return NULL;
         }
     }
-    if (layer->runtime) {
-        void *runtime = load_runtime(folder, layer->runtime);
-        if (!runtime) {
-            snprintf(error_text, sizeof error_text, "%s, which MKL's %s threading layer runs on, could not be loaded",
-                     layer->runtime, layer->name);
-            *problem = error_text;
-            return NULL;
-        }
-        if (layer->code == 0) start_intel_openmp(runtime);
+    if (layer->runtime && !load_runtime(folder, layer->runtime)) {
+        snprintf(error_text, sizeof error_text, "%s, which MKL's %s threading layer runs on, could not be loaded",
+                 layer->runtime, layer->name);
+        *problem = error_text;
+        return NULL;
     }
     return layer;
 }

@@ -5,8 +5,9 @@ import CBLAS
 /// multiplied with `cblas_sgemm` (float32 accumulation) and rounded back once.
 enum CPUGemm {
     /// GEMMs of at most this many multiply-adds run on the caller's thread when the queue is
-    /// idle. With MKL that thread computes alone (see `run`), so only GEMMs that one core does
-    /// about as fast as waking the queue's worker (some 20 µs) and two cores would: 128³.
+    /// idle. With MKL that thread computes alone (see `run`), so only up to 128³: one core
+    /// finishes those about as soon as the queue's worker would, woken (some 20 µs) and
+    /// computing on every core.
     static let inlineMultiplyLimit = ds_blas_provider().map { String(cString: $0) } == "mkl" ? 1 << 21 : 1 << 24
 
     /// Why no BLAS library can be used, or nil when one can. Loads it on first use.
@@ -67,9 +68,9 @@ enum CPUGemm {
             for batch in 0..<operation.batchCount {
                 let (aOffset, bOffset, cOffset) = plan.offsets(batch)
                 ds_blas_sgemm(host, operation.transposeA ? 1 : 0, operation.transposeB ? 1 : 0, Int32(operation.m),
-                                  Int32(operation.n), Int32(operation.k), Float(operation.alpha), a + aOffset,
-                                  Int32(operation.a.leadingDimension), b + bOffset, Int32(operation.b.leadingDimension),
-                                  Float(operation.beta), c + cOffset, Int32(operation.c.leadingDimension))
+                              Int32(operation.n), Int32(operation.k), Float(operation.alpha), a + aOffset,
+                              Int32(operation.a.leadingDimension), b + bOffset, Int32(operation.b.leadingDimension),
+                              Float(operation.beta), c + cOffset, Int32(operation.c.leadingDimension))
             }
         case .float64:
             let (a, b, c) = (plan.a.assumingMemoryBound(to: Double.self), plan.b.assumingMemoryBound(to: Double.self),
@@ -77,9 +78,9 @@ enum CPUGemm {
             for batch in 0..<operation.batchCount {
                 let (aOffset, bOffset, cOffset) = plan.offsets(batch)
                 ds_blas_dgemm(host, operation.transposeA ? 1 : 0, operation.transposeB ? 1 : 0, Int32(operation.m),
-                                  Int32(operation.n), Int32(operation.k), operation.alpha, a + aOffset,
-                                  Int32(operation.a.leadingDimension), b + bOffset, Int32(operation.b.leadingDimension),
-                                  operation.beta, c + cOffset, Int32(operation.c.leadingDimension))
+                              Int32(operation.n), Int32(operation.k), operation.alpha, a + aOffset,
+                              Int32(operation.a.leadingDimension), b + bOffset, Int32(operation.b.leadingDimension),
+                              operation.beta, c + cOffset, Int32(operation.c.leadingDimension))
             }
         case .float16: runWidened(plan, Float16.self, host: host)
         case .bfloat16: runWidened(plan, BFloat16.self, host: host)
@@ -104,8 +105,8 @@ enum CPUGemm {
             widen(b + bOffset, leading: operation.b.leadingDimension, rows: bRows, columns: bColumns, into: wideB)
             if operation.beta != 0 { widen(c + cOffset, leading: operation.c.leadingDimension, rows: m, columns: n, into: wideC) }
             ds_blas_sgemm(host, operation.transposeA ? 1 : 0, operation.transposeB ? 1 : 0, Int32(m), Int32(n), Int32(k),
-                              Float(operation.alpha), wideA, Int32(max(1, aRows)), wideB, Int32(max(1, bRows)),
-                              Float(operation.beta), wideC, Int32(m))
+                          Float(operation.alpha), wideA, Int32(max(1, aRows)), wideB, Int32(max(1, bRows)),
+                          Float(operation.beta), wideC, Int32(m))
             for column in 0..<n {
                 let target = c + cOffset + column * operation.c.leadingDimension
                 for row in 0..<m { target[row] = E(math: wideC[row + column * m]) }
