@@ -169,6 +169,12 @@ static const struct threading_layer *prepare_mkl(void *handle, const char **prob
         *problem = "MKL_THREADING_LAYER names no layer DeviceShim knows (GNU, INTEL, SEQUENTIAL, TBB)";
         return NULL;
     }
+    if (layer->code == 0 && dlopen("libgomp.so.1", RTLD_NOW | RTLD_LOCAL | RTLD_NOLOAD)) {
+        snprintf(error_text, sizeof error_text, "MKL_THREADING_LAYER=%s in a program with GNU OpenMP loaded: MKL's "
+                 "threads would take GNU's thread numbers and compute wrong products", chosen);
+        *problem = error_text;
+        return NULL;
+    }
     const char *parts[] = {"libmkl_core.so.2", "libmkl_intel_lp64.so.2", layer->part, mkl_kernel_library()};
     if (!parts[3]) {
         *problem = "this CPU has neither AVX2 nor AVX-512, for which DeviceShim sets up MKL";

@@ -88,6 +88,12 @@ import Testing
                 + "\(sysconf(Int32(_SC_NPROCESSORS_ONLN))) threads", "child exited 0", "128 x 128 product ok"], "\(blas)")
             #expect(result.stderr.contains(blas == "mkl" ? "gemm by Intel(R) oneAPI Math Kernel Library" : "gemm by OpenBLAS"))
         }
+        // Intel's OpenMP layer in a program with GNU OpenMP computed wrong products: refused.
+        let intel = try NativeProgram.run(binary, environment: ["DEVICESHIM_BLAS": "mkl", "DEVICESHIM_MKL_LIBRARY": mkl,
+                                                                "MKL_THREADING_LAYER": "intel", "DEVICESHIM_LOG": "debug"], timeout: 120)
+        #expect(intel.status == 0, "\(intel.stdout)\(intel.stderr)")
+        #expect(intel.stderr.contains("MKL not used (MKL_THREADING_LAYER=intel in a program with GNU OpenMP loaded: MKL's "
+            + "threads would take GNU's thread numbers and compute wrong products); OpenBLAS instead."), "\(intel.stderr)")
     }
 
     /// libmkl_rt loads its other parts when first used and ends the process if one is missing
