@@ -31,16 +31,16 @@ static sgemm_function sgemm_pointer;
 static dgemm_function dgemm_pointer;
 static int (*get_threads_pointer)(void);
 static int (*set_local_threads_pointer)(int); // MKL only
-static const char *(*config_pointer)(void);
+static const char *config; // the library's description of itself
 
 static const char *openblas_name = "libopenblas.so.0";
 static const char *mkl_name = "libmkl_rt.so.2";
 
 // Appends to the note, sentence by sentence.
-static void add_note(const char *format, const char *a, const char *b) {
+static void add_note(const char *format, const char *detail) {
     size_t used = strlen(note);
     if (used >= sizeof note - 1) return;
-    snprintf(note + used, sizeof note - used, format, a ? a : "", b ? b : "");
+    snprintf(note + used, sizeof note - used, format, detail);
 }
 
 static int no_thread_count_chosen(void) {
@@ -49,9 +49,6 @@ static int no_thread_count_chosen(void) {
 }
 
 // ---- OpenBLAS ----
-
-static char *(*openblas_config_pointer)(void);
-static const char *openblas_config(void) { return openblas_config_pointer(); }
 
 // The OPENBLAS_CORETYPE whose kernels this CPU runs, or NULL for none better than the fallback.
 static const char *best_core_type(void) {
@@ -81,7 +78,7 @@ static void *open_with_best_core(void *handle) {
     void *reopened = dlopen(openblas_name, RTLD_NOW | RTLD_LOCAL);
     unsetenv("OPENBLAS_CORETYPE");
     add_note(" OpenBLAS did not recognise this CPU and chose its Prescott kernels; reopened with OPENBLAS_CORETYPE=%s.",
-             core, NULL);
+             core);
     return reopened;
 }
 
@@ -98,8 +95,8 @@ static const char *load_openblas(void) {
     dgemm_pointer = (dgemm_function)dlsym(handle, "cblas_dgemm");
     void (*set_threads)(int) = (void (*)(int))dlsym(handle, "openblas_set_num_threads");
     get_threads_pointer = (int (*)(void))dlsym(handle, "openblas_get_num_threads");
-    openblas_config_pointer = (char *(*)(void))dlsym(handle, "openblas_get_config");
-    if (!sgemm_pointer || !dgemm_pointer || !set_threads || !get_threads_pointer || !openblas_config_pointer) {
+    char *(*get_config)(void) = (char *(*)(void))dlsym(handle, "openblas_get_config");
+    if (!sgemm_pointer || !dgemm_pointer || !set_threads || !get_threads_pointer || !get_config) {
         snprintf(error_text, sizeof error_text, "%s lacks cblas_sgemm, cblas_dgemm or the openblas_* thread and config functions",
                  openblas_name);
         return error_text;
@@ -110,14 +107,12 @@ static const char *load_openblas(void) {
         long cores = sysconf(_SC_NPROCESSORS_ONLN);
         if (cores > 0) set_threads((int)cores);
     }
-    config_pointer = openblas_config;
+    config = get_config();
     provider = "openblas";
     return NULL;
 }
 
 // ---- Intel oneMKL ----
-
-static const char *mkl_config(void) { return mkl_version; }
 
 // MKL's single dynamic library (libmkl_rt) loads its other parts from its own folder, and
 // ends the process when one is missing: each is checked here before MKL is asked anything.
@@ -242,9 +237,9 @@ static const char *load_mkl(void) {
     if (layer) set_threading(layer->code);
     if (!already_loaded) set_interface(0 /* MKL_INTERFACE_LP64 */);
     version(mkl_version, sizeof mkl_version - 1);
-    config_pointer = mkl_config;
+    config = mkl_version;
     provider = "mkl";
-    add_note(" Intel oneMKL from %s.", path, NULL);
+    add_note(" Intel oneMKL from %s.", path);
     return NULL;
 }
 
@@ -263,7 +258,7 @@ static void load(void) {
     } else if (strcmp(choice, "mkl") == 0 || strcmp(choice, "openblas") == 0) {
         want_mkl = choice[0] == 'm';
     } else {
-        add_note(" DEVICESHIM_BLAS=%s is not mkl, openblas or auto; taken as auto.", choice, NULL);
+        add_note(" DEVICESHIM_BLAS=%s is not mkl, openblas or auto; taken as auto.", choice);
         want_mkl = is_intel_cpu();
     }
     if (want_mkl) {
@@ -272,7 +267,7 @@ static void load(void) {
             load_error = NULL;
             return;
         }
-        add_note(" MKL not used (%s); OpenBLAS instead.", mkl_problem, NULL);
+        add_note(" MKL not used (%s); OpenBLAS instead.", mkl_problem);
     }
     load_error = load_openblas();
 }
@@ -287,7 +282,7 @@ const char *ds_blas_provider(void) {
 }
 
 const char *ds_blas_config(void) {
-    return ds_blas_load() ? NULL : config_pointer();
+    return ds_blas_load() ? NULL : config;
 }
 
 const char *ds_blas_note(void) {
