@@ -36,7 +36,7 @@ static const char *config; // the library's description of itself
 static const char *openblas_name = "libopenblas.so.0";
 static const char *mkl_name = "libmkl_rt.so.2";
 
-// Appends to the note, sentence by sentence.
+// Appends a sentence to the note: `format` holds one %s, for `detail`.
 static void add_note(const char *format, const char *detail) {
     size_t used = strlen(note);
     if (used >= sizeof note - 1) return;

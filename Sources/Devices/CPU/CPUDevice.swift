@@ -53,7 +53,7 @@ public final class CPUDevice: ComputeDevice {
             supportsFloat64: true,
             clockMHz: info["cpu MHz"].flatMap(Double.init).map { Int($0.rounded()) },
             driverVersion: driverVersion)
-        blasLibrary = ds_blas_provider().map { String(cString: $0) }
+        blasLibrary = CPUGemm.library
         let note = ds_blas_note().map { ". " + String(cString: $0) } ?? ""
         RedirectionLog.shared.recordEvent(.debug, RedirectionRecord(
             api: "blas", resolved: "cpu:0",

@@ -8,7 +8,10 @@ enum CPUGemm {
     /// idle. With MKL that thread computes alone (see `run`), so only up to 128³: one core
     /// finishes those about as soon as the queue's worker would, woken (some 20 µs) and
     /// computing on every core.
-    static let inlineMultiplyLimit = ds_blas_provider().map { String(cString: $0) } == "mkl" ? 1 << 21 : 1 << 24
+    static let inlineMultiplyLimit = library == "mkl" ? 1 << 21 : 1 << 24
+
+    /// The BLAS library loaded: "mkl" or "openblas"; nil without one. Loads it on first use.
+    static let library = ds_blas_provider().map { String(cString: $0) }
 
     /// Why no BLAS library can be used, or nil when one can. Loads it on first use.
     static var unavailableReason: String? {
