@@ -173,6 +173,37 @@ import Testing
         #expect(Array(UnsafeRawBufferPointer(start: buffer.baseAddress, count: 48)) == Array(0..<8) + Array(0..<32) + Array(40..<48))
     }
 
+    /// `copyNow` copies at once only when nothing queued could run first and the queue has
+    /// not failed, and only small copies; otherwise it does nothing and says so.
+    @Test func copyNowRunsOnlyOnAnIdleHealthyQueueAndOnlySmallCopies() throws {
+        let queue = try cpuQueue()
+        let buffer = try #require(try CPUDevice.shared.allocate(byteCount: 64) as? CPUBuffer)
+        #expect(buffer.hostAddress == buffer.baseAddress)
+        let source = (0..<64).map { UInt8($0) }
+        let target = try #require(buffer.hostAddress)
+        try queue.fill(BufferRegion(buffer), with: FillPattern(byte: 0xEE))
+        try queue.synchronize()
+        let gate = DispatchSemaphore(value: 0)
+        try queue.enqueueHostCallback { gate.wait() }
+        let whileBusy = source.withUnsafeBytes { queue.copyNow(from: $0.baseAddress!, to: target, count: 64) }
+        #expect(!whileBusy)
+        #expect(target.load(as: UInt8.self) == 0xEE, "a declined copy copies nothing")
+        gate.signal()
+        try queue.synchronize()
+        let whenIdle = source.withUnsafeBytes { queue.copyNow(from: $0.baseAddress! + 8, to: target, count: 16) }
+        #expect(whenIdle)
+        #expect(Array(UnsafeRawBufferPointer(start: target, count: 20)) == Array(8..<24) + [0xEE, 0xEE, 0xEE, 0xEE])
+        let large = try #require(try CPUDevice.shared.allocate(byteCount: CPUQueue.inlineByteLimit + 1).hostAddress)
+        #expect(!queue.copyNow(from: large, to: large, count: CPUQueue.inlineByteLimit + 1))
+
+        let lost = DeviceError.deviceLost(device: DeviceID(.vulkan, 3), reason: "test marker failed")
+        try queue.wait(for: FailedMarker(error: lost))
+        #expect(deviceError { try queue.synchronize() } == lost)
+        let afterFailure = source.withUnsafeBytes { queue.copyNow(from: $0.baseAddress!, to: target, count: 64) }
+        #expect(!afterFailure)
+        #expect(target.load(as: UInt8.self) == 8)
+    }
+
     @Test func largeCopiesAndFillsSplitAcrossCores() throws {
         let queue = try cpuQueue()
         let count = 9 << 20 + 3

@@ -34,6 +34,9 @@ public final class CPUBuffer: DeviceBuffer, @unchecked Sendable {
 
     public var device: any ComputeDevice { cpu }
 
+    /// The CPU device's memory is the host's: `baseAddress`.
+    public var hostAddress: UnsafeMutableRawPointer? { baseAddress }
+
     /// Allocates `byteCount` bytes (a zero-byte buffer is allowed). Throws `outOfMemory`
     /// for more than the machine's memory — Linux overcommits, so such a request could
     /// otherwise succeed and fail later on first touch — or when the allocation fails.

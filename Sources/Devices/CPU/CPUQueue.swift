@@ -71,6 +71,17 @@ public final class CPUQueue: DeviceQueue {
         submit { withExtendedLifetime(buffer) { MemoryKernels.fill(address.pointer, count: count, with: bytes) } }
     }
 
+    /// The CPU backend's buffers are host memory, so any copy between them and host memory
+    /// is a host copy: run at once when small and the queue is idle and has not failed.
+    public func copyNow(from source: UnsafeRawPointer, to destination: UnsafeMutableRawPointer, count: Int) -> Bool {
+        guard Self.isSmall(bytes: count) else { return false }
+        return inline { () -> Bool in
+            guard !failed.load(ordering: .acquiring) else { return false }
+            MemoryKernels.copy(from: source, to: destination, count: count)
+            return true
+        } ?? false
+    }
+
     /// Copies `count` bytes at once on the caller's thread if the copy is small and the queue
     /// idle (see `ranInline`); says whether it did. The buffers need no reference meanwhile:
     /// the caller's regions hold them for the call.

@@ -25,6 +25,14 @@ public protocol ComputeDevice: AnyObject, Sendable {
 public protocol DeviceBuffer: AnyObject, Sendable {
     var device: any ComputeDevice { get }
     var byteCount: Int { get }
+    /// The buffer's first byte as the host addresses it, for backends whose device memory is
+    /// host memory (the CPU backend); nil for memory the host cannot address directly.
+    var hostAddress: UnsafeMutableRawPointer? { get }
+}
+
+extension DeviceBuffer {
+    /// Device memory the host cannot address directly.
+    public var hostAddress: UnsafeMutableRawPointer? { nil }
 }
 
 /// An in-order queue of work on one device (a CUDA stream maps onto one).
@@ -110,6 +118,19 @@ public protocol DeviceQueue: AnyObject, Sendable {
     var isIdle: Bool { get }
     /// Waits for all enqueued work; throws the first error any of it raised.
     func synchronize() throws(DeviceError)
+
+    /// Copies `count` bytes between two host addresses (the host's view of buffers with a
+    /// `hostAddress`, or host memory) at once, on the calling thread, if the queue is idle
+    /// and has not failed and the copy is small enough not to be worth overlapping; says
+    /// whether it did. When it did not, nothing happened and the caller enqueues the copy.
+    func copyNow(from source: UnsafeRawPointer, to destination: UnsafeMutableRawPointer, count: Int) -> Bool
+}
+
+extension DeviceQueue {
+    /// A queue whose device memory the host does not address: every copy is enqueued.
+    public func copyNow(from source: UnsafeRawPointer, to destination: UnsafeMutableRawPointer, count: Int) -> Bool {
+        false
+    }
 }
 
 extension DeviceQueue {

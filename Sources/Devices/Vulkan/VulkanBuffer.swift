@@ -2,7 +2,7 @@ import CVulkan
 
 /// A VkBuffer bound to a range of a memory block (`VulkanMemoryAllocator`), reached by
 /// shaders through its device address. Device buffers prefer device-local memory; staging
-/// buffers are host-visible and mapped (`hostAddress`). Freed when the last reference goes —
+/// buffers are host-visible and mapped (`mappedAddress`). Freed when the last reference goes —
 /// queued work holds references until it completes.
 public final class VulkanBuffer: DeviceBuffer, @unchecked Sendable {
     // Sendable: every property is set once in init; contents are synchronised by queues.
@@ -16,7 +16,7 @@ public final class VulkanBuffer: DeviceBuffer, @unchecked Sendable {
     public var device: any ComputeDevice { vulkan }
 
     /// The mapped first byte, for staging buffers (nil if the memory is not host-visible).
-    var hostAddress: UnsafeMutableRawPointer? { allocation.mapped }
+    var mappedAddress: UnsafeMutableRawPointer? { allocation.mapped }
 
     init(device: VulkanDevice, byteCount: Int, kind: VulkanMemoryAllocator.Usage) throws(DeviceError) {
         guard byteCount >= 0 else { throw .invalidArgument("a buffer cannot have \(byteCount) bytes") }

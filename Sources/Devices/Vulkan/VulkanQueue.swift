@@ -25,7 +25,7 @@ public final class VulkanQueue: DeviceQueue, @unchecked Sendable {
         let count = destination.byteCount
         guard count > 0 else { return }
         let staging = try stream.staging.take(byteCount: count, on: vulkan)
-        staging.hostAddress!.copyMemory(from: source, byteCount: count)
+        staging.mappedAddress!.copyMemory(from: source, byteCount: count)
         try stream.record(retaining: [buffer], staging: staging) { commands in
             VulkanCommands.copy(vulkan, commands, from: staging.handle, at: 0, to: buffer.handle, at: destination.offset, count: count)
         }

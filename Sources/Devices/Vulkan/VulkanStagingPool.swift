@@ -16,7 +16,7 @@ final class VulkanStagingPool: Sendable {
         }
         if let reused { return reused }
         let buffer = try VulkanBuffer(device: device, byteCount: byteCount, kind: .staging)
-        guard buffer.hostAddress != nil else { throw .driver(device: device.id, call: "vkMapMemory", code: 0) }
+        guard buffer.mappedAddress != nil else { throw .driver(device: device.id, call: "vkMapMemory", code: 0) }
         return buffer
     }
 

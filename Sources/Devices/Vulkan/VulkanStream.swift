@@ -229,7 +229,7 @@ final class VulkanStream: @unchecked Sendable {
         let error = failure.withLock { $0 }
         if error == nil {
             for read in batch.readbacks where read.count > 0 {
-                if let source = read.staging.hostAddress { read.host.pointer.copyMemory(from: source, byteCount: read.count) }
+                if let source = read.staging.mappedAddress { read.host.pointer.copyMemory(from: source, byteCount: read.count) }
             }
         }
         let times = error == nil ? batch.markers.map { queries.read($0.1) } : []
