@@ -66,6 +66,74 @@ import Testing
     }
 }
 
+/// `PointerRegistry.hostBytes`, which the copies' direct path (`cudaMemcpy` with logging
+/// quiet) relies on to reach both pointers' bytes from the host, or to decline.
+@Suite struct HostBytesTests {
+    static let cpu = DeviceID(.cpu, 0)
+    let registry = PointerRegistry()
+    let deviceRange: Range<UInt> = 0x100_000..<0x200_000
+    let buffer: CPUBuffer
+
+    init() throws {
+        buffer = try #require(try CPUDevice.shared.allocate(byteCount: 64) as? CPUBuffer)
+        registry.insert(Allocation(address: 0x100_000, byteCount: 64, kind: .device(buffer), device: Self.cpu))
+        registry.insert(Allocation(address: 0x100_100, byteCount: 64, kind: .device(OpaqueBuffer()), device: Self.cpu))
+        registry.insert(Allocation(address: 0x10_000, byteCount: 32, kind: .pinnedHost, device: Self.cpu))
+        registry.insert(Allocation(address: 0x20_000, byteCount: 32, kind: .managed, device: Self.cpu))
+    }
+
+    func bytes(_ first: UInt, _ second: UInt, count: Int) -> (HostBytes, HostBytes)? {
+        guard let (one, other, buffers) = registry.hostBytes(first, second, count: count, deviceRange: deviceRange) else {
+            return nil
+        }
+        buffers.0?.release()
+        buffers.1?.release()
+        return (one, other)
+    }
+
+    @Test func deviceMemoryTheHostAddressesIsFoundAtItsHostAddress() throws {
+        let (device, pageable) = try #require(bytes(0x100_000 + 8, 0x30_000, count: 56))
+        #expect(device.address == buffer.baseAddress + 8 && device.isDevice && !device.isManaged)
+        #expect(UInt(bitPattern: pageable.address) == 0x30_000 && !pageable.isDevice && !pageable.isManaged)
+        let (pinned, managed) = try #require(bytes(0x10_000 + 4, 0x20_000, count: 28))
+        #expect(UInt(bitPattern: pinned.address) == 0x10_004 && !pinned.isDevice && !pinned.isManaged)
+        #expect(UInt(bitPattern: managed.address) == 0x20_000 && !managed.isDevice && managed.isManaged)
+    }
+
+    /// Each declined case is one the full path answers: an error, or a copy it queues.
+    @Test func declinesWhatOnlyTheFullPathCanAnswer() {
+        #expect(bytes(0x100_000 + 8, 0x30_000, count: 57) == nil, "past the device allocation's end")
+        #expect(bytes(0x30_000, 0x10_000 + 4, count: 29) == nil, "past the pinned allocation's end")
+        #expect(bytes(0x100_100, 0x30_000, count: 8) == nil, "device memory the host cannot address")
+        #expect(bytes(0x30_000, 0x100_080, count: 8) == nil, "a device address no allocation holds")
+        #expect(bytes(0, 0x30_000, count: 8) == nil, "NULL")
+    }
+
+    /// The device buffer comes retained, so a concurrent `cudaFree` and cache release cannot
+    /// take its memory while the caller copies.
+    @Test func theDeviceBufferIsKeptAliveForTheCaller() throws {
+        let registry = PointerRegistry()
+        weak var watched: CPUBuffer?
+        do {
+            let local = try #require(try CPUDevice.shared.allocate(byteCount: 64) as? CPUBuffer)
+            watched = local
+            registry.insert(Allocation(address: 0x100_000, byteCount: 64, kind: .device(local), device: Self.cpu))
+        }
+        let (_, _, buffers) = try #require(registry.hostBytes(0x30_000, 0x100_000, count: 8, deviceRange: deviceRange))
+        #expect(buffers.0 == nil)
+        _ = registry.remove(startingAt: 0x100_000)
+        #expect(watched != nil, "the caller's reference keeps it")
+        buffers.1?.release()
+        #expect(watched == nil)
+    }
+}
+
+/// Device memory of a backend whose memory the host cannot address.
+private final class OpaqueBuffer: DeviceBuffer {
+    var device: any ComputeDevice { CPUDevice.shared }
+    var byteCount: Int { 64 }
+}
+
 @Suite struct MemoryStatisticsTests {
     @Test func countersTrackCurrentPeakAndTotals() {
         var statistics = MemoryStatistics()

@@ -239,6 +239,35 @@ func eventually(within seconds: Double = 5, _ condition: () -> Bool) -> Bool {
         #expect(log.all.last == "legacy again")
     }
 
+    /// `copyNow` copies at once only where `enqueue` would apply no implicit synchronisation
+    /// and the stream is idle: the legacy stream while no blocking stream exists, and
+    /// non-blocking streams. Elsewhere it declines and the caller queues the copy.
+    @Test func copyNowOnlyWhereNothingMustRunFirst() throws {
+        var source: UInt64 = 0x1122_3344_5566_7788, target: UInt64 = 0
+        func copied(on stream: CudaStream) -> Bool {
+            target = 0
+            return withUnsafeBytes(of: &source) { from in
+                withUnsafeMutableBytes(of: &target) { stream.copyNow(from: from.baseAddress!, to: $0.baseAddress!, count: 8) }
+            } && target == source
+        }
+        let legacy = try group.legacyDefaultStream(), nonBlocking = try CudaStream(in: group, flags: .nonBlocking)
+        #expect(copied(on: legacy))
+        #expect(copied(on: nonBlocking))
+        var blocking: CudaStream? = try CudaStream(in: group)
+        #expect(!copied(on: legacy), "the legacy stream must first order itself after the blocking stream")
+        #expect(!copied(on: try #require(blocking)), "a blocking stream must first order itself after the legacy stream")
+        #expect(copied(on: nonBlocking))
+        #expect(target == source)
+        blocking = nil
+        let gate = Gate()
+        try gate.hold(nonBlocking)
+        #expect(!copied(on: nonBlocking), "work is queued before it")
+        #expect(target == 0)
+        gate.open()
+        try nonBlocking.synchronize()
+        #expect(copied(on: legacy), "no blocking stream is left")
+    }
+
     @Test func manyThreadsKeepTheirOwnStreamOrder() throws {
         let streams = try (0..<4).map { _ in try CudaStream(in: group) }
         let logs = streams.map { _ in OrderLog() }

@@ -29,6 +29,31 @@ public struct Allocation: Sendable {
     public let kind: AllocationKind
     /// The device it belongs to (for host kinds, the device current when it was made).
     public let device: DeviceID
+    /// Where the host reaches the allocation's first byte: the address itself for host kinds,
+    /// the buffer's `hostAddress` for device memory the host addresses (0 if it cannot).
+    @usableFromInline let hostAddress: UInt
+
+    init(address: UInt, byteCount: Int, kind: AllocationKind, device: DeviceID) {
+        (self.address, self.byteCount, self.kind, self.device) = (address, byteCount, kind, device)
+        hostAddress = switch kind {
+        case let .device(buffer): UInt(bitPattern: buffer.hostAddress)
+        case .pinnedHost, .registeredHost, .managed: address
+        }
+    }
+}
+
+/// Where the host reaches the bytes at a pointer a copy names, as `PointerRegistry.hostBytes`
+/// finds them.
+public struct HostBytes {
+    public let address: UnsafeMutableRawPointer
+    /// Inside device memory.
+    public let isDevice: Bool
+    /// Inside managed memory (`cudaMallocManaged`).
+    public let isManaged: Bool
+
+    @inlinable init(address: UnsafeMutableRawPointer, isDevice: Bool, isManaged: Bool) {
+        (self.address, self.isDevice, self.isManaged) = (address, isDevice, isManaged)
+    }
 }
 
 /// An allocation's bounds and owner as plain values, which cost no reference counting to pass
@@ -124,6 +149,40 @@ public final class PointerRegistry: Sendable {
         let extent = AllocationExtent(address: allocations[index].address, byteCount: allocations[index].byteCount,
                                       device: allocations[index].device, isManaged: isManaged)
         return LocatedAddress(extent: extent, buffer: buffer, offset: offset)
+    }
+
+    /// Where the host reaches the `count` bytes at each of a copy's two pointers, under one
+    /// acquisition of the lock; nil unless both are host memory or inside device memory the
+    /// host addresses, with all `count` bytes inside their allocation. Addresses in
+    /// `deviceRange` that no allocation holds are nil too: the caller's full path reports them.
+    /// The device buffers come retained (`keeping`), for the caller to release after the copy.
+    @inlinable public func hostBytes(_ first: UInt, _ second: UInt, count: Int, deviceRange: Range<UInt>)
+        -> (HostBytes, HostBytes, keeping: (Unmanaged<AnyObject>?, Unmanaged<AnyObject>?))? {
+        sorted.withLock { allocations in
+            guard let (one, oneBuffer) = PointerRegistry.hostBytes(first, count: count, in: allocations, deviceRange: deviceRange),
+                  let (other, otherBuffer) = PointerRegistry.hostBytes(second, count: count, in: allocations,
+                                                                       deviceRange: deviceRange)
+            else { return nil }
+            return (one, other, (oneBuffer.map { Unmanaged.passRetained($0) }, otherBuffer.map { Unmanaged.passRetained($0) }))
+        }
+    }
+
+    @inlinable @inline(__always)
+    static func hostBytes(_ address: UInt, count: Int, in allocations: [Allocation], deviceRange: Range<UInt>)
+        -> (HostBytes, buffer: AnyObject?)? {
+        let index = insertionIndex(address + 1, in: allocations) - 1
+        guard index >= 0, address - allocations[index].address < UInt(max(allocations[index].byteCount, 1)) else {
+            guard !deviceRange.contains(address), let host = UnsafeMutableRawPointer(bitPattern: address) else { return nil }
+            return (HostBytes(address: host, isDevice: false, isManaged: false), nil)
+        }
+        let offset = address - allocations[index].address
+        guard allocations[index].hostAddress != 0, UInt(count) <= UInt(allocations[index].byteCount) - offset,
+              let host = UnsafeMutableRawPointer(bitPattern: allocations[index].hostAddress + offset) else { return nil }
+        switch allocations[index].kind {
+        case let .device(buffer): return (HostBytes(address: host, isDevice: true, isManaged: false), buffer)
+        case .managed: return (HostBytes(address: host, isDevice: false, isManaged: true), nil)
+        case .pinnedHost, .registeredHost: return (HostBytes(address: host, isDevice: false, isManaged: false), nil)
+        }
     }
 
     /// Every allocation, in address order.

@@ -94,6 +94,14 @@ public final class CudaStream: Sendable {
         try StreamErrors.mapped { () throws(DeviceError) in try group.enqueue(on: self, body) }
     }
 
+    /// Copies `count` bytes between host addresses (host memory, or device memory the host
+    /// addresses) at once on the calling thread, when nothing queued on this stream or, by
+    /// CUDA's implicit synchronisation, on another must run first, and the queue takes it (see
+    /// `DeviceQueue.copyNow`); says whether it did. When it did not, nothing happened.
+    package func copyNow(from source: UnsafeRawPointer, to destination: UnsafeMutableRawPointer, count: Int) -> Bool {
+        group.waitsForNothing(self) && queue.copyNow(from: source, to: destination, count: count)
+    }
+
     /// Waits for the work queued on this stream so far, and only that (CUDA's synchronous
     /// copies on their stream); throws what it raised. Unlike `synchronize`, it neither
     /// records nor waits for other streams: the legacy stream's implicit synchronisation

@@ -187,13 +187,22 @@ public final class StreamGroup: Sendable {
         if let firstError { throw firstError }
     }
 
+    /// Whether work queued on `stream` now has no implicit synchronisation to apply: a
+    /// non-blocking stream, or the legacy stream of a device without blocking streams (most
+    /// programs), which takes no lock.
+    @inline(__always)
+    func waitsForNothing(_ stream: CudaStream) -> Bool {
+        if stream.kind == .legacyDefault { return blockingStreams.load(ordering: .acquiring) == 0 }
+        return !stream.isBlocking
+    }
+
     /// Queues work on `stream` with CUDA's implicit synchronisation applied. `body` enqueues on
     /// the queue it is given and must not enqueue on another stream of this group.
     func enqueue<Result: Sendable>(
         on stream: CudaStream, _ body: (any DeviceQueue) throws(DeviceError) -> Result
     ) throws(DeviceError) -> Result {
+        if waitsForNothing(stream) { return try body(stream.queue) }
         if stream.kind == .legacyDefault {
-            if blockingStreams.load(ordering: .acquiring) == 0 { return try body(stream.queue) }
             return try state.withLock { state throws(DeviceError) -> Result in
                 if state.blockingCount > 0 {
                     prune(&state)
@@ -204,7 +213,6 @@ public final class StreamGroup: Sendable {
                 return try body(stream.queue)
             }
         }
-        guard stream.isBlocking else { return try body(stream.queue) }
         return try state.withLock { state throws(DeviceError) -> Result in
             // A marker made now covers exactly the legacy work queued before this call.
             if let legacy = state.legacyStream?.queue, !legacy.isIdle {
