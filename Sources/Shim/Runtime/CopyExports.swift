@@ -5,9 +5,15 @@ private func copyRecord(_ stream: CudaStream, bytes: Int, _ message: String) -> 
     RedirectionRecord(api: "", resolved: stream.device.id.description, bytes: bytes, stream: stream.id, message: message)
 }
 
+/// A copy is first offered to `MemoryTransfers.copyNow`, which does the common case (host
+/// bytes, an idle stream, logging quiet) with none of the full path's steps; everything
+/// else, and every error, takes the full path.
 func runtimeCopy(_ api: String, _ destination: UnsafeMutableRawPointer?, _ source: UnsafeRawPointer?, _ count: Int,
                   _ kind: Int32, _ stream: OpaquePointer?, waits: Bool) -> Int32 {
-    CudaCall.run(api) { () throws(CudaError) -> CallDetails? in
+    if MemoryTransfers.copyNow(to: destination, from: source, count: count, kind: kind, on: stream) {
+        return CudaError.success.rawValue
+    }
+    return CudaCall.run(api) { () throws(CudaError) -> CallDetails? in
         try CudaHandles.withStream(stream, api: api) { target throws(CudaError) -> CallDetails? in
             let direction = try MemoryTransfers.copy(to: destination, from: source, count: count, kind: kind, on: target, waits: waits)
             return CudaCall.details(copyRecord(target, bytes: count, "\(direction)"))

@@ -32,6 +32,13 @@ enum CudaCall {
         return status.rawValue
     }
 
+    /// Whether a call that succeeds leaves no trace: no record is written for it (the log
+    /// takes no `debug` records) and no sticky error stands in for its result. A call may
+    /// then take a direct path that only ever succeeds, falling back to `run` otherwise.
+    static var succeedsSilently: Bool {
+        !log.isEnabled(.debug) && CudaLastError.stickyError == nil
+    }
+
     /// The fuller record of a call that succeeded, as a body of `run` returns it: `make` runs
     /// only when the log takes successful calls, and nil is returned otherwise. A closure
     /// capturing the call's values would be a heap allocation on every call, logging or not.

@@ -104,6 +104,22 @@ enum CudaHandles {
         return try body(stream(handle, api: api))
     }
 
+    /// Runs `body` with the stream `handle` names when it is found without a call's other
+    /// steps (a legacy stream the thread has used before, or a live created stream), lent
+    /// without a retain as in `withStream`; false, without running `body`, otherwise.
+    @inline(__always)
+    static func withKnownStream(_ handle: OpaquePointer?, _ body: (CudaStream) -> Bool) -> Bool {
+        let bits = UInt(bitPattern: handle)
+        if bits == 0 || bits == legacyStream {
+            guard let stream = legacyStreamMemo.unmanagedStream(generation: CudaCall.runtime.redirector.generation) else {
+                return false
+            }
+            return stream._withUnsafeGuaranteedRef(body)
+        }
+        guard bits != perThreadStream, let stream = streams.lookup(handle) else { return false }
+        return body(stream)
+    }
+
     /// The live event `handle` names, or `.invalidResourceHandle`.
     static func event(_ handle: OpaquePointer?) throws(CudaError) -> CudaEvent {
         guard let event = events.lookup(handle) else { throw .invalidResourceHandle }

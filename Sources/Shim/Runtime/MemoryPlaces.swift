@@ -127,6 +127,14 @@ enum CopyKind: Int32 {
     /// Whether the places agree with the direction the program named (`.invalidValue` if not).
     @inline(__always)
     func check(source: MemoryPlace, destination: MemoryPlace) throws(CudaError) {
+        if !agrees(source: (source.isDevice, source.isManaged), destination: (destination.isDevice, destination.isManaged)) {
+            throw .invalidValue
+        }
+    }
+
+    /// Whether places that are (on the device, managed) agree with the direction.
+    @inline(__always)
+    func agrees(source: (isDevice: Bool, isManaged: Bool), destination: (isDevice: Bool, isManaged: Bool)) -> Bool {
         let expected: (source: Bool, destination: Bool)? = switch self {
         case .hostToHost: (false, false)
         case .hostToDevice: (false, true)
@@ -134,9 +142,8 @@ enum CopyKind: Int32 {
         case .deviceToDevice: (true, true)
         case .inferred: nil
         }
-        guard let expected else { return }
-        let agrees = (source.isManaged || expected.source == source.isDevice)
+        guard let expected else { return true }
+        return (source.isManaged || expected.source == source.isDevice)
             && (destination.isManaged || expected.destination == destination.isDevice)
-        if !agrees { throw .invalidValue }
     }
 }
