@@ -113,12 +113,8 @@ public final class PointerRegistry: Sendable {
     /// allocation contains only its own address.
     public func resolve(_ address: UInt) -> (allocation: Allocation, offset: Int)? {
         sorted.withLock { allocations in
-            let index = PointerRegistry.insertionIndex(address + 1, in: allocations) - 1
-            guard index >= 0 else { return nil }
-            let allocation = allocations[index]
-            let offset = Int(address - allocation.address)
-            guard offset < max(allocation.byteCount, 1) else { return nil }
-            return (allocation, offset)
+            guard let index = PointerRegistry.index(containing: address, in: allocations) else { return nil }
+            return (allocations[index], Int(address - allocations[index].address))
         }
     }
 
@@ -136,10 +132,8 @@ public final class PointerRegistry: Sendable {
 
     @inlinable
     static func locate(_ address: UInt, in allocations: [Allocation]) -> LocatedAddress? {
-        let index = insertionIndex(address + 1, in: allocations) - 1
-        guard index >= 0 else { return nil }
-        let offset = Int(bitPattern: address &- allocations[index].address)
-        guard offset < max(allocations[index].byteCount, 1) else { return nil }
+        guard let index = index(containing: address, in: allocations) else { return nil }
+        let offset = Int(address - allocations[index].address)
         let buffer: (any DeviceBuffer)?, isManaged: Bool
         switch allocations[index].kind {
         case let .device(deviceBuffer): (buffer, isManaged) = (deviceBuffer, false)
@@ -170,8 +164,7 @@ public final class PointerRegistry: Sendable {
     @inlinable @inline(__always)
     static func hostBytes(_ address: UInt, count: Int, in allocations: [Allocation], deviceRange: Range<UInt>)
         -> (HostBytes, buffer: AnyObject?)? {
-        let index = insertionIndex(address + 1, in: allocations) - 1
-        guard index >= 0, address - allocations[index].address < UInt(max(allocations[index].byteCount, 1)) else {
+        guard let index = index(containing: address, in: allocations) else {
             guard !deviceRange.contains(address), let host = UnsafeMutableRawPointer(bitPattern: address) else { return nil }
             return (HostBytes(address: host, isDevice: false, isManaged: false), nil)
         }
@@ -187,6 +180,15 @@ public final class PointerRegistry: Sendable {
 
     /// Every allocation, in address order.
     public var allocations: [Allocation] { sorted.withLock { $0 } }
+
+    /// The index of the allocation containing `address`, if any. A zero-byte allocation
+    /// contains only its own address.
+    @inlinable @inline(__always)
+    static func index(containing address: UInt, in allocations: [Allocation]) -> Int? {
+        let index = insertionIndex(address + 1, in: allocations) - 1
+        guard index >= 0, address - allocations[index].address < UInt(max(allocations[index].byteCount, 1)) else { return nil }
+        return index
+    }
 
     /// The first index whose allocation starts at or after `address` (binary search).
     @inlinable static func insertionIndex(_ address: UInt, in allocations: [Allocation]) -> Int {
