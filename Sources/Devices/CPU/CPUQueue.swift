@@ -38,14 +38,14 @@ public final class CPUQueue: DeviceQueue {
 
     public func copy(from source: UnsafeRawPointer, to destination: BufferRegion) throws(DeviceError) {
         let (from, to) = (HostAddress(source), HostAddress(try CPUValidation.address(of: destination, role: "destination")))
-        if !copiedInline(from: from, to: to, count: destination.byteCount) {
+        if !copyNow(from: from.pointer, to: to.pointer, count: destination.byteCount) {
             submitCopy(from: from, to: to, count: destination.byteCount, keeping: destination.buffer)
         }
     }
 
     public func copy(from source: BufferRegion, to destination: UnsafeMutableRawPointer) throws(DeviceError) {
         let (from, to) = (HostAddress(try CPUValidation.address(of: source, role: "source")), HostAddress(destination))
-        if !copiedInline(from: from, to: to, count: source.byteCount) {
+        if !copyNow(from: from.pointer, to: to.pointer, count: source.byteCount) {
             submitCopy(from: from, to: to, count: source.byteCount, keeping: source.buffer)
         }
     }
@@ -56,7 +56,7 @@ public final class CPUQueue: DeviceQueue {
         guard source.byteCount == destination.byteCount else {
             throw .invalidArgument("the source has \(source.byteCount) bytes but the destination \(destination.byteCount)")
         }
-        if !copiedInline(from: from, to: to, count: source.byteCount) {
+        if !copyNow(from: from.pointer, to: to.pointer, count: source.byteCount) {
             submitCopy(from: from, to: to, count: source.byteCount, keeping: (source.buffer, destination.buffer))
         }
     }
@@ -72,7 +72,9 @@ public final class CPUQueue: DeviceQueue {
     }
 
     /// The CPU backend's buffers are host memory, so any copy between them and host memory
-    /// is a host copy: run at once when small and the queue is idle and has not failed.
+    /// is a host copy: run at once when small and the queue is idle and has not failed (see
+    /// `ranInline`). The buffers need no reference meanwhile: the caller holds them for the
+    /// call. The queue's own copies take this path first too.
     public func copyNow(from source: UnsafeRawPointer, to destination: UnsafeMutableRawPointer, count: Int) -> Bool {
         guard Self.isSmall(bytes: count) else { return false }
         return inline { () -> Bool in
@@ -80,14 +82,6 @@ public final class CPUQueue: DeviceQueue {
             MemoryKernels.copy(from: source, to: destination, count: count)
             return true
         } ?? false
-    }
-
-    /// Copies `count` bytes at once on the caller's thread if the copy is small and the queue
-    /// idle (see `ranInline`); says whether it did. The buffers need no reference meanwhile:
-    /// the caller's regions hold them for the call.
-    private func copiedInline(from source: HostAddress, to destination: HostAddress, count: Int) -> Bool {
-        Self.isSmall(bytes: count)
-            && ranInline { perform { MemoryKernels.copy(from: source.pointer, to: destination.pointer, count: count) } }
     }
 
     /// Queues a copy of `count` bytes; `owners` (the buffers) stay alive until it has run.
