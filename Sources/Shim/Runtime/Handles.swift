@@ -89,14 +89,11 @@ enum CudaHandles {
         }
     }
 
-    /// Runs `body` with the stream `handle` names (see `stream(_:api:)`). A legacy stream the
-    /// thread has used before is lent to `body` without being retained: the runtime keeps it
-    /// alive, and the copies' hot path is spared a retain and a release.
+    /// Runs `body` with the stream `handle` names (see `stream(_:api:)`); a legacy stream the
+    /// thread has used before is lent without a retain (`rememberedLegacyStream`).
     static func withStream<Result>(_ handle: OpaquePointer?, api: String,
                                    _ body: (CudaStream) throws(CudaError) -> Result) throws(CudaError) -> Result {
-        let bits = UInt(bitPattern: handle)
-        if bits == 0 || bits == legacyStream,
-           let stream = legacyStreamMemo.unmanagedStream(generation: CudaCall.runtime.redirector.generation) {
+        if let stream = rememberedLegacyStream(handle) {
             return try stream._withUnsafeGuaranteedRef { stream in
                 Swift.Result { () throws(CudaError) in try body(stream) }
             }.get()
@@ -105,19 +102,23 @@ enum CudaHandles {
     }
 
     /// Runs `body` with the stream `handle` names when it is found without a call's other
-    /// steps (a legacy stream the thread has used before, or a live created stream), lent
-    /// without a retain as in `withStream`; false, without running `body`, otherwise.
+    /// steps (a legacy stream the thread has used before, lent as in `withStream`, or a live
+    /// created stream); false, without running `body`, otherwise.
     @inline(__always)
     static func withKnownStream(_ handle: OpaquePointer?, _ body: (CudaStream) -> Bool) -> Bool {
+        if let stream = rememberedLegacyStream(handle) { return stream._withUnsafeGuaranteedRef(body) }
+        // 0, `cudaStreamLegacy` and `cudaStreamPerThread` are never in the table.
+        return streams.lookup(handle).map(body) ?? false
+    }
+
+    /// The legacy stream, unretained, when `handle` names it and the thread's memo has it. The
+    /// runtime keeps it alive, so a caller may lend it to its work without a retain and a
+    /// release, which the copies' hot path is spared.
+    @inline(__always)
+    private static func rememberedLegacyStream(_ handle: OpaquePointer?) -> Unmanaged<CudaStream>? {
         let bits = UInt(bitPattern: handle)
-        if bits == 0 || bits == legacyStream {
-            guard let stream = legacyStreamMemo.unmanagedStream(generation: CudaCall.runtime.redirector.generation) else {
-                return false
-            }
-            return stream._withUnsafeGuaranteedRef(body)
-        }
-        guard bits != perThreadStream, let stream = streams.lookup(handle) else { return false }
-        return body(stream)
+        guard bits == 0 || bits == legacyStream else { return nil }
+        return legacyStreamMemo.unmanagedStream(generation: CudaCall.runtime.redirector.generation)
     }
 
     /// The live event `handle` names, or `.invalidResourceHandle`.
