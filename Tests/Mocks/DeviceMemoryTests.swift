@@ -32,7 +32,7 @@ import Testing
     @Test func addressesAreAlignedAndPointerArithmeticResolves() throws {
         let address = try memory.allocateDevice(10_000, on: cpu)
         #expect(address % 256 == 0)
-        #expect(memory.isDeviceAddress(address))
+        #expect(memory.deviceRange.contains(address))
         let inside = try #require(memory.registry.resolve(address + 9_999))
         #expect(inside.offset == 9_999)
         guard case let .device(buffer) = inside.allocation.kind else { Issue.record("not device memory"); return }

@@ -127,9 +127,6 @@ public final class DeviceMemory: Sendable {
               registry.remove(startingAt: address) != nil else { throw .hostMemoryNotRegistered }
     }
 
-    /// Whether `address` is inside DeviceShim's device address range (allocated or not).
-    public func isDeviceAddress(_ address: UInt) -> Bool { addresses?.contains(address) ?? false }
-
     /// DeviceShim's device address range (allocated or not); empty when none was reserved.
     public var deviceRange: Range<UInt> { addresses.map { $0.base..<($0.base + $0.size) } ?? 0..<0 }
 

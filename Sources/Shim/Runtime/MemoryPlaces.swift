@@ -33,7 +33,7 @@ enum MemoryPlace {
     @inline(__always)
     private static func place(_ pointer: UnsafeRawPointer, _ located: consuming LocatedAddress?) throws(CudaError) -> MemoryPlace {
         guard let located else {
-            if memory.isDeviceAddress(UInt(bitPattern: pointer)) { throw .invalidValue }
+            if deviceRange.contains(UInt(bitPattern: pointer)) { throw .invalidValue }
             return .pageableHost(UnsafeMutableRawPointer(mutating: pointer))
         }
         let allocation = located.extent, offset = located.offset
@@ -44,10 +44,12 @@ enum MemoryPlace {
                                    allocation: allocation))
     }
 
-    /// The process's memory and its pointer registry, held here so that placing a pointer,
-    /// which every copy does twice, reads them without going through the runtime each time.
+    /// The process's memory, its pointer registry and device range, held here so that placing
+    /// a pointer, which every copy does twice, reads them without going through the runtime
+    /// each time (`MemoryTransfers.copyNow` reads them too).
     private static let memory = CudaCall.runtime.memory
-    private static let registry = memory.registry
+    static let registry = memory.registry
+    static let deviceRange = memory.deviceRange
 
     /// The allocation of a device place.
     var deviceAllocation: AllocationExtent? {

@@ -34,8 +34,8 @@ enum MemoryTransfers {
                         on handle: OpaquePointer?) -> Bool {
         guard count > 0, let direction = CopyKind(rawValue: kind), let destination, let source,
               CudaCall.succeedsSilently,
-              let (to, from, buffers) = registry.hostBytes(UInt(bitPattern: destination), UInt(bitPattern: source),
-                                                           count: count, deviceRange: deviceRange)
+              let (to, from, buffers) = MemoryPlace.registry.hostBytes(UInt(bitPattern: destination), UInt(bitPattern: source),
+                                                                       count: count, deviceRange: MemoryPlace.deviceRange)
         else { return false }
         defer { buffers.0?.release(); buffers.1?.release() }
         guard direction.agrees(source: (from.isDevice, from.isManaged), destination: (to.isDevice, to.isManaged)) else {
@@ -43,9 +43,6 @@ enum MemoryTransfers {
         }
         return CudaHandles.withKnownStream(handle) { stream in stream.copyNow(from: from.address, to: to.address, count: count) }
     }
-
-    private static let registry = CudaCall.runtime.memory.registry
-    private static let deviceRange = CudaCall.runtime.memory.deviceRange
 
     /// Copies `height` rows of `width` bytes between pitched memory (`cudaMemcpy2D*`).
     static func copy2D(to destination: UnsafeMutableRawPointer?, pitch destinationPitch: Int, from source: UnsafeRawPointer?,
