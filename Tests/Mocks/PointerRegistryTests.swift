@@ -53,6 +53,17 @@ import Testing
         #expect(registry.allocations.map(\.address) == [0x20_000, 0x30_000])
     }
 
+    /// A program's garbage pointer may have every bit set; looking it up must not trap.
+    @Test func theLastAddressIsInNoAllocation() throws {
+        let registry = PointerRegistry()
+        registry.insert(Allocation(address: 0x10_000, byteCount: 64, kind: .pinnedHost, device: Self.cpu))
+        #expect(registry.resolve(.max) == nil)
+        #expect(registry.locate(.max) == nil)
+        let (pageable, pinned, _) = try #require(registry.hostBytes(.max, 0x10_000, count: 1, deviceRange: 0..<0))
+        #expect(UInt(bitPattern: pageable.address) == .max && !pageable.isDevice)
+        #expect(UInt(bitPattern: pinned.address) == 0x10_000)
+    }
+
     @Test func manyAllocationsResolveInAnyOrder() throws {
         let registry = PointerRegistry()
         var random = SystemRandomNumberGenerator()

@@ -182,10 +182,12 @@ public final class PointerRegistry: Sendable {
     public var allocations: [Allocation] { sorted.withLock { $0 } }
 
     /// The index of the allocation containing `address`, if any. A zero-byte allocation
-    /// contains only its own address.
+    /// contains only its own address. The last address a pointer can hold is in none: the
+    /// search starts past it, wrapping to 0, where a plain `+` would trap on a program's
+    /// bad pointer.
     @inlinable @inline(__always)
     static func index(containing address: UInt, in allocations: [Allocation]) -> Int? {
-        let index = insertionIndex(address + 1, in: allocations) - 1
+        let index = insertionIndex(address &+ 1, in: allocations) - 1
         guard index >= 0, address - allocations[index].address < UInt(max(allocations[index].byteCount, 1)) else { return nil }
         return index
     }

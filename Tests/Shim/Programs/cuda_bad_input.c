@@ -7,6 +7,7 @@
  * rule is that bad input never crashes and gets the status CUDA uses for that kind of mistake,
  * and the comment says so. */
 #include <cublas_v2.h>
+#include <stdint.h>
 
 #include "cuda_check.h"
 
@@ -99,6 +100,14 @@ static void check_memory_errors(void) {
     GOOD_COPY();
     /* An interior device pointer is not an allocation either. */
     CHECK_CUDA(cudaFree(device_block + 16), cudaErrorInvalidValue);
+    GOOD_COPY();
+    /* The last address a pointer can hold (garbage, say all bits set) is no allocation: a
+     * copy naming it as device memory is cudaErrorInvalidValue, cudaFree of it too. */
+    void *all_ones = (void *)UINTPTR_MAX;
+    unsigned char bytes[64] = {0};
+    CHECK_CUDA(cudaMemcpy(all_ones, bytes, sizeof bytes, cudaMemcpyHostToDevice), cudaErrorInvalidValue);
+    CHECK_CUDA(cudaMemcpy(bytes, all_ones, sizeof bytes, cudaMemcpyDeviceToHost), cudaErrorInvalidValue);
+    CHECK_CUDA(cudaFree(all_ones), cudaErrorInvalidValue);
     GOOD_COPY();
     cudaGetLastError();
 }
