@@ -72,6 +72,10 @@ enum NativeProgram {
         var inherited = ProcessInfo.processInfo.environment.filter {
             !$0.key.hasPrefix("DEVICESHIM_") && $0.key != "LD_PRELOAD" && $0.key != "LD_LIBRARY_PATH"
         }
+        // A program that crashes inside libdeviceshim.so would start Swift's backtracer, which
+        // here once outlived its own 30 s timeout and held the run for 15 minutes: without it
+        // the crash ends the program at once, and the test fails on the signal.
+        inherited["SWIFT_BACKTRACE"] = "enable=no"
         inherited.merge(environment) { $1 }
         process.environment = inherited
         if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
