@@ -60,6 +60,7 @@ func runtimeFill(_ api: String, _ destination: UnsafeMutableRawPointer?, pitch: 
         guard width <= pitch || height <= 1 else { throw .invalidPitchValue }
         let target = try CudaHandles.stream(stream, api: api)
         if width > 0, height > 0, let destination {
+            try MemoryTransfers.checkRows(from: destination, pitch: pitch, width: width, height: height, in: MemoryPlace.of(destination))
             for row in 0..<height { try MemoryTransfers.fill(destination + row * pitch, value: value, count: width, on: target) }
         } else {
             _ = try MemoryPlace.of(destination)

@@ -56,6 +56,17 @@ enum MemoryPlace {
         if case let .device(place) = self { place.allocation } else { nil }
     }
 
+    /// Whether `self` lies in the memory `other` does: the same allocation, or both in
+    /// pageable host memory.
+    func isInSameMemory(as other: MemoryPlace) -> Bool {
+        switch (self, other) {
+        case let (.device(one), .device(another)): one.allocation.address == another.allocation.address
+        case let (.pinnedHost(_, one), .pinnedHost(_, another)): one.address == another.address
+        case (.pageableHost, .pageableHost): true
+        default: false
+        }
+    }
+
     var isDevice: Bool {
         if case .device = self { true } else { false }
     }

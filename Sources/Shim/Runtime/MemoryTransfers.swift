@@ -52,14 +52,32 @@ enum MemoryTransfers {
         let (to, from) = (try MemoryPlace.of(destination), try MemoryPlace.of(source))
         try kind.check(source: from, destination: to)
         guard width > 0, height > 0, let destination, let source else { return }
-        var pageable = to.isPageable || from.isPageable
+        try checkRows(from: destination, pitch: destinationPitch, width: width, height: height, in: to)
+        try checkRows(from: source, pitch: sourcePitch, width: width, height: height, in: from)
         for row in 0..<height {
-            let rowTo = try MemoryPlace.of(destination + row * destinationPitch)
-            let rowFrom = try MemoryPlace.of(source + row * sourcePitch)
-            pageable = pageable || rowTo.isPageable || rowFrom.isPageable
-            try queueCopy(to: rowTo, from: rowFrom, count: width, on: stream)
+            try queueCopy(to: MemoryPlace.of(destination + row * destinationPitch), from: MemoryPlace.of(source + row * sourcePitch),
+                          count: width, on: stream)
         }
-        if waits || pageable { try stream.finishQueuedWork() }
+        if waits || to.isPageable || from.isPageable { try stream.finishQueuedWork() }
+    }
+
+    /// Checks `height` rows of `width` bytes, `pitch` apart from `start`, before any is copied
+    /// or filled, as CUDA checks a 2D range as a whole: every row lies in the memory the first
+    /// does (`first`: the same allocation, or pageable host memory) and, on a device, inside
+    /// its allocation. A range whose end no pointer can hold is `.invalidValue` too, so that
+    /// `start + row * pitch` cannot overflow: a pitch of 2^62 over three rows trapped, and one
+    /// leaving a device allocation for the host was copied to as host memory.
+    static func checkRows(from start: UnsafeRawPointer, pitch: Int, width: Int, height: Int,
+                          in first: MemoryPlace) throws(CudaError) {
+        let (span, spanOverflows) = (height - 1).multipliedReportingOverflow(by: pitch)
+        let (length, lengthOverflows) = span.addingReportingOverflow(width)
+        guard !spanOverflows, !lengthOverflows,
+              !UInt(bitPattern: start).addingReportingOverflow(UInt(length)).overflow else { throw .invalidValue }
+        for row in 1..<max(height, 1) {
+            let place = try MemoryPlace.of(start + row * pitch)
+            guard place.isInSameMemory(as: first) else { throw .invalidValue }
+            _ = try place.deviceRegion(width)
+        }
     }
 
     /// Sets `count` bytes at `destination` to `value`'s low byte (`cudaMemset*`): device

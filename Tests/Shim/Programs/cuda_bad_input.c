@@ -62,6 +62,19 @@ static void check_memory_errors(void) {
         /* cudaMemset past the end: "::cudaErrorInvalidValue". */
         CHECK_CUDA(cudaMemset(small + 1, 0, 1024), cudaErrorInvalidValue);
         GOOD_COPY();
+        /* A 2D range whose later rows leave the allocation: CUDA checks the range as a whole
+         * ("::cudaErrorInvalidValue"), so no row is copied or set. */
+        unsigned char first_row[64], marks[64];
+        memset(marks, 0x5a, sizeof marks);
+        CHECK_OK(cudaMemset(small, 0x5a, 1024));
+        CHECK_CUDA(cudaMemcpy2D(small, 512, host, 64, 64, 3, cudaMemcpyHostToDevice), cudaErrorInvalidValue);
+        CHECK_CUDA(cudaMemset2D(small, 512, 0, 64, 3), cudaErrorInvalidValue);
+        CHECK_OK(cudaMemcpy(first_row, small, sizeof first_row, cudaMemcpyDeviceToHost));
+        CHECK_BYTES(first_row, marks, sizeof marks, "the first row after the rejected 2D calls");
+        /* A pitch whose last row no pointer can reach (2^62 over three rows). */
+        CHECK_CUDA(cudaMemcpy2D(small, (size_t)1 << 62, host, 64, 64, 3, cudaMemcpyHostToDevice), cudaErrorInvalidValue);
+        CHECK_CUDA(cudaMemset2D(small, (size_t)1 << 62, 0, 64, 3), cudaErrorInvalidValue);
+        GOOD_COPY();
         /* The allocation itself is intact: a full-size copy still works. */
         unsigned char back[1024];
         CHECK_OK(cudaMemcpy(small, host, 1024, cudaMemcpyHostToDevice));
