@@ -65,8 +65,9 @@ enum MemoryTransfers {
     /// or filled, as CUDA checks a 2D range as a whole: every row lies in the memory the first
     /// does (`first`: the same allocation, or pageable host memory) and, on a device, inside
     /// its allocation. A range whose end no pointer can hold is `.invalidValue` too, so that
-    /// `start + row * pitch` cannot overflow: a pitch of 2^62 over three rows trapped, and one
-    /// leaving a device allocation for the host was copied to as host memory.
+    /// `start + row * pitch` cannot overflow (a third row 2^63 bytes on traps). Before, each
+    /// row was placed alone: with a pitch of 2^62 the second row of a device copy landed on
+    /// a host address and was copied to as host memory (SIGSEGV).
     static func checkRows(from start: UnsafeRawPointer, pitch: Int, width: Int, height: Int,
                           in first: MemoryPlace) throws(CudaError) {
         let (span, spanOverflows) = (height - 1).multipliedReportingOverflow(by: pitch)
