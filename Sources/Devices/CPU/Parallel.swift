@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import CCPUKernels
 import Dispatch
 
 /// Splits large kernels across the machine's cores.
@@ -12,8 +13,8 @@ enum Parallel {
     /// worker costs microseconds, a memory-bound element well under a nanosecond.
     static let elementsPerCore = 1 << 17
 
-    /// Parts per core when work is split: a thread that starts late (waking a worker takes
-    /// microseconds, and another process may hold the core) leaves its parts to the others.
+    /// Parts per core when work is split: a thread that starts late (another process may
+    /// hold its core) leaves its parts to the others.
     static let partsPerCore = 4
 
     /// How many parts `count` elements are split into: `partsPerCore` per core used, using a
@@ -25,8 +26,13 @@ enum Parallel {
 
     /// Runs `body(part, range)` for each of `partCount(for:minimumPerCore:)` consecutive
     /// ranges covering `0..<count`, on all cores, and returns when all are done. Ranges but
-    /// the last are multiples of `granularity` (a power of two) elements: 64, so that two
+    /// the last start at multiples of `granularity` (a power of two) elements: 64, so that two
     /// threads never write one cache line, unless the items are larger. A range may be empty.
+    ///
+    /// Parts are taken in order and halve in size each round (`range(of:parts:count:granularity:)`),
+    /// so the threads finish close together: a thread that finishes its last part as another
+    /// begins one waits at most the smallest part. On a 16 MB sum that measured 0-6 % faster
+    /// than equal parts.
     static func forEachPart(
         count: Int, minimumPerCore: Int = elementsPerCore, granularity: Int = 64,
         _ body: (_ part: Int, _ range: Range<Int>) -> Void
@@ -36,16 +42,54 @@ enum Parallel {
             body(0, 0..<count)
             return
         }
-        let partSize = ((count + parts - 1) / parts + granularity - 1) & ~(granularity - 1)
-        // concurrentPerform wants a Sendable closure; `body` is called from several threads at
-        // once, each part touching its own range, and does not outlive this call.
         withoutActuallyEscaping(body) { body in
-            let body = UncheckedSendable(body)
-            DispatchQueue.concurrentPerform(iterations: parts) { part in
-                let start = min(count, part * partSize)
-                body.value(part, start..<min(count, start + partSize))
-            }
+            var job = Job(count: count, parts: parts, granularity: granularity, body: body)
+            // The pool's workers, spinning between ops, start at once; while it runs another
+            // caller's job (or this is a part of one), Dispatch's threads take the parts.
+            guard withUnsafeMutablePointer(to: &job, { ds_pool_run(parts, runPart, $0) }) != 0 else { return }
+            // concurrentPerform wants a Sendable closure; `job` is read from several threads
+            // at once, each part touching its own range, and does not outlive this call.
+            let shared = UncheckedSendable(job)
+            DispatchQueue.concurrentPerform(iterations: parts) { part in shared.value.run(part) }
         }
+    }
+
+    /// The worker pool's threads (`ds_pool_run`'s): one per core but the caller's.
+    static var poolWorkerCount: Int { Int(ds_pool_worker_count()) }
+
+    /// Part `part` of `parts` (a multiple of `partsPerCore`) over `0..<count`. Each round of
+    /// parts (one per core) is half the size of the one before: with 4 rounds, weights 8, 4,
+    /// 2, 1, so the first round is 8/15 of the work and the last 1/15.
+    static func range(of part: Int, parts: Int, count: Int, granularity: Int) -> Range<Int> {
+        let cores = parts / partsPerCore
+        let totalUnits = cores * ((1 << partsPerCore) - 1)
+        func start(_ part: Int) -> Int {
+            guard part < parts else { return count }
+            let (round, core) = part.quotientAndRemainder(dividingBy: cores)
+            // The rounds before took 2^(R-1) + … + 2^(R-round) = 2^R - 2^(R-round) units per core.
+            let earlierRounds = cores * ((1 << partsPerCore) - (1 << (partsPerCore - round)))
+            let units = earlierRounds + core * (1 << (partsPerCore - 1 - round))
+            // count · units / totalUnits, without overflowing for any count.
+            let (whole, rest) = count.quotientAndRemainder(dividingBy: totalUnits)
+            return (whole * units + rest * units / totalUnits) & ~(granularity - 1)
+        }
+        return start(part)..<start(part + 1)
+    }
+
+    /// One `forEachPart` call, as the pool's C threads see it through a pointer.
+    private struct Job {
+        let count: Int
+        let parts: Int
+        let granularity: Int
+        let body: (_ part: Int, _ range: Range<Int>) -> Void
+
+        func run(_ part: Int) {
+            body(part, Parallel.range(of: part, parts: parts, count: count, granularity: granularity))
+        }
+    }
+
+    private static let runPart: @convention(c) (UnsafeMutableRawPointer?, Int) -> Void = { job, part in
+        job.unsafelyUnwrapped.assumingMemoryBound(to: Job.self).pointee.run(part)
     }
 
     /// `forEachPart` for kernels that need only the range.

@@ -1,0 +1,160 @@
+// The CPU backend's worker threads (see worker_pool.h).
+//
+// A job is published in one 64-bit word, `state`: its generation in the high 32 bits, the
+// next unclaimed part in the low 32. Threads claim a part by compare-and-swap of that word,
+// so a thread holding a stale generation can never claim a part of a newer job; and while
+// any part of a job is claimed but unfinished, the caller is still waiting, so the job's
+// fields (written before its generation was stored) cannot change under the thread running it.
+#define _GNU_SOURCE
+#include "worker_pool.h"
+
+#include <pthread.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdint.h>
+#include <time.h>
+#include <unistd.h>
+
+#if defined(__x86_64__) || defined(__i386__)
+#include <immintrin.h>
+#define CPU_RELAX() _mm_pause()
+#else
+#define CPU_RELAX() ((void)0)
+#endif
+
+typedef void (*part_function)(void *context, size_t index);
+
+static struct {
+    // Written by claims and by each new job: alone on its cache line.
+    _Alignas(64) _Atomic uint64_t state;
+    // The job's fields, stored before its generation is published (atomics only so that a
+    // thread reading them for a job that has just ended races with nothing undefined).
+    _Alignas(64) _Atomic(part_function) part;
+    _Atomic(void *) context;
+    _Atomic uint32_t parts;
+    _Atomic size_t finished;
+    // Taken by a caller for the whole of its job.
+    _Atomic int busy;
+    // Workers asleep (or about to be) on `wake`.
+    _Atomic int sleepers;
+    int workers;
+    pthread_mutex_t lock;
+    pthread_cond_t wake;
+} pool = {.lock = PTHREAD_MUTEX_INITIALIZER, .wake = PTHREAD_COND_INITIALIZER};
+
+static pthread_once_t pool_started = PTHREAD_ONCE_INIT;
+
+static uint64_t generation_of(uint64_t state) { return state >> 32; }
+
+static uint64_t monotonic_nanoseconds(void) {
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    return (uint64_t)now.tv_sec * 1000000000u + (uint64_t)now.tv_nsec;
+}
+
+// Claims and runs parts of job `generation` until none are left (or a newer job began).
+static void run_parts(uint64_t generation) {
+    uint64_t state = atomic_load_explicit(&pool.state, memory_order_acquire);
+    for (;;) {
+        if (generation_of(state) != generation) return;
+        uint32_t index = (uint32_t)state;
+        if (index >= atomic_load_explicit(&pool.parts, memory_order_relaxed)) return;
+        if (!atomic_compare_exchange_weak_explicit(&pool.state, &state, state + 1, memory_order_acquire,
+                                                   memory_order_acquire))
+            continue;
+        // Part `index` of this generation is ours: the caller waits for it, so the fields hold.
+        part_function part = atomic_load_explicit(&pool.part, memory_order_relaxed);
+        part(atomic_load_explicit(&pool.context, memory_order_relaxed), index);
+        atomic_fetch_add_explicit(&pool.finished, 1, memory_order_release);
+        state = atomic_load_explicit(&pool.state, memory_order_acquire);
+    }
+}
+
+// Returns the generation of the first job newer than `seen`: spinning, then asleep.
+static uint64_t next_generation(uint64_t seen) {
+    uint64_t deadline = monotonic_nanoseconds() + DS_POOL_SPIN_NANOSECONDS;
+    for (unsigned spins = 1;; spins++) {
+        uint64_t generation = generation_of(atomic_load_explicit(&pool.state, memory_order_acquire));
+        if (generation != seen) return generation;
+        CPU_RELAX();
+        if (spins % 64 == 0 && monotonic_nanoseconds() > deadline) break;
+    }
+    // A caller stores the new generation, then reads `sleepers`; this thread counts itself
+    // in `sleepers`, then reads the generation (both sequentially consistent): one of the two
+    // sees the other's write, so either the caller wakes this thread or it does not sleep.
+    pthread_mutex_lock(&pool.lock);
+    atomic_fetch_add(&pool.sleepers, 1);
+    uint64_t generation;
+    while ((generation = generation_of(atomic_load(&pool.state))) == seen) pthread_cond_wait(&pool.wake, &pool.lock);
+    atomic_fetch_sub(&pool.sleepers, 1);
+    pthread_mutex_unlock(&pool.lock);
+    return generation;
+}
+
+static void *worker_main(void *unused) {
+    (void)unused;
+    pthread_setname_np(pthread_self(), "deviceshim-cpu");
+    uint64_t seen = generation_of(atomic_load(&pool.state));
+    for (;;) {
+        seen = next_generation(seen);
+        run_parts(seen);
+    }
+    return NULL;
+}
+
+static void start_workers(void) {
+    long cores = sysconf(_SC_NPROCESSORS_ONLN);
+    sigset_t all, previous;
+    sigfillset(&all);
+    pthread_sigmask(SIG_SETMASK, &all, &previous);
+    pthread_attr_t attributes;
+    pthread_attr_init(&attributes);
+    pthread_attr_setdetachstate(&attributes, PTHREAD_CREATE_DETACHED);
+    for (long made = 0; made < cores - 1; made++) {
+        pthread_t thread;
+        if (pthread_create(&thread, &attributes, worker_main, NULL) != 0) break;
+        pool.workers++;
+    }
+    pthread_attr_destroy(&attributes);
+    pthread_sigmask(SIG_SETMASK, &previous, NULL);
+}
+
+int ds_pool_worker_count(void) {
+    pthread_once(&pool_started, start_workers);
+    return pool.workers;
+}
+
+int ds_pool_run(size_t parts, part_function part, void *context) {
+    if (parts > DS_POOL_MAXIMUM_PARTS || atomic_exchange_explicit(&pool.busy, 1, memory_order_acquire)) return 1;
+    pthread_once(&pool_started, start_workers);
+    if (pool.workers == 0) {
+        atomic_store_explicit(&pool.busy, 0, memory_order_release);
+        return 1;
+    }
+    atomic_store_explicit(&pool.part, part, memory_order_relaxed);
+    atomic_store_explicit(&pool.context, context, memory_order_relaxed);
+    atomic_store_explicit(&pool.parts, (uint32_t)parts, memory_order_relaxed);
+    atomic_store_explicit(&pool.finished, 0, memory_order_relaxed);
+    // Generations wrap after 2^32 jobs; workers only ever compare them for equality.
+    uint64_t generation = (generation_of(atomic_load_explicit(&pool.state, memory_order_relaxed)) + 1) & 0xffffffffu;
+    atomic_store(&pool.state, generation << 32);
+    if (atomic_load(&pool.sleepers) > 0) {
+        pthread_mutex_lock(&pool.lock);
+        pthread_cond_broadcast(&pool.wake);
+        pthread_mutex_unlock(&pool.lock);
+    }
+    run_parts(generation);
+    // The rest are running on workers. Should one have lost its core to another process,
+    // give ours away too after a while instead of pausing on it.
+    uint64_t deadline = 0;
+    for (unsigned spins = 1; atomic_load_explicit(&pool.finished, memory_order_acquire) < parts; spins++) {
+        CPU_RELAX();
+        if (spins % 64 != 0) continue;
+        uint64_t now = monotonic_nanoseconds();
+        if (deadline == 0) deadline = now + DS_POOL_SPIN_NANOSECONDS;
+        else if (now > deadline) sched_yield();
+    }
+    atomic_store_explicit(&pool.busy, 0, memory_order_release);
+    return 0;
+}
