@@ -38,6 +38,9 @@ static struct {
     _Atomic int busy;
     // Workers asleep (or about to be) on `wake`.
     _Atomic int sleepers;
+    // Workers spinning for the next job, and the count of `ds_pool_rest` calls that cut that short.
+    _Atomic int spinning;
+    _Atomic uint64_t rests;
     int workers;
     pthread_mutex_t lock;
     pthread_cond_t wake;
@@ -71,15 +74,26 @@ static void run_parts(uint64_t generation) {
     }
 }
 
-// Returns the generation of the first job newer than `seen`: spinning, then asleep.
-static uint64_t next_generation(uint64_t seen) {
-    uint64_t deadline = monotonic_nanoseconds() + DS_POOL_SPIN_NANOSECONDS;
+// Spins until a job newer than `seen` is published (returning its generation), the spin
+// time is over, or `ds_pool_rest` is called (returning `seen`).
+static uint64_t spin_for_job(uint64_t seen) {
+    uint64_t rests = atomic_load_explicit(&pool.rests, memory_order_relaxed);
+    atomic_fetch_add_explicit(&pool.spinning, 1, memory_order_relaxed);
+    uint64_t deadline = monotonic_nanoseconds() + DS_POOL_SPIN_NANOSECONDS, generation;
     for (unsigned spins = 1;; spins++) {
-        uint64_t generation = generation_of(atomic_load_explicit(&pool.state, memory_order_acquire));
-        if (generation != seen) return generation;
+        generation = generation_of(atomic_load_explicit(&pool.state, memory_order_acquire));
+        if (generation != seen || atomic_load_explicit(&pool.rests, memory_order_relaxed) != rests) break;
         CPU_RELAX();
         if (spins % 64 == 0 && monotonic_nanoseconds() > deadline) break;
     }
+    atomic_fetch_sub_explicit(&pool.spinning, 1, memory_order_relaxed);
+    return generation;
+}
+
+// Returns the generation of the first job newer than `seen`: spinning, then asleep.
+static uint64_t next_generation(uint64_t seen) {
+    uint64_t spun = spin_for_job(seen);
+    if (spun != seen) return spun;
     // A caller stores the new generation, then reads `sleepers`; this thread counts itself
     // in `sleepers`, then reads the generation (both sequentially consistent): one of the two
     // sees the other's write, so either the caller wakes this thread or it does not sleep.
@@ -92,10 +106,11 @@ static uint64_t next_generation(uint64_t seen) {
     return generation;
 }
 
-static void *worker_main(void *unused) {
-    (void)unused;
+// `first` is the generation when the worker was made, before the job that made it was
+// published: the worker takes part in that job too.
+static void *worker_main(void *first) {
     pthread_setname_np(pthread_self(), "deviceshim-cpu");
-    uint64_t seen = generation_of(atomic_load(&pool.state));
+    uint64_t seen = (uint64_t)(uintptr_t)first;
     for (;;) {
         seen = next_generation(seen);
         run_parts(seen);
@@ -113,11 +128,17 @@ static void start_workers(void) {
     pthread_attr_setdetachstate(&attributes, PTHREAD_CREATE_DETACHED);
     for (long made = 0; made < cores - 1; made++) {
         pthread_t thread;
-        if (pthread_create(&thread, &attributes, worker_main, NULL) != 0) break;
+        void *first = (void *)(uintptr_t)generation_of(atomic_load(&pool.state));
+        if (pthread_create(&thread, &attributes, worker_main, first) != 0) break;
         pool.workers++;
     }
     pthread_attr_destroy(&attributes);
     pthread_sigmask(SIG_SETMASK, &previous, NULL);
+}
+
+void ds_pool_rest(void) {
+    if (atomic_load_explicit(&pool.spinning, memory_order_relaxed) > 0)
+        atomic_fetch_add_explicit(&pool.rests, 1, memory_order_relaxed);
 }
 
 int ds_pool_worker_count(void) {

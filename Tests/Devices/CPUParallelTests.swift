@@ -56,6 +56,41 @@ import Testing
         #expect(names.contains("deviceshim-cpu"), "no part ran on a pool worker: \(names)")
     }
 
+    /// After a job the workers spin for the next one (200 µs); `restWorkers` sends them to
+    /// sleep at once, as the kernel's task states show 50 µs later. The job's parts wait (up
+    /// to 50 ms) until every thread has taken one, so the workers are awake; a job is retried
+    /// (for up to 10 s) while other tests' jobs keep the pool busy, and a worker still running
+    /// is looked at again after two more jobs at most (another process may have held its core).
+    @Test(.enabled(if: Parallel.coreCount > 1)) func restingWorkersSleepAtOnce() {
+        _ = Parallel.poolWorkerCount  // makes the workers
+        let workers = Self.poolWorkerStatFiles()
+        defer { workers.forEach { close($0) } }
+        let giveUp = DispatchTime.now() + .seconds(10)
+        var states: [UInt8] = []
+        var attempts = 0
+        while attempts < 3, DispatchTime.now() < giveUp {
+            let joined = Atomic<Int>(0)
+            let ran = withUnsafePointer(to: joined) { joined in
+                ds_pool_run(Parallel.coreCount, { joined, _ in
+                    let joined = joined.unsafelyUnwrapped.assumingMemoryBound(to: Atomic<Int>.self)
+                    joined.pointee.add(1, ordering: .relaxed)
+                    let deadline = DispatchTime.now() + .milliseconds(50)
+                    while joined.pointee.load(ordering: .relaxed) < Parallel.coreCount, DispatchTime.now() < deadline {}
+                }, UnsafeMutableRawPointer(mutating: joined))
+            }
+            guard ran == 0, joined.load(ordering: .relaxed) == Parallel.coreCount else { continue }
+            Parallel.restWorkers()
+            // Busy, not usleep: a sleep can outlast the workers' whole spin.
+            let settled = DispatchTime.now() + .microseconds(50)
+            while DispatchTime.now() < settled {}
+            states = workers.map(Self.schedulerState)
+            attempts += 1
+            if states.allSatisfy({ $0 == UInt8(ascii: "S") }) { break }
+        }
+        #expect(workers.count == Parallel.coreCount - 1)
+        #expect(attempts > 0 && states.allSatisfy { $0 == UInt8(ascii: "S") }, "pool workers' states: \(states.map { Character(UnicodeScalar($0)) })")
+    }
+
     /// A part that splits its own work finds the pool busy with its job: Dispatch runs the inner parts.
     @Test func aNestedCallStillRunsEveryInnerPart() {
         let inner = Atomic<Int>(0)
@@ -89,12 +124,36 @@ import Testing
         #expect(ran != 0)
     }
 
-    /// The calling thread's name, as `/proc` tells it (the pool's workers name themselves).
-    private static func threadName() -> String {
-        guard let file = fopen("/proc/thread-self/comm", "r") else { return "?" }
-        defer { fclose(file) }
-        var name = [CChar](repeating: 0, count: 32)
-        guard fgets(&name, Int32(name.count), file) != nil else { return "?" }
-        return String(decoding: name.prefix { $0 != 0 && $0 != 10 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    /// An open `/proc/self/task/TID/stat` for each pool worker (found by its name).
+    private static func poolWorkerStatFiles() -> [Int32] {
+        guard let tasks = opendir("/proc/self/task") else { return [] }
+        defer { closedir(tasks) }
+        var files: [Int32] = []
+        while let entry = readdir(tasks) {
+            let tid = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+            guard tid.first?.isNumber == true, readLine(from: "/proc/self/task/\(tid)/comm") == "deviceshim-cpu" else { continue }
+            files.append(open("/proc/self/task/\(tid)/stat", O_RDONLY))
+        }
+        return files
     }
+
+    /// A task's scheduler state (`R` running, `S` sleeping, …) from its open stat file, read
+    /// in a few microseconds: "tid (name) S …".
+    private static func schedulerState(_ file: Int32) -> UInt8 {
+        var text = (0..<128).map { _ in UInt8(0) }
+        let count = pread(file, &text, text.count, 0)
+        guard count > 0, let close = text[..<count].lastIndex(of: UInt8(ascii: ")")), close + 2 < count else { return 0 }
+        return text[close + 2]
+    }
+
+    private static func readLine(from path: String) -> String? {
+        guard let file = fopen(path, "r") else { return nil }
+        defer { fclose(file) }
+        var line = [CChar](repeating: 0, count: 512)
+        guard fgets(&line, Int32(line.count), file) != nil else { return nil }
+        return String(decoding: line.prefix { $0 != 0 && $0 != 10 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+
+    /// The calling thread's name, as `/proc` tells it (the pool's workers name themselves).
+    private static func threadName() -> String { readLine(from: "/proc/thread-self/comm") ?? "?" }
 }

@@ -64,6 +64,9 @@ enum CPUGemm {
         let host: Int32 = onHostThread ? 1 : 0
         let operation = plan.operation
         guard operation.m > 0, operation.n > 0 else { return }
+        // The library's threads are about to share the cores with the pool's (MKL's on the
+        // host thread excepted: it then computes on that thread alone).
+        if !onHostThread || library != "mkl" { Parallel.restWorkers() }
         switch operation.dtype {
         case .float32:
             let (a, b, c) = (plan.a.assumingMemoryBound(to: Float.self), plan.b.assumingMemoryBound(to: Float.self),

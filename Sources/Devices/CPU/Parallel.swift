@@ -54,6 +54,10 @@ enum Parallel {
         }
     }
 
+    /// Sends the pool's workers that spin for the next job to sleep: called before a BLAS
+    /// library runs its own threads on the same cores (`ds_pool_rest`).
+    static func restWorkers() { ds_pool_rest() }
+
     /// The worker pool's threads (`ds_pool_run`'s): one per core but the caller's.
     static var poolWorkerCount: Int { Int(ds_pool_worker_count()) }
 
