@@ -8,17 +8,18 @@ extension Tensor {
         let axes = try reducedAxes(dims, api: api)
         var input = self
         if (op == .sum || op == .prod) && !dtype.isFloatingPoint && (widenIntegers || dtype == .bool) { input = try converted(to: .int64) }
-        let keptShape = shape.indices.map { axes.contains($0) ? 1 : shape[$0] }
-        let finalShape = keepDim ? keptShape : shape.indices.filter { !axes.contains($0) }.map { shape[$0] }
-        if input.count == 0 && !op.allowsEmptyAxis && axes.contains(where: { shape[$0] == 0 }) {
-            throw placement.refused(.invalidArgument("\(api) of a tensor with no elements over dimensions \(axes.sorted()) has no value; give dims that are not empty"), api: api)
-        }
         // Kept dimensions first, in order, then the reduced ones, merged into one.
         let kept = shape.indices.filter { !axes.contains($0) }
-        let order = kept + axes.sorted()
-        let reducedCount = axes.map { shape[$0] }.reduce(1, *)
         let keptSizes = kept.map { shape[$0] }
-        let merged = try input.permuted(order).reshaped(keptSizes + [reducedCount])
+        let finalShape = keepDim ? shape.indices.map { axes.contains($0) ? 1 : shape[$0] } : keptSizes
+        if input.count == 0 && !op.allowsEmptyAxis && axes.contains(where: { shape[$0] == 0 }) {
+            throw placement.refused(.invalidArgument("\(api) of a tensor with no elements over dimensions \(axes) has no value; give dims that are not empty"), api: api)
+        }
+        let order = kept + axes
+        let reducedCount = axes.reduce(1) { $0 * shape[$1] }
+        // Reducing the trailing dimensions (all of them, for a full reduction) needs no permutation.
+        let ordered = order.elementsEqual(shape.indices) ? input : try input.permuted(order)
+        let merged = try ordered.reshaped(keptSizes + [reducedCount])
         let output = try Tensor.compute(.reduce(op), merged.dtype, api: api, inputs: [merged], shape: keptSizes + [1],
                                         outputDType: op.outputType(for: merged.dtype)) { queue, inputs, output throws(DeviceError) in
             try queue.reduce(op, input: inputs[0], axis: keptSizes.count, output: output)
@@ -26,17 +27,21 @@ extension Tensor {
         return try output.reshaped(finalShape)
     }
 
-    /// `dims` normalised and deduplicated; every dimension when nil (or empty, as PyTorch's `dim=[]` for sums).
-    private func reducedAxes(_ dims: [Int]?, api: String) throws(TensorError) -> Set<Int> {
-        guard let dims, !dims.isEmpty else { return Set(shape.indices) }
-        var axes = Set<Int>()
+    /// `dims` normalised, deduplicated and sorted; every dimension when nil (or empty, as
+    /// PyTorch's `dim=[]` for sums). An array, not a set: ranks are small, and hashing and a
+    /// set's storage were 5 % of a small reduction's instructions.
+    private func reducedAxes(_ dims: [Int]?, api: String) throws(TensorError) -> [Int] {
+        guard let dims, !dims.isEmpty else { return Array(shape.indices) }
+        var axes: [Int] = []
+        axes.reserveCapacity(dims.count)
         for dim in dims {
             let axis = try normalized(dim, function: api)
-            guard axes.insert(axis).inserted else {
+            guard !axes.contains(axis) else {
                 throw refusal(.invalidArgument("dim \(dim) appears multiple times in the list of dims"), function: api)
             }
+            axes.append(axis)
         }
-        return rank == 0 ? [] : axes
+        return rank == 0 ? [] : axes.sorted()
     }
 
     /// The sum over `dims` (all when nil), computed in `dtype` when given (`torch.sum`).
