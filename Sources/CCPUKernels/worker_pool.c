@@ -126,9 +126,9 @@ static void start_workers(void) {
     pthread_attr_t attributes;
     pthread_attr_init(&attributes);
     pthread_attr_setdetachstate(&attributes, PTHREAD_CREATE_DETACHED);
+    void *first = (void *)(uintptr_t)generation_of(atomic_load(&pool.state));
     for (long made = 0; made < cores - 1; made++) {
         pthread_t thread;
-        void *first = (void *)(uintptr_t)generation_of(atomic_load(&pool.state));
         if (pthread_create(&thread, &attributes, worker_main, first) != 0) break;
         pool.workers++;
     }

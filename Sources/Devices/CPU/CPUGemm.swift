@@ -8,10 +8,14 @@ enum CPUGemm {
     /// idle. With MKL that thread computes alone (see `run`), so only up to 128³: one core
     /// finishes those about as soon as the queue's worker would, woken (some 20 µs) and
     /// computing on every core.
-    static let inlineMultiplyLimit = library == "mkl" ? 1 << 21 : 1 << 24
+    static let inlineMultiplyLimit = computesAloneOnHostThread ? 1 << 21 : 1 << 24
 
     /// The BLAS library loaded: "mkl" or "openblas"; nil without one. Loads it on first use.
     static let library = ds_blas_provider().map { String(cString: $0) }
+
+    /// Whether the library computes on a host thread alone, without its own threads (MKL:
+    /// see `ds_blas_sgemm`), read once rather than comparing strings on every GEMM.
+    static let computesAloneOnHostThread = library == "mkl"
 
     /// Why no BLAS library can be used, or nil when one can. Loads it on first use.
     static var unavailableReason: String? {
@@ -66,7 +70,7 @@ enum CPUGemm {
         guard operation.m > 0, operation.n > 0 else { return }
         // The library's threads are about to share the cores with the pool's (MKL's on the
         // host thread excepted: it then computes on that thread alone).
-        if !onHostThread || library != "mkl" { Parallel.restWorkers() }
+        if !(onHostThread && computesAloneOnHostThread) { Parallel.restWorkers() }
         switch operation.dtype {
         case .float32:
             let (a, b, c) = (plan.a.assumingMemoryBound(to: Float.self), plan.b.assumingMemoryBound(to: Float.self),
