@@ -55,7 +55,9 @@ extension Tensor {
         try uninitialized(shape, dtype: dtype, on: placement(device, api: "Tensor.empty", engine, fileID, line, function))
     }
 
-    /// A tensor with `other`'s shape, dtype (unless given) and device, filled with `value` (`torch.full_like`).
+    /// A tensor with `other`'s shape, dtype (unless given) and device, filled with `value`
+    /// (`torch.full_like`). It is contiguous whatever `other`'s strides, as are the other
+    /// `like:` forms' tensors (PyTorch keeps a dense input's strides).
     public static func full(like other: Tensor, _ value: TensorScalar, dtype: DType? = nil) throws(TensorError) -> Tensor {
         try full(other.shape, value, dtype: dtype ?? other.dtype, on: other.placement)
     }

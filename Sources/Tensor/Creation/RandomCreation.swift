@@ -1,14 +1,13 @@
-/// Random tensors: `torch.rand`, `randn`, `randint`, from a `RandomGenerator`.
+/// Random tensors: `torch.rand`, `randn`, `randint` and their `…_like` forms, from a
+/// `RandomGenerator`. A `like:` form's tensor is contiguous whatever `other`'s strides (PyTorch
+/// keeps a dense input's strides).
 extension Tensor {
     /// Values uniform in [0, 1) (`torch.rand`); `dtype` must be floating point.
     public static func rand(
         _ shape: [Int], dtype: DType = .float32, generator: RandomGenerator = .default, device: String = "cpu",
         engine: TensorEngine = .shared, fileID: String = #fileID, line: Int = #line, function: String = #function
     ) throws(TensorError) -> Tensor {
-        let placement = try placement(device, api: "Tensor.rand", engine, fileID, line, function)
-        try requireFloating(dtype, "rand", on: placement)
-        let values = generator.uniform(try elementCount(shape, on: placement, api: "Tensor.rand"), wide: dtype == .float64)
-        return try hostValues(values, shape: shape, dtype: dtype, on: placement)
+        try rand(shape, dtype: dtype, generator: generator, on: placement(device, api: "Tensor.rand", engine, fileID, line, function))
     }
 
     /// Values from the standard normal distribution (`torch.randn`); `dtype` must be floating point.
@@ -16,29 +15,106 @@ extension Tensor {
         _ shape: [Int], dtype: DType = .float32, generator: RandomGenerator = .default, device: String = "cpu",
         engine: TensorEngine = .shared, fileID: String = #fileID, line: Int = #line, function: String = #function
     ) throws(TensorError) -> Tensor {
-        let placement = try placement(device, api: "Tensor.randn", engine, fileID, line, function)
-        try requireFloating(dtype, "randn", on: placement)
-        let values = generator.normal(try elementCount(shape, on: placement, api: "Tensor.randn"))
-        return try hostValues(values, shape: shape, dtype: dtype, on: placement)
+        try randn(shape, dtype: dtype, generator: generator, on: placement(device, api: "Tensor.randn", engine, fileID, line, function))
     }
 
     /// Integers uniform in `low..<high` (`torch.randint`), int64 unless `dtype` is given.
+    /// `low` and `high - 1` must be values `dtype` holds exactly, as PyTorch checks.
     public static func randint(
-        _ low: Int = 0, _ high: Int, shape: [Int], dtype: DType = .int64, generator: RandomGenerator = .default,
+        _ low: Int, _ high: Int, shape: [Int], dtype: DType = .int64, generator: RandomGenerator = .default,
         device: String = "cpu", engine: TensorEngine = .shared,
         fileID: String = #fileID, line: Int = #line, function: String = #function
     ) throws(TensorError) -> Tensor {
-        let placement = try placement(device, api: "Tensor.randint", engine, fileID, line, function)
-        guard low < high else { throw placement.refused(.invalidArgument("randint expects low < high, got \(low) and \(high)"), api: "Tensor.randint") }
-        let values = generator.integers(try elementCount(shape, on: placement, api: "Tensor.randint"), low: Int64(low), high: Int64(high))
-        return try hostValues(values, shape: shape, dtype: dtype, on: placement)
+        try randint(low, high, shape: shape, dtype: dtype, generator: generator,
+                    on: placement(device, api: "Tensor.randint", engine, fileID, line, function))
+    }
+
+    /// Integers uniform in `0..<high` (`torch.randint(high, size)`), int64 unless `dtype` is given.
+    public static func randint(
+        _ high: Int, shape: [Int], dtype: DType = .int64, generator: RandomGenerator = .default,
+        device: String = "cpu", engine: TensorEngine = .shared,
+        fileID: String = #fileID, line: Int = #line, function: String = #function
+    ) throws(TensorError) -> Tensor {
+        try randint(0, high, shape: shape, dtype: dtype, generator: generator,
+                    on: placement(device, api: "Tensor.randint", engine, fileID, line, function))
+    }
+
+    /// Values uniform in [0, 1) with `other`'s shape, dtype (unless given) and device (`torch.rand_like`).
+    public static func rand(like other: Tensor, dtype: DType? = nil, generator: RandomGenerator = .default) throws(TensorError) -> Tensor {
+        try rand(other.shape, dtype: dtype ?? other.dtype, generator: generator, on: other.placement)
+    }
+
+    /// Standard normal values with `other`'s shape, dtype (unless given) and device (`torch.randn_like`).
+    public static func randn(like other: Tensor, dtype: DType? = nil, generator: RandomGenerator = .default) throws(TensorError) -> Tensor {
+        try randn(other.shape, dtype: dtype ?? other.dtype, generator: generator, on: other.placement)
+    }
+
+    /// Integers uniform in `low..<high` with `other`'s shape, dtype (unless given) and device
+    /// (`torch.randint_like`).
+    public static func randint(
+        like other: Tensor, _ low: Int, _ high: Int, dtype: DType? = nil, generator: RandomGenerator = .default
+    ) throws(TensorError) -> Tensor {
+        try randint(low, high, shape: other.shape, dtype: dtype ?? other.dtype, generator: generator, on: other.placement)
+    }
+
+    /// Integers uniform in `0..<high` with `other`'s shape, dtype (unless given) and device.
+    public static func randint(like other: Tensor, _ high: Int, dtype: DType? = nil, generator: RandomGenerator = .default) throws(TensorError) -> Tensor {
+        try randint(like: other, 0, high, dtype: dtype, generator: generator)
     }
 
     /// Seeds the default generator (`torch.manual_seed`).
     public static func manualSeed(_ seed: UInt64) { RandomGenerator.default.seed(seed) }
 
-    private static func requireFloating(_ dtype: DType, _ api: String, on placement: TensorPlacement) throws(TensorError) {
-        guard dtype.isFloatingPoint else { throw placement.refused(.invalidArgument("\(api) needs a floating-point dtype, got \(dtype)"), api: "Tensor.\(api)") }
+    private static func rand(_ shape: [Int], dtype: DType, generator: RandomGenerator,
+                             on placement: TensorPlacement) throws(TensorError) -> Tensor {
+        let bits = try floatingDigits(dtype, "rand", on: placement)
+        let values = generator.uniform(try elementCount(shape, on: placement, api: "Tensor.rand"), bits: bits)
+        return try hostValues(values, shape: shape, dtype: dtype, on: placement)
+    }
+
+    private static func randn(_ shape: [Int], dtype: DType, generator: RandomGenerator,
+                              on placement: TensorPlacement) throws(TensorError) -> Tensor {
+        _ = try floatingDigits(dtype, "randn", on: placement)
+        let values = generator.normal(try elementCount(shape, on: placement, api: "Tensor.randn"))
+        return try hostValues(values, shape: shape, dtype: dtype, on: placement)
+    }
+
+    private static func randint(_ low: Int, _ high: Int, shape: [Int], dtype: DType, generator: RandomGenerator,
+                                on placement: TensorPlacement) throws(TensorError) -> Tensor {
+        guard low < high else { throw placement.refused(.invalidArgument("randint expects low < high, got \(low) and \(high)"), api: "Tensor.randint") }
+        let held = exactIntegers(of: dtype)
+        for (name, value) in [("low", low), ("high - 1", high - 1)] where !held.contains(Int64(value)) {
+            throw placement.refused(.invalidArgument("randint: \(name) = \(value) is out of bounds for \(dtype) (\(held))"), api: "Tensor.randint")
+        }
+        let values = generator.integers(try elementCount(shape, on: placement, api: "Tensor.randint"), low: Int64(low), high: Int64(high))
+        return try hostValues(values, shape: shape, dtype: dtype, on: placement)
+    }
+
+    /// The significand bits of a floating-point `dtype`; other dtypes are refused.
+    private static func floatingDigits(_ dtype: DType, _ api: String, on placement: TensorPlacement) throws(TensorError) -> Int {
+        switch dtype {
+        case .float64: return 53
+        case .float32: return 24
+        case .float16: return 11
+        case .bfloat16: return 8
+        case .int32, .int64, .uint8, .bool:
+            throw placement.refused(.invalidArgument("\(api) needs a floating-point dtype, got \(dtype)"), api: "Tensor.\(api)")
+        }
+    }
+
+    /// The integers `dtype` holds exactly, all of them consecutive: for a float, up to
+    /// 2^significand bits (PyTorch's bounds for `randint`).
+    private static func exactIntegers(of dtype: DType) -> ClosedRange<Int64> {
+        switch dtype {
+        case .float64: -(1 << 53)...(1 << 53)
+        case .float32: -(1 << 24)...(1 << 24)
+        case .float16: -(1 << 11)...(1 << 11)
+        case .bfloat16: -(1 << 8)...(1 << 8)
+        case .int64: Int64.min...Int64.max
+        case .int32: Int64(Int32.min)...Int64(Int32.max)
+        case .uint8: 0...255
+        case .bool: 0...1
+        }
     }
 
     private static func elementCount(_ shape: [Int], on placement: TensorPlacement, api: String) throws(TensorError) -> Int {

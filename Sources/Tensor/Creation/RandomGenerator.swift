@@ -35,22 +35,28 @@ public final class RandomGenerator: Sendable {
         return Array(words.prefix(count))
     }
 
-    /// `count` values uniform in [0, 1): 24 random bits each for float32 and the 16-bit
-    /// floats (exact in float32), 53 bits for float64.
-    func uniform(_ count: Int, wide: Bool) -> [Double] {
-        if wide {
-            let bits = words(count * 2)
+    /// `count` values uniform in [0, 1), each a multiple of 2^-`bits` (`bits` ≤ 53).
+    ///
+    /// `bits` is the significand of the dtype the values are for (24 for float32, 11 for
+    /// float16, 8 for bfloat16, 53 for float64), as PyTorch draws them: then every value is
+    /// exact in that dtype. More bits would let values just below 1 round up to 1.0 when
+    /// converted (a bfloat16 value above 1 - 2^-9 does), which [0, 1) excludes.
+    func uniform(_ count: Int, bits: Int) -> [Double] {
+        precondition((1...53).contains(bits), "uniform takes 1 to 53 bits, got \(bits)")
+        let scale = Double(sign: .plus, exponent: -bits, significand: 1)
+        if bits > 32 {
+            let words = words(count * 2)
             return (0..<count).map { index in
-                let word = UInt64(bits[2 * index]) << 21 ^ UInt64(bits[2 * index + 1] >> 11)
-                return Double(word & (1 << 53 - 1)) * 0x1p-53
+                let word = UInt64(words[2 * index]) << 32 | UInt64(words[2 * index + 1])
+                return Double(word >> (64 - bits)) * scale
             }
         }
-        return words(count).map { Double($0 >> 8) * 0x1p-24 }
+        return words(count).map { Double($0 >> (32 - bits)) * scale }
     }
 
     /// `count` standard normal values (Box–Muller on pairs of uniforms).
     func normal(_ count: Int) -> [Double] {
-        let uniforms = uniform(count + count % 2, wide: true)
+        let uniforms = uniform(count + count % 2, bits: 53)
         var values = [Double]()
         values.reserveCapacity(count + 1)
         for pair in stride(from: 0, to: uniforms.count, by: 2) {
