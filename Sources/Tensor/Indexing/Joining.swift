@@ -8,6 +8,9 @@ extension Tensor {
             throw TensorEngine.shared.refused(.invalidArgument("cat expects a non-empty list of tensors"), api: "Tensor.cat", from: .native)
         }
         try first.checkSameDevice(tensors)
+        if let position = tensors.firstIndex(where: { $0.rank == 0 }) {
+            throw tensors[position].refusal(.invalidArgument("zero-dimensional tensor (at position \(position)) cannot be concatenated"))
+        }
         let parts = tensors.filter { !($0.rank == 1 && $0.count == 0) }
         guard let reference = parts.first else { return try first.cloned() }
         let axis = try reference.normalized(dim)

@@ -46,6 +46,7 @@ extension Tensor {
 
     /// Pieces of `size` elements along `dim` (the last may be smaller), as views (`torch.split`).
     public func split(size: Int, dim: Int = 0) throws(TensorError) -> [Tensor] {
+        try requireDimension("split")
         guard size > 0 else { throw refusal(.invalidArgument("split size must be positive, got \(size)")) }
         let axis = try normalized(dim)
         let total = shape[axis]
@@ -55,6 +56,7 @@ extension Tensor {
 
     /// Pieces of the given sizes along `dim`, which must add up to its size (`torch.split`).
     public func split(sizes: [Int], dim: Int = 0) throws(TensorError) -> [Tensor] {
+        try requireDimension("split")
         let axis = try normalized(dim)
         guard sizes.allSatisfy({ $0 >= 0 }), sizes.reduce(0, +) == shape[axis] else {
             throw refusal(.shapeMismatch("split sizes \(sizes) do not add up to size \(shape[axis]) of dimension \(dim)"))
@@ -69,10 +71,18 @@ extension Tensor {
     }
 
     /// At most `chunks` pieces of equal size along `dim` (the last may be smaller), as `torch.chunk`.
+    /// An empty dimension gives `chunks` empty pieces.
     public func chunked(_ chunks: Int, dim: Int = 0) throws(TensorError) -> [Tensor] {
+        try requireDimension("chunk")
         guard chunks > 0 else { throw refusal(.invalidArgument("chunk expects a positive number of chunks, got \(chunks)")) }
         let axis = try normalized(dim)
-        let size = (shape[axis] + chunks - 1) / chunks
-        return try split(size: Swift.max(size, 1), dim: axis)
+        // An empty dimension gives `chunks` empty pieces, as in PyTorch.
+        guard shape[axis] > 0 else { return try split(sizes: Array(repeating: 0, count: chunks), dim: axis) }
+        return try split(size: (shape[axis] + chunks - 1) / chunks, dim: axis)
+    }
+
+    /// Refuses a tensor of rank 0 for an op that cuts along a dimension, as PyTorch does.
+    private func requireDimension(_ op: String, function: String = #function) throws(TensorError) {
+        guard rank > 0 else { throw refusal(.invalidArgument("\(op) expects at least a 1-dimensional tensor"), function: function) }
     }
 }
