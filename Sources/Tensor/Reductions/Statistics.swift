@@ -1,19 +1,26 @@
 /// Reductions composed from sums: mean, variance, standard deviation, vector norms.
+///
+/// For float16 and bfloat16 they compute in float32 and round once at the end, as PyTorch
+/// does: the mean of 1000 float16 values of 100 is 100, though their sum (100 000) is
+/// infinite in float16.
 extension Tensor {
     /// The mean over `dims` (`torch.mean`); the tensor must be floating point, as in PyTorch.
     public func mean(dims: [Int]? = nil, keepDim: Bool = false, dtype: DType? = nil) throws(TensorError) -> Tensor {
         let input = try converted(to: dtype ?? self.dtype)
         try input.requireFloatingPoint("mean")
-        let total = try input.sum(dims: dims, keepDim: keepDim)
-        return try total.div(Double(reducedCount(dims)))
+        return try input.inFloat32IfHalf { x throws(TensorError) in
+            try x.sum(dims: dims, keepDim: keepDim).div(Double(x.reducedCount(dims)))
+        }
     }
 
     /// The variance over `dims` with `correction` (1: Bessel's, the default, as `torch.var`).
     public func variance(dims: [Int]? = nil, correction: Int = 1, keepDim: Bool = false) throws(TensorError) -> Tensor {
         try requireFloatingPoint("var")
-        let centered = try sub(mean(dims: dims, keepDim: true))
-        let squares = try centered.mul(centered).sum(dims: dims, keepDim: keepDim)
-        return try squares.div(Double(Swift.max(reducedCount(dims) - correction, 0)))
+        return try inFloat32IfHalf { x throws(TensorError) in
+            let centered = try x.sub(x.mean(dims: dims, keepDim: true))
+            let squares = try centered.mul(centered).sum(dims: dims, keepDim: keepDim)
+            return try squares.div(Double(Swift.max(x.reducedCount(dims) - correction, 0)))
+        }
     }
 
     /// The standard deviation over `dims` with `correction` (`torch.std`).
@@ -25,6 +32,10 @@ extension Tensor {
     /// the largest magnitude, 0 for the count of nonzero elements.
     public func norm(p: Double = 2, dims: [Int]? = nil, keepDim: Bool = false) throws(TensorError) -> Tensor {
         try requireFloatingPoint("norm")
+        return try inFloat32IfHalf { x throws(TensorError) in try x.vectorNorm(p: p, dims: dims, keepDim: keepDim) }
+    }
+
+    private func vectorNorm(p: Double, dims: [Int]?, keepDim: Bool) throws(TensorError) -> Tensor {
         let magnitudes = try abs()
         switch p {
         case .infinity: return try magnitudes.max(dims: dims, keepDim: keepDim)
@@ -42,6 +53,12 @@ extension Tensor {
         var axes = Set<Int>()
         for dim in dims { axes.insert(try normalized(dim)) }
         return rank == 0 ? 1 : axes.map { shape[$0] }.reduce(1, *)
+    }
+
+    /// `body` of this tensor, in float32 for float16 and bfloat16 with the result converted back.
+    private func inFloat32IfHalf(_ body: (Tensor) throws(TensorError) -> Tensor) throws(TensorError) -> Tensor {
+        guard dtype == .float16 || dtype == .bfloat16 else { return try body(self) }
+        return try body(converted(to: .float32)).converted(to: dtype)
     }
 
     func requireFloatingPoint(_ api: String) throws(TensorError) {
