@@ -44,10 +44,7 @@ extension Tensor {
         guard lhs.dtype == rhs.dtype else {
             throw lhs.refusal(.invalidArgument("expected both matmul operands to have the same dtype, but got \(lhs.dtype) and \(rhs.dtype)"), function: "matmul(_:)")
         }
-        // Integer products run in float64 (exact while sums stay below 2^53) and convert back.
-        guard lhs.dtype.isFloatingPoint else {
-            return try batchedProduct(lhs.converted(to: .float64), rhs.converted(to: .float64)).converted(to: lhs.dtype)
-        }
+        guard lhs.dtype.isFloatingPoint else { return try integerProduct(lhs, rhs, batch: batch) }
         let dtype = lhs.dtype
         let left = try GemmMatrix(try lhs.converted(to: dtype).expanded(to: batch + [m, k]), batchCount: batchCount)
         let right = try GemmMatrix(try rhs.converted(to: dtype).expanded(to: batch + [k, n]), batchCount: batchCount)
@@ -63,6 +60,41 @@ extension Tensor {
                 batchCount: batchCount)
             try queue.gemm(operation)
         }
+    }
+}
+
+/// Integer products, which wrap on overflow as PyTorch's do (int32 65536 · 65536 is 0).
+extension Tensor {
+    /// The most elements one step of the wrapping product makes (8 bytes each).
+    private static let wrappingChunkElements = 1 << 22
+
+    /// `lhs · rhs` for integer matrices. While every sum of products stays below 2^53 in
+    /// magnitude, the product runs on the GEMM kernel in float64, which is then exact; it
+    /// goes through int64 to the dtype, so a result beyond the dtype wraps. Larger values are
+    /// multiplied and summed in int64 (wrapping), rows in chunks, without GEMM's speed.
+    private static func integerProduct(_ lhs: Tensor, _ rhs: Tensor, batch: [Int]) throws(TensorError) -> Tensor {
+        guard lhs.dtype != .bool else {
+            throw lhs.refusal(.invalidArgument("matmul is not implemented for bool tensors, as in PyTorch"), function: "matmul(_:)")
+        }
+        let (wideLeft, wideRight) = (try lhs.converted(to: .float64), try rhs.converted(to: .float64))
+        let depth = Double(lhs.shape[lhs.rank - 1])
+        func largest(_ tensor: Tensor) throws(TensorError) -> Double {
+            tensor.count == 0 ? 0 : try tensor.abs().max().item(Double.self)
+        }
+        if try largest(wideLeft) * largest(wideRight) * depth < 0x1p53 {
+            return try batchedProduct(wideLeft, wideRight).converted(to: .int64).converted(to: lhs.dtype)
+        }
+        let (m, n) = (lhs.shape[lhs.rank - 2], rhs.shape[rhs.rank - 1])
+        let left = try lhs.converted(to: .int64).expanded(to: batch + Array(lhs.shape.suffix(2))).unsqueezed(-1)
+        let right = try rhs.converted(to: .int64).expanded(to: batch + Array(rhs.shape.suffix(2))).unsqueezed(-3)
+        let rowsPerChunk = Swift.max(1, wrappingChunkElements / Swift.max(1, batch.reduce(1, *) * Int(depth) * n))
+        var pieces: [Tensor] = []
+        for start in stride(from: 0, to: m, by: rowsPerChunk) {
+            let rows = try left.narrowed(dim: -3, start: start, length: Swift.min(rowsPerChunk, m - start))
+            pieces.append(try rows.mul(right).sum(dims: [-2]))
+        }
+        // Here m ≥ 1: an empty operand took the GEMM path above.
+        return try Tensor.cat(pieces, dim: -2).converted(to: lhs.dtype)
     }
 }
 
