@@ -7,7 +7,13 @@ struct ReferenceCall {
     /// sends to that backend with the CPU as the fallback for ops it lacks.
     let backend: String
     var device: String { "cuda" }
-    var engine: TensorEngine { TensorDevices.engine(backend) }
+    let engine: TensorEngine
+
+    init(testCase: ReferenceCase, backend: String, engine: TensorEngine? = nil) {
+        self.testCase = testCase
+        self.backend = backend
+        self.engine = engine ?? TensorDevices.engine(backend)
+    }
 
     var kwargs: [String: JSONValue] { testCase.kwargs }
 

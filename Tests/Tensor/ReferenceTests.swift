@@ -9,14 +9,27 @@ struct ReferenceTests {
                            "indexing", "scans", "sorting"]
     static let arguments = families.flatMap { family in TensorDevices.all.map { (family, $0) } }
 
+    /// Each family runs on its own engine, whose records prove the backend computed: no
+    /// kernel failed (and was disabled), and only the ops the backend lacks by design fell
+    /// back to the CPU.
     @Test(arguments: arguments)
     func familyMatchesPyTorch(family: String, device: String) throws {
         let cases = try ReferenceCase.load(family)
         #expect(cases.count > 10)
+        let records = RecordBuffer()
+        let engine = TensorDevices.engine(device, recordingTo: records)
         var failures: [String] = []
+        defer {
+            let faults = records.records.filter { $0.status == "disabled" || $0.status == "retired" }
+            #expect(faults.isEmpty, Comment(rawValue: "\(family) on \(device): " + faults.map { $0.message ?? "" }.joined(separator: "; ")))
+            let declared = TensorDevices.declaredFallbacks[device] ?? []
+            let fellBack = records.records.compactMap(\.reason).filter { $0.hasPrefix("fallback:") }
+            let undeclared = fellBack.filter { reason in !declared.contains { reason.hasSuffix("has no \($0)") } }
+            #expect(undeclared.isEmpty, Comment(rawValue: "\(family) on \(device) fell back: " + undeclared.joined(separator: "; ")))
+        }
         for testCase in cases {
             do {
-                let results = try ReferenceCall(testCase: testCase, backend: device).run()
+                let results = try ReferenceCall(testCase: testCase, backend: device, engine: engine).run()
                 let expected = testCase.expected.array ?? [testCase.expected]
                 guard results.count == expected.count else {
                     failures.append("\(testCase.name): \(results.count) results, expected \(expected.count)")

@@ -18,4 +18,18 @@ enum TensorDevices {
 
     /// An engine whose policy sends `cuda` to `backend`, falling back to the CPU per op.
     static func engine(_ backend: String) -> TensorEngine { engines[backend]! }
+
+    /// A new engine as `engine(_:)`'s, whose records (fallbacks, disabled kernels) go to `records`.
+    static func engine(_ backend: String, recordingTo records: RecordBuffer) -> TensorEngine {
+        let log = RedirectionLog(level: .info, sinks: [records])
+        let policy = try! RedirectPolicy(parsing: backend == "cpu" ? "cuda=cpu" : "cuda=\(backend),cpu")
+        return TensorEngine(redirector: Redirector(policy: policy, log: log), log: log)
+    }
+
+    /// The ops each backend lacks by design (README, "Tensors"), which fall back to the CPU:
+    /// GLSL has no float64 transcendentals, and the OpenCL GEMM has no 16-bit floats.
+    static let declaredFallbacks: [String: Set<String>] = [
+        "vulkan": Set(["exp", "log", "sin", "cos", "tanh", "sigmoid", "gelu", "erf", "pow"].map { "\($0) for float64" }),
+        "opencl": ["gemm for float16", "gemm for bfloat16"],
+    ]
 }
