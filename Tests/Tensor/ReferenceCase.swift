@@ -56,6 +56,10 @@ struct ReferenceCase: Decodable {
     let kwargs: [String: JSONValue]
     let expected: JSONValue
     let tolerance: Tolerance?
+    /// For a view op whose PyTorch result aliases the first input: the result's strides and
+    /// storage offset, in elements of that input's storage.
+    let view_strides: [Int]?
+    let view_offset: Int?
 
     struct Tolerance: Decodable {
         let rtol: Double

@@ -18,10 +18,17 @@ struct ReferenceCall {
     var kwargs: [String: JSONValue] { testCase.kwargs }
 
     /// The op's results; throws `TensorError` when the engine refuses the call.
-    func run() throws -> [Tensor] {
-        let op = testCase.op
-        if let created = try creation(op) { return [created] }
+    func run() throws -> [Tensor] { try runKeepingInputs().results }
+
+    /// The op's results with the operands it was given (to check which results alias them).
+    func runKeepingInputs() throws -> (inputs: [any TensorOperand], results: [Tensor]) {
+        if let created = try creation(testCase.op) { return ([], [created]) }
         let inputs = try testCase.inputs.map(operand)
+        return (inputs, try results(of: inputs))
+    }
+
+    private func results(of inputs: [any TensorOperand]) throws -> [Tensor] {
+        let op = testCase.op
         if op == "cat" || op == "stack" {
             let tensors = inputs.compactMap { $0 as? Tensor }
             let dim = kwargs["dim"]?.int ?? 0

@@ -29,7 +29,7 @@ struct ReferenceTests {
         }
         for testCase in cases {
             do {
-                let results = try ReferenceCall(testCase: testCase, backend: device, engine: engine).run()
+                let (inputs, results) = try ReferenceCall(testCase: testCase, backend: device, engine: engine).runKeepingInputs()
                 let expected = testCase.expected.array ?? [testCase.expected]
                 guard results.count == expected.count else {
                     failures.append("\(testCase.name): \(results.count) results, expected \(expected.count)")
@@ -39,6 +39,9 @@ struct ReferenceTests {
                     if let problem = try ReferenceTensors.mismatch(result, wanted, tolerance: testCase.tolerance) {
                         failures.append("\(testCase.name): \(problem)")
                     }
+                }
+                if family == "views", let problem = try Self.aliasingProblem(testCase, input: inputs.first as? Tensor, result: results[0]) {
+                    failures.append("\(testCase.name): \(problem)")
                 }
             } catch {
                 failures.append("\(testCase.name): threw \(error)")
@@ -62,5 +65,35 @@ struct ReferenceTests {
             }
         }
         #expect(accepted.isEmpty, Comment(rawValue: "\(accepted.count) of \(cases.count) refusals were not TensorErrors on \(device):\n" + accepted.joined(separator: "\n")))
+    }
+
+    /// Why a view op's result does not alias its input as PyTorch's does, or nil. Where PyTorch
+    /// gives a view, the result must have its strides (on dims longer than 1: PyTorch's strides
+    /// of size-1 dims are a convention) and offset, and see a write to the input; where
+    /// PyTorch copies (`contiguous` of a transposed tensor), it must not see the write.
+    static func aliasingProblem(_ testCase: ReferenceCase, input: Tensor?, result: Tensor) throws -> String? {
+        guard let input, result.count > 0 else { return nil }
+        if let strides = testCase.view_strides {
+            let differs = zip(zip(result.shape, result.strides), strides).contains { $0.0 > 1 && $0.1 != $1 }
+            if differs || result.offset != testCase.view_offset {
+                return "view strides \(result.strides) offset \(result.offset), PyTorch's \(strides) offset \(testCase.view_offset ?? -1)"
+            }
+        }
+        let values = { () throws -> [Double] in try result.converted(to: .float64).toArray(Double.self) }
+        let before = try values()
+        // Two different writes, so that a result already holding one value still tells.
+        let marks: [TensorScalar] = input.dtype == .bool ? [.bool(true), .bool(false)] : [.int(7), .int(3)]
+        var seen: [[Double]] = []
+        for mark in marks {
+            try input.fill(with: mark)
+            seen.append(try values())
+        }
+        if testCase.view_strides != nil, !zip(marks, seen).allSatisfy({ mark, now in now.allSatisfy { $0 == mark.doubleValue } }) {
+            return "PyTorch's result is a view of the input; this one does not see writes to it"
+        }
+        if testCase.view_strides == nil, seen.contains(where: { $0 != before }) {
+            return "PyTorch's result is a copy; this one changed when the input was written"
+        }
+        return nil
     }
 }
