@@ -54,10 +54,13 @@ extension Tensor {
 
     /// `self - alpha · other` (`torch.sub`); bool tensors cannot be subtracted, as in PyTorch.
     public func sub(_ other: some TensorOperand, alpha: TensorScalar = 1) throws(TensorError) -> Tensor {
-        if dtype == .bool || other.elementwiseOperand.tensor?.dtype == .bool {
-            throw refusal(.invalidArgument("subtraction with a bool tensor is not supported; use logicalXor or logicalNot"))
-        }
+        if dtype == .bool || other.elementwiseOperand.tensor?.dtype == .bool { throw boolSubtractionRefusal() }
         return try Tensor.scaledSum(.sub, self, other.elementwiseOperand, alpha: alpha, api: "Tensor.sub")
+    }
+
+    /// PyTorch's refusal to subtract with a bool tensor, recorded for `Tensor.sub`.
+    func boolSubtractionRefusal() -> TensorError {
+        refusal(.invalidArgument("subtraction with a bool tensor is not supported; use logicalXor or logicalNot"), function: "sub")
     }
 
     /// `lhs op alpha * rhs`; `lhs` is the tensor the op was called on.

@@ -10,7 +10,8 @@ extension Tensor {
     public static func - (lhs: Tensor, rhs: Tensor) throws(TensorError) -> Tensor { try lhs.sub(rhs) }
     public static func - (lhs: Tensor, rhs: some TensorOperand) throws(TensorError) -> Tensor { try lhs.sub(rhs) }
     public static func - (lhs: some TensorOperand, rhs: Tensor) throws(TensorError) -> Tensor {
-        try binary(.sub, lhs.elementwiseOperand, .tensor(rhs), api: "Tensor.sub")
+        if rhs.dtype == .bool || lhs.elementwiseOperand.tensor?.dtype == .bool { throw rhs.boolSubtractionRefusal() }
+        return try binary(.sub, lhs.elementwiseOperand, .tensor(rhs), api: "Tensor.sub")
     }
     public static func * (lhs: Tensor, rhs: Tensor) throws(TensorError) -> Tensor { try lhs.mul(rhs) }
     public static func * (lhs: Tensor, rhs: some TensorOperand) throws(TensorError) -> Tensor { try lhs.mul(rhs) }

@@ -68,6 +68,11 @@ extension Tensor {
         return result
     }
 
+    /// Each element at least the element of `lower` (broadcast), as `torch.clamp(x, min=t)`.
+    public func clamp(min lower: Tensor) throws(TensorError) -> Tensor { try clamp(min: lower, max: nil) }
+    /// Each element at most the element of `upper` (broadcast), as `torch.clamp(x, max=t)`.
+    public func clamp(max upper: Tensor) throws(TensorError) -> Tensor { try clamp(min: nil, max: upper) }
+
     /// Each element limited by the elements of `lower` and `upper` (broadcast), as `torch.clamp` with tensor bounds.
     public func clamp(min lower: Tensor?, max upper: Tensor?) throws(TensorError) -> Tensor {
         guard lower != nil || upper != nil else { throw refusal(.invalidArgument("clamp needs at least one of min and max")) }

@@ -21,17 +21,23 @@ extension Tensor {
         }
     }
 
-    /// This tensor with `value` where `mask` is true (`torch.Tensor.masked_fill`); the mask
-    /// broadcasts to this tensor's shape and the dtype stays this tensor's.
+    /// This tensor with `value` where `mask` is true (`torch.Tensor.masked_fill`). The mask
+    /// and the tensor broadcast together (the result has their broadcast shape, as PyTorch's
+    /// out-of-place `masked_fill`); the dtype stays this tensor's.
     public func maskedFill(_ mask: Tensor, _ value: TensorScalar) throws(TensorError) -> Tensor {
         guard mask.dtype == .bool else { throw refusal(.invalidArgument("masked_fill only supports bool masks, but got \(mask.dtype)")) }
-        let shape = try recording { () throws(TensorError) in
-            try value.checkRepresentable(as: dtype)
-            return try Tensor.broadcastShape([self.shape, mask.shape])
-        }
-        guard shape == self.shape else {
-            throw refusal(.shapeMismatch("the mask \(mask.shape) does not broadcast to the tensor's shape \(self.shape)"))
-        }
+        try recording { () throws(TensorError) in try value.checkRepresentable(as: dtype) }
         return try Tensor.where(mask, Tensor.full([], value, dtype: dtype, on: placement), self)
+    }
+
+    /// This tensor with the value of the rank-0 tensor `value` where `mask` is true
+    /// (`masked_fill` with a tensor value), converted to this tensor's dtype.
+    public func maskedFill(_ mask: Tensor, _ value: Tensor) throws(TensorError) -> Tensor {
+        guard value.rank == 0 else {
+            throw refusal(.invalidArgument("masked_fill only supports a 0-dimensional value tensor, but got one with \(value.rank) dimensions"))
+        }
+        guard mask.dtype == .bool else { throw refusal(.invalidArgument("masked_fill only supports bool masks, but got \(mask.dtype)")) }
+        try checkSameDevice([mask, value])
+        return try Tensor.where(mask, value.converted(to: dtype), self)
     }
 }

@@ -79,8 +79,22 @@ extension Tensor {
         try argReduce(.argmin, dim: dim, keepDim: keepDim)
     }
 
+    /// The largest elements along `dim` and the index of each (first on ties; NaN wins), as
+    /// `torch.max(x, dim)`.
+    public func max(dim: Int, keepDim: Bool = false) throws(TensorError) -> (values: Tensor, indices: Tensor) {
+        try (max(dims: [dim], keepDim: keepDim), indexable().argmax(dim: dim, keepDim: keepDim))
+    }
+    /// The smallest elements along `dim` and the index of each, as `torch.min(x, dim)`.
+    public func min(dim: Int, keepDim: Bool = false) throws(TensorError) -> (values: Tensor, indices: Tensor) {
+        try (min(dims: [dim], keepDim: keepDim), indexable().argmin(dim: dim, keepDim: keepDim))
+    }
+
+    /// This tensor with bools as uint8, whose order is theirs: `max(dim:)` takes bools, `argmax` does not.
+    private func indexable() throws(TensorError) -> Tensor { dtype == .bool ? try converted(to: .uint8) : self }
+
     private func argReduce(_ op: ReductionOp, dim: Int?, keepDim: Bool) throws(TensorError) -> Tensor {
         let api = "Tensor.\(op)"
+        guard dtype != .bool else { throw refusal(.invalidArgument("\(op)(): does not support bool input"), function: api) }
         guard let dim else {
             let flat = try reshaped([-1]).reduce(op, dims: [0], keepDim: false, api: api)
             return keepDim ? try flat.reshaped([Int](repeating: 1, count: rank)) : flat
