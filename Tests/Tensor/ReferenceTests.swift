@@ -58,13 +58,17 @@ struct ReferenceTests {
             do {
                 let results = try ReferenceCall(testCase: testCase, backend: device).run()
                 accepted.append("\(testCase.name): gave \(results.map { "\($0.dtype)\($0.shape)" })")
-            } catch is TensorError {
+            } catch let error as TensorError {
+                // PyTorch's "out of range" errors (an IndexError) are ours of that kind too.
+                let message = testCase.expected.object?["message"]?.string ?? ""
+                if message.contains("out of range"), case .indexOutOfRange = error { continue }
+                if message.contains("out of range") { accepted.append("\(testCase.name): \(error), expected indexOutOfRange") }
                 continue
             } catch {
                 accepted.append("\(testCase.name): harness error \(error)")
             }
         }
-        #expect(accepted.isEmpty, Comment(rawValue: "\(accepted.count) of \(cases.count) refusals were not TensorErrors on \(device):\n" + accepted.joined(separator: "\n")))
+        #expect(accepted.isEmpty, Comment(rawValue: "\(accepted.count) of \(cases.count) refusals were not the right TensorErrors on \(device):\n" + accepted.joined(separator: "\n")))
     }
 
     /// Why a view op's result does not alias its input as PyTorch's does, or nil. Where PyTorch
