@@ -54,4 +54,37 @@ struct PyTorchParityTests {
         #expect(try x.clamp(min: bound).toArray(Float.self) == [-1, 1, 5])
         #expect(try x.clamp(max: bound).toArray(Float.self) == [-2, 0, 1])
     }
+
+    /// On "cuda" through the backend's engine: Vulkan's float64 tanh falls back to the CPU.
+    @Test(arguments: TensorDevices.all)
+    func geluHasTheTanhForm(backend: String) throws {
+        let x = try Tensor([-3, -1, -0.5, 0, 0.5, 1, 3] as [Double], device: "cuda", engine: TensorDevices.engine(backend))
+        let expected = [-0.0036373920817729943, -0.15880800939172324, -0.15428599017485606, 0, 0.34571400982514394,
+                        0.8411919906082768, 2.996362607918227]
+        let approximate = try x.gelu(approximate: .tanh).toArray(Double.self)
+        #expect(zip(approximate, expected).allSatisfy { abs($0 - $1) < 1e-12 }, "\(approximate)")
+        let halves = try x.converted(to: .float16).gelu(approximate: .tanh)
+        #expect(halves.dtype == .float16)
+        #expect(try zip(halves.toArray(Double.self), expected).allSatisfy { abs($0 - $1) <= 2e-3 * max(1, abs($1)) })
+        // The exact form differs from it (by 0.0002 at 1).
+        #expect(try abs(x.gelu().toArray(Double.self)[5] - 0.8413447460685429) < 1e-12)
+    }
+
+    @Test(arguments: TensorDevices.all)
+    func softmaxProdAndCumprodTakeADtype(backend: String) throws {
+        let counts = try Tensor([1, 2, 3] as [Int32], device: "cuda", engine: TensorDevices.engine(backend))
+        #expect(throws: TensorError.self) { try counts.softmax(dim: 0) }
+        let soft = try counts.softmax(dim: 0, dtype: .float32)
+        #expect(soft.dtype == .float32)
+        #expect(try zip(soft.toArray(Float.self), [0.09003057, 0.24472848, 0.66524094] as [Float]).allSatisfy { abs($0 - $1) < 1e-6 })
+        let logSoft = try counts.logSoftmax(dim: 0, dtype: .float64)
+        #expect(try zip(logSoft.toArray(Double.self), [-2.4076059644443806, -1.4076059644443804, -0.4076059644443804]).allSatisfy { abs($0 - $1) < 1e-12 })
+        #expect(try counts.prod(dtype: .float32).toArray(Float.self) == [6])
+        #expect(try counts.prod().dtype == .int64)
+        #expect(try counts.prod(dims: [0], keepDim: true, dtype: .int32).toArray(Int32.self) == [6])
+        let running = try counts.cumprod(dim: 0, dtype: .float32)
+        #expect(running.dtype == .float32)
+        #expect(try running.toArray(Float.self) == [1, 2, 6])
+        #expect(try counts.cumprod(dim: 0).dtype == .int64)
+    }
 }

@@ -39,10 +39,21 @@ extension Tensor {
     public func cos() throws(TensorError) -> Tensor { try unary(.cos, api: "Tensor.cos") }
     public func tanh() throws(TensorError) -> Tensor { try unary(.tanh, api: "Tensor.tanh") }
     public func sigmoid() throws(TensorError) -> Tensor { try unary(.sigmoid, api: "Tensor.sigmoid") }
-    /// The Gaussian error linear unit in its exact (erf) form, `torch.nn.functional.gelu`.
-    public func gelu() throws(TensorError) -> Tensor {
+    /// How `gelu` computes: exactly (with erf), or with PyTorch's `approximate="tanh"` form.
+    public enum GELUApproximation: Sendable {
+        case none
+        /// `0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³)))`, as GPT-2 and BERT's original code use.
+        case tanh
+    }
+
+    /// The Gaussian error linear unit, `torch.nn.functional.gelu`: exact (erf) by default.
+    public func gelu(approximate: GELUApproximation = .none) throws(TensorError) -> Tensor {
         guard dtype.isFloatingPoint else { throw refusal(.invalidArgument("gelu is not implemented for \(dtype) tensors")) }
-        return try unary(.gelu, api: "Tensor.gelu")
+        guard approximate == .tanh else { return try unary(.gelu, api: "Tensor.gelu") }
+        // Composed on the device; 16-bit floats in float32, rounded once, as PyTorch's kernel does.
+        let x = dtype == .float16 || dtype == .bfloat16 ? try converted(to: .float32) : self
+        let inner = try x.mul(x).mul(0.044715).add(1).mul(x).mul((2 / Double.pi).squareRoot())
+        return try x.mul(inner.tanh().add(1)).mul(0.5).converted(to: dtype)
     }
     public func erf() throws(TensorError) -> Tensor { try unary(.erf, api: "Tensor.erf") }
     public func floor() throws(TensorError) -> Tensor { try integerOrRounded(.floor, api: "Tensor.floor") }

@@ -48,9 +48,10 @@ extension Tensor {
     public func sum(dims: [Int]? = nil, keepDim: Bool = false, dtype: DType? = nil) throws(TensorError) -> Tensor {
         try converted(to: dtype ?? self.dtype).reduce(.sum, dims: dims, keepDim: keepDim, api: "Tensor.sum", widenIntegers: dtype == nil)
     }
-    /// The product over `dims` (`torch.prod`).
-    public func prod(dims: [Int]? = nil, keepDim: Bool = false) throws(TensorError) -> Tensor {
-        try reduce(.prod, dims: dims, keepDim: keepDim, api: "Tensor.prod")
+    /// The product over `dims` (`torch.prod`), computed in `dtype` when given; integers and
+    /// bools give int64 otherwise.
+    public func prod(dims: [Int]? = nil, keepDim: Bool = false, dtype: DType? = nil) throws(TensorError) -> Tensor {
+        try converted(to: dtype ?? self.dtype).reduce(.prod, dims: dims, keepDim: keepDim, api: "Tensor.prod", widenIntegers: dtype == nil)
     }
     /// The largest element over `dims` (`torch.amax`; NaN wins, as in PyTorch).
     public func max(dims: [Int]? = nil, keepDim: Bool = false) throws(TensorError) -> Tensor {

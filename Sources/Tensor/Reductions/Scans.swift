@@ -2,21 +2,22 @@
 /// device has it, else composed from element-wise kernels and reductions on the same device.
 extension Tensor {
     /// `exp(x) / sum(exp(x))` along `dim`, with the maximum subtracted first so large inputs
-    /// do not overflow (`torch.softmax`); the tensor must be floating point (convert first).
-    public func softmax(dim: Int) throws(TensorError) -> Tensor {
-        try requireFloatingPoint("softmax")
-        if let result = try alongAxis(.softmax, dim: dim, api: "Tensor.softmax") { return result }
-        let input = self
+    /// do not overflow (`torch.softmax`), computed in `dtype` when given; the tensor (or
+    /// `dtype`) must be floating point.
+    public func softmax(dim: Int, dtype: DType? = nil) throws(TensorError) -> Tensor {
+        let input = try converted(to: dtype ?? self.dtype)
+        try input.requireFloatingPoint("softmax")
+        if let result = try input.alongAxis(.softmax, dim: dim, api: "Tensor.softmax") { return result }
         let exponentials = try input.sub(input.max(dims: [dim], keepDim: true)).exp()
         return try exponentials.div(exponentials.sum(dims: [dim], keepDim: true))
     }
 
     /// `log(softmax(x))` along `dim`, computed as `x - max - log(sum(exp(x - max)))` so that
-    /// it stays finite where softmax underflows (`torch.log_softmax`).
-    public func logSoftmax(dim: Int) throws(TensorError) -> Tensor {
-        try requireFloatingPoint("log_softmax")
-        if let result = try alongAxis(.logSoftmax, dim: dim, api: "Tensor.logSoftmax") { return result }
-        let input = self
+    /// it stays finite where softmax underflows (`torch.log_softmax`), in `dtype` when given.
+    public func logSoftmax(dim: Int, dtype: DType? = nil) throws(TensorError) -> Tensor {
+        let input = try converted(to: dtype ?? self.dtype)
+        try input.requireFloatingPoint("log_softmax")
+        if let result = try input.alongAxis(.logSoftmax, dim: dim, api: "Tensor.logSoftmax") { return result }
         let shifted = try input.sub(input.max(dims: [dim], keepDim: true))
         return try shifted.sub(shifted.exp().sum(dims: [dim], keepDim: true).log())
     }
@@ -26,8 +27,11 @@ extension Tensor {
         try converted(to: dtype ?? self.dtype).scan(.cumsum, dim: dim, api: "Tensor.cumsum", widenIntegers: dtype == nil)
     }
 
-    /// Running products along `dim` (`torch.cumprod`); integers and bools give int64.
-    public func cumprod(dim: Int) throws(TensorError) -> Tensor { try scan(.cumprod, dim: dim, api: "Tensor.cumprod") }
+    /// Running products along `dim` (`torch.cumprod`), in `dtype` when given; integers and
+    /// bools give int64 otherwise.
+    public func cumprod(dim: Int, dtype: DType? = nil) throws(TensorError) -> Tensor {
+        try converted(to: dtype ?? self.dtype).scan(.cumprod, dim: dim, api: "Tensor.cumprod", widenIntegers: dtype == nil)
+    }
 
     /// `op` along `dim` in one kernel of the tensor's device, or nil when the device has none
     /// (the caller then composes it). A 0-dim tensor is a lane of one element.
