@@ -26,7 +26,10 @@ extension Tensor {
     /// out-of-place `masked_fill`); the dtype stays this tensor's.
     public func maskedFill(_ mask: Tensor, _ value: TensorScalar) throws(TensorError) -> Tensor {
         guard mask.dtype == .bool else { throw refusal(.invalidArgument("masked_fill only supports bool masks, but got \(mask.dtype)")) }
-        try recording { () throws(TensorError) in try value.checkRepresentable(as: dtype) }
+        try recording { () throws(TensorError) in
+            try value.checkRepresentable(as: dtype)
+            _ = try Tensor.broadcastShape([self.shape, mask.shape])
+        }
         return try Tensor.where(mask, Tensor.full([], value, dtype: dtype, on: placement), self)
     }
 
@@ -38,6 +41,7 @@ extension Tensor {
         }
         guard mask.dtype == .bool else { throw refusal(.invalidArgument("masked_fill only supports bool masks, but got \(mask.dtype)")) }
         try checkSameDevice([mask, value])
+        try recording { () throws(TensorError) in _ = try Tensor.broadcastShape([self.shape, mask.shape]) }
         return try Tensor.where(mask, value.converted(to: dtype), self)
     }
 }
