@@ -12,9 +12,13 @@ enum TensorDevices {
     }()
 
     private static let engines: [String: TensorEngine] = Dictionary(uniqueKeysWithValues: all.map { backend in
-        let rule = backend == "cpu" ? "cuda=cpu" : "cuda=\(backend),cpu"
-        return (backend, TensorEngine(redirector: Redirector(policy: try! RedirectPolicy(parsing: rule))))
+        (backend, TensorEngine(redirector: Redirector(policy: policy(backend))))
     })
+
+    /// `cuda` to `backend`, with the CPU as the fallback for ops it lacks.
+    private static func policy(_ backend: String) -> RedirectPolicy {
+        try! RedirectPolicy(parsing: backend == "cpu" ? "cuda=cpu" : "cuda=\(backend),cpu")
+    }
 
     /// An engine whose policy sends `cuda` to `backend`, falling back to the CPU per op.
     static func engine(_ backend: String) -> TensorEngine { engines[backend]! }
@@ -22,8 +26,7 @@ enum TensorDevices {
     /// A new engine as `engine(_:)`'s, whose records (fallbacks, disabled kernels) go to `records`.
     static func engine(_ backend: String, recordingTo records: RecordBuffer) -> TensorEngine {
         let log = RedirectionLog(level: .info, sinks: [records])
-        let policy = try! RedirectPolicy(parsing: backend == "cpu" ? "cuda=cpu" : "cuda=\(backend),cpu")
-        return TensorEngine(redirector: Redirector(policy: policy, log: log), log: log)
+        return TensorEngine(redirector: Redirector(policy: policy(backend), log: log), log: log)
     }
 
     /// The ops each backend lacks by design (README, "Tensors"), which fall back to the CPU:

@@ -25,12 +25,8 @@ extension Tensor {
     /// and the tensor broadcast together (the result has their broadcast shape, as PyTorch's
     /// out-of-place `masked_fill`); the dtype stays this tensor's.
     public func maskedFill(_ mask: Tensor, _ value: TensorScalar) throws(TensorError) -> Tensor {
-        guard mask.dtype == .bool else { throw refusal(.invalidArgument("masked_fill only supports bool masks, but got \(mask.dtype)")) }
-        try recording { () throws(TensorError) in
-            try value.checkRepresentable(as: dtype)
-            _ = try Tensor.broadcastShape([self.shape, mask.shape])
-        }
-        return try Tensor.where(mask, Tensor.full([], value, dtype: dtype, on: placement), self)
+        try recording { () throws(TensorError) in try value.checkRepresentable(as: dtype) }
+        return try maskedFill(mask, Tensor.full([], value, dtype: dtype, on: placement))
     }
 
     /// This tensor with the value of the rank-0 tensor `value` where `mask` is true
