@@ -599,6 +599,18 @@ def unary(f):
         f.add(f"{op}/uint8-gives-float32", op, [T([0, 1, 4, 255], "uint8")], {}, tol)
         f.add(f"{op}/bool-gives-float32", op, [T([True, False], "bool")], {}, tol)
 
+    # Strided inputs: a transposed matrix and a permuted 3-d tensor, read in logical order.
+    for name, op, kwargs, tol, (low, high) in FLOAT_UNARY:
+        f.add(f"{name}/float32/transposed-input", op, [r.uniform([4, 3], "float32", low, high).t()], kwargs, tol)
+        f.add(f"{name}/float64/permuted-input", op, [r.uniform([2, 3, 4], "float64", low, high).permute(2, 0, 1)],
+              kwargs, tol)
+    for op in ["abs", "neg", "relu", "logical_not"]:
+        f.add(f"{op}/int32/transposed-input", op, [r.ints([4, 3], "int32").t()])
+    f.add("exp/int64/transposed-gives-float32", "exp", [r.ints([3, 2], "int64", -3, 3).t()], {}, "transcendental")
+    f.add("clamp/float16/transposed-input", "clamp", [r.uniform([4, 3], "float16").t()], {"min": S(-1.0), "max": S(1.0)})
+    f.add("pow/bfloat16/transposed-input", "pow", [r.uniform([4, 3], "bfloat16", 0.25, 4.0).t()], {"exponent": S(2)},
+          "transcendental")
+
 
 # --- binary -----------------------------------------------------------------------------------
 
@@ -717,6 +729,29 @@ def binary(f):
     f.add("sub/int64/alpha-3", "sub", [ai.long(), bi.long()], {"alpha": S(3)})
     f.add("sub/float64/alpha-0.25", "sub", [af.double(), bf.double()], {"alpha": S(0.25)}, "rounded")
     f.add("add/float32+int32/alpha", "add", [af, bi], {"alpha": S(2)}, "rounded")
+
+    for op in LOGICAL:
+        for d in ["float64", "float16", "bfloat16"]:
+            f.add(f"{op}/{d}/nan-is-true", op, [T([NAN, -0.0, 0.0, 1.0, INF, 0.0], d), T([1.0, 1.0, 1.0, 0.0, 0.0, -0.0], d)])
+        f.add(f"{op}/int64+uint8", op, [T([0, 1, -2, 0], "int64"), T([0, 0, 3, 255], "uint8")])
+
+    # Strided inputs: transposed and permuted operands, alone and broadcast against each other.
+    for op, tol in ARITH:
+        low = 0.25 if op in ("pow", "div", "remainder") else -4.0
+        t = r.uniform([4, 3], low=low).t()
+        f.add(f"{op}/float32/transposed-lhs", op, [t, r.uniform([3, 4], low=low)], {}, tol)
+        f.add(f"{op}/float32/transposed-both", op, [t, r.uniform([4, 3], low=low).t()], {}, tol)
+        f.add(f"{op}/float32/transposed-broadcast", op, [r.uniform([4, 1], low=low).t(), r.uniform([4, 3], low=low).t()],
+              {}, tol)
+        f.add(f"{op}/float64/permuted-3-d", op, [r.uniform([2, 3, 4], "float64", low).permute(1, 2, 0),
+                                                 r.uniform([4, 1], "float64", low)], {}, tol)
+    for op in ["add", "mul", "maximum"]:
+        f.add(f"{op}/int32/transposed-lhs", op, [r.ints([4, 3], "int32").t(), r.ints([3, 4], "int32")])
+        f.add(f"{op}/float16/transposed-both", op, [r.grid([4, 3], "float16").t(), r.grid([4, 3], "float16").t()],
+              {}, "rounded")
+    for op in ["lt", "eq"]:
+        f.add(f"{op}/float32/transposed-lhs", op, [r.grid([4, 3], step=0.5).t(), r.grid([3, 4], step=0.5)])
+    f.add("logical_and/bool/transposed-lhs", "logical_and", [r.bools([4, 3]).t(), r.bools([3, 4])])
 
 
 # --- promotion --------------------------------------------------------------------------------
@@ -912,6 +947,46 @@ def reductions(f):
         f.add(f"{op}/float32/special-dim1", op, [special], {"dim": 1}, "accumulate")
     f.add("norm/float32/special-dim1", "linalg.vector_norm", [special], {"dim": 1}, "accumulate")
 
+    for op in ["argmax", "argmin"]:
+        f.add(f"{op}/bfloat16/dim1", op, [g.bfloat16()], {"dim": 1})
+        f.add(f"{op}/int64/dim0", op, [r.ints([3, 4], "int64", -3, 3)], {"dim": 0})
+        f.add(f"{op}/int64/all", op, [T([5, -2**40, 2**40, 7], "int64")])
+        f.add(f"{op}/uint8/dim1", op, [T([[3, 200, 7], [255, 0, 255]], "uint8")], {"dim": 1})
+    for op in ["all", "any"]:
+        f.add(f"{op}/float64/dim1-nan-is-true", op, [T([[0.0, NAN, 1.0], [-0.0, 0.0, 0.0], [1.0, 2.0, INF]], "float64")],
+              {"dim": 1})
+        f.add(f"{op}/bfloat16/dim0", op, [T([[0.5, 0.0], [-0.0, 2.0]], "bfloat16")], {"dim": 0})
+        f.add(f"{op}/int64/dim1", op, [T([[0, 2**40, 1], [3, -1, 7]], "int64")], {"dim": 1})
+        f.add(f"{op}/int64/all", op, [T([2**40, 1, -3], "int64")])
+    f.add("prod/int64/dim0", "prod", [T([[2, -3, 4], [2**20, 5, -1]], "int64")], {"dim": 0})
+    f.add("prod/int64-wraps", "prod", [T([2**40, 2**30], "int64")])
+    f.add("prod/float32/dtype-float64", "prod", [r.uniform([2, 3], low=0.5, high=2.0)], {"dim": 1, "dtype": "float64"},
+          "accumulate")
+    f.add("prod/int32/dtype-float32", "prod", [T([[2, -3, 4], [1, 5, -1]], "int32")], {"dim": 1, "dtype": "float32"})
+    f.add("norm/float32/dtype-float64", "linalg.vector_norm", [x], {"dim": 1, "dtype": "float64"}, "accumulate")
+    f.add("norm/float16/dtype-float32", "linalg.vector_norm", [T([300.0, 400.0, 1000.0], "float16")],
+          {"dtype": "float32"}, "accumulate")
+    f.add("var/float32/correction-0.5", "var", [x], {"dim": 1, "correction": S(0.5)}, "accumulate")
+    f.add("std/float64/correction-2", "std", [x.double()], {"dim": 2, "correction": S(2)}, "accumulate")
+    f.add("var/float32/unbiased-false", "var", [x], {"dim": 0, "unbiased": False}, "accumulate")
+    f.add("std/float32/unbiased-true", "std", [x], {"dim": [0, 2], "unbiased": True, "keepdim": True}, "accumulate")
+
+    # Strided inputs: reductions over dims of permuted and transposed tensors.
+    p = r.uniform([2, 3, 4]).permute(2, 0, 1)  # [4, 2, 3], no dim contiguous but the middle
+    for name, op, extra, tol in float_ops:
+        if op != "prod":
+            f.add(f"{name}/float32/permuted/dims-0-2", op, [p], {**extra, "dim": [0, 2]}, tol)
+        f.add(f"{name}/float32/permuted/dim0", op, [p], {**extra, "dim": 0}, tol)
+        f.add(f"{name}/float32/permuted/dim-1/keepdim", op, [p], {**extra, "dim": -1, "keepdim": True}, tol)
+    f.add("sum/float32/permuted/all", "sum", [p], {}, "accumulate")
+    f.add("sum/int32/transposed/dim1", "sum", [r.ints([4, 3], "int32").t()], {"dim": 1})
+    f.add("sum/float16/transposed/dim0", "sum", [r.grid([4, 3], "float16").t()], {"dim": 0}, "accumulate")
+    for op in ["argmax", "argmin"]:
+        f.add(f"{op}/float32/permuted/dim0", op, [p], {"dim": 0})
+        f.add(f"{op}/float32/permuted/all", op, [p])
+    for op in ["all", "any"]:
+        f.add(f"{op}/bool/permuted/dim1", op, [r.bools([2, 3, 4]).permute(1, 2, 0)], {"dim": 1})
+
 
 # --- matmul -----------------------------------------------------------------------------------
 
@@ -1090,6 +1165,31 @@ def indexing(f):
     f.add("masked_fill/uint8", "masked_fill", [T([1, 2, 3], "uint8"), T([False, True, False]), S(255)])
     f.add("masked_fill/int64-bool-value", "masked_fill", [r.ints([3], "int64"), T([True, False, True]), S(True)])
 
+    # Every dtype through the copying kernels (each element size: 1, 2, 4 and 8 bytes).
+    for d in ["float64", "float16", "bfloat16", "int64", "uint8", "bool"]:
+        y = r.any([3, 4], d)
+        f.add(f"gather/{d}/dim1", "gather", [y], {"dim": 1, "index": r.ints([3, 3], "int64", 0, 3)})
+        f.add(f"gather/{d}/transposed-dim0", "gather", [y.t()], {"dim": 0, "index": r.ints([2, 3], "int64", 0, 3)})
+        f.add(f"index_select/{d}/dim0", "index_select", [y], {"dim": 0, "index": T([2, 0, 2], "int64")})
+        f.add(f"index_select/{d}/dim1", "index_select", [y], {"dim": 1, "index": T([3, 1], "int32")})
+        f.add(f"scatter/{d}/dim0-src", "scatter", [r.any([3, 5], d)], {"dim": 0, "index": rows, "src": r.any([2, 5], d)})
+        f.add(f"masked_fill/{d}/int-value", "masked_fill", [y, r.bools([4]), S(1)])
+    f.add("gather/int64/large-values", "gather", [T([[2**40, -2**40, 3], [7, 2**62, -1]], "int64")],
+          {"dim": 1, "index": T([[2, 0], [1, 1]], "int64")})
+    f.add("index_select/int64/large-values", "index_select", [T([2**40, -2**40, 2**62], "int64")],
+          {"dim": 0, "index": T([2, 2, 0], "int64")})
+    f.add("scatter/float64/value", "scatter", [r.grid([3, 5], "float64")], {"dim": 0, "index": rows, "value": S(0.1)})
+    f.add("scatter/bfloat16/value-rounds", "scatter", [r.grid([3, 5], "bfloat16")],
+          {"dim": 0, "index": rows, "value": S(0.1)})
+    f.add("scatter_add/float64/dim1", "scatter_add", [r.grid([2, 4], "float64")],
+          {"dim": 1, "index": dup1, "src": r.uniform([2, 6], "float64")}, "accumulate")
+    f.add("scatter_add/int64/dim0", "scatter_add", [torch.zeros(3, 3, dtype=torch.int64)],
+          {"dim": 0, "index": dup0, "src": T([[2**40] * 3, [1] * 3, [-5] * 3, [2**33] * 3], "int64")})
+    f.add("masked_fill/bfloat16-value-rounds", "masked_fill", [r.grid([4], "bfloat16"), T([True, False, True, True]),
+                                                                S(0.1)])
+    f.add("masked_fill/float64-value-exact", "masked_fill", [r.grid([4], "float64"), T([True, False, True, True]),
+                                                              S(0.1)])
+
 
 # --- scans ------------------------------------------------------------------------------------
 
@@ -1142,6 +1242,11 @@ def scans(f):
     f.add("cumprod/uint8-gives-int64", "cumprod", [T([20, 30, 2, 0], "uint8")], {"dim": 0})
     f.add("cumprod/bool-gives-int64", "cumprod", [T([True, True, False, True], "bool")], {"dim": 0})
     f.add("cumprod/int64", "cumprod", [T([-2, 3, -4, 5], "int64")], {"dim": 0})
+    f.add("cumprod/bfloat16/dim1", "cumprod", [r.uniform([2, 4], "bfloat16", 0.5, 2.0)], {"dim": 1}, "accumulate")
+    f.add("cumprod/transposed-input", "cumprod", [p.t()], {"dim": 1}, "accumulate")
+    f.add("cumprod/int32-dtype-float64", "cumprod", [r.nonzero_ints([5], "int32", 4)], {"dim": 0, "dtype": "float64"})
+    f.add("cumsum/float64/permuted-input", "cumsum", [r.uniform([2, 3, 4], "float64").permute(2, 0, 1)], {"dim": 2},
+          "accumulate")
 
 
 # --- sorting ----------------------------------------------------------------------------------
@@ -1198,6 +1303,21 @@ def sorting(f):
         f.add(f"argsort/bool/{suffix}", "argsort", [T([True, False, True, False], "bool")],
               {"descending": desc, "stable": True})
     f.add("argsort/float32/default-dim", "argsort", [g], {"stable": True})
+
+    for desc in [False, True]:
+        suffix = "descending" if desc else "ascending"
+        kwargs = {"dim": 0, "descending": desc, "stable": True}
+        f.add(f"argsort/float16/special/{suffix}", "argsort", [special.half()], kwargs)
+        f.add(f"argsort/bfloat16/special/{suffix}", "argsort", [special.bfloat16()], kwargs)
+        f.add(f"argsort/float64/special/{suffix}", "argsort", [special.double()], kwargs)
+        f.add(f"argsort/int64/ties/{suffix}", "argsort", [T([2**40, -3, 2**40, 0, -2**40, -3], "int64")], kwargs)
+        f.add(f"argsort/uint8/ties/{suffix}", "argsort", [T([200, 3, 255, 3, 0, 200], "uint8")], kwargs)
+    for largest in [True, False]:
+        suffix = "largest" if largest else "smallest"
+        kwargs = {"k": 3, "largest": largest, "sorted": True}
+        f.add(f"topk/bfloat16/{suffix}", "topk", [T([0.5, -1.0, 2.0, 1.5, -3.0, NAN], "bfloat16")], kwargs)
+        f.add(f"topk/int64/{suffix}", "topk", [T([2**40, -3, 7, -2**40, 0], "int64")], kwargs)
+        f.add(f"topk/float32/transposed-input/{suffix}", "topk", [u.t()], {**kwargs, "dim": 0})
 
 
 # --- errors -----------------------------------------------------------------------------------
@@ -1300,6 +1420,9 @@ def errors(f):
     e("full/int-overflows-uint8", "full", [], {"size": [2], "fill_value": S(300), "dtype": "uint8"})
     e("full/nan-to-int32", "full", [],
       {"size": [2], "fill_value": S(NAN), "dtype": "int32"})
+    e("norm/dtype-narrows", "linalg.vector_norm", [x], {"dtype": "float16"})
+    e("norm/dtype-not-floating", "linalg.vector_norm", [x], {"dtype": "int32"})
+    e("norm/int64-with-dtype-float32", "linalg.vector_norm", [T([3, 4], "int64")], {"dtype": "float32"})
 
 
 FAMILIES = [

@@ -62,6 +62,8 @@ struct ReferenceCall {
         return value.int.map { [$0] } ?? value.ints
     }
     private var keepDim: Bool { kwargs["keepdim"]?.bool ?? false }
+    /// `correction` of var and std: an integer (older files) or a scalar; 1 when absent.
+    private var correction: Double { kwargs["correction"]?.int.map(Double.init) ?? scalar("correction")?.doubleValue ?? 1 }
 
     private func creation(_ op: String) throws -> Tensor? {
         let size = kwargs["size"]?.ints ?? []
@@ -130,20 +132,24 @@ struct ReferenceCall {
         case "unsqueeze": return [try x.unsqueezed(dim ?? 0)]
         case "sum": return [try x.sum(dims: dims, keepDim: keepDim, dtype: dtype)]
         case "mean": return [try x.mean(dims: dims, keepDim: keepDim, dtype: dtype)]
-        case "prod": return [try x.prod(dims: dims, keepDim: keepDim)]
+        case "prod": return [try x.prod(dims: dims, keepDim: keepDim, dtype: dtype)]
         case "amax": return [try x.max(dims: dims, keepDim: keepDim)]
         case "amin": return [try x.min(dims: dims, keepDim: keepDim)]
         case "argmax": return [try x.argmax(dim: dim, keepDim: keepDim)]
         case "argmin": return [try x.argmin(dim: dim, keepDim: keepDim)]
-        case "var": return [try x.variance(dims: dims, correction: kwargs["correction"]?.int ?? 1, keepDim: keepDim)]
-        case "std": return [try x.standardDeviation(dims: dims, correction: kwargs["correction"]?.int ?? 1, keepDim: keepDim)]
-        case "linalg.vector_norm": return [try x.norm(p: scalar("ord")?.doubleValue ?? 2, dims: dims, keepDim: keepDim)]
+        case "var" where kwargs["unbiased"] != nil:
+            return [try x.variance(dims: dims, unbiased: kwargs["unbiased"]?.bool ?? true, keepDim: keepDim)]
+        case "std" where kwargs["unbiased"] != nil:
+            return [try x.standardDeviation(dims: dims, unbiased: kwargs["unbiased"]?.bool ?? true, keepDim: keepDim)]
+        case "var": return [try x.variance(dims: dims, correction: correction, keepDim: keepDim)]
+        case "std": return [try x.standardDeviation(dims: dims, correction: correction, keepDim: keepDim)]
+        case "linalg.vector_norm": return [try x.norm(p: scalar("ord")?.doubleValue ?? 2, dims: dims, keepDim: keepDim, dtype: dtype)]
         case "all": return [try x.all(dims: dims, keepDim: keepDim)]
         case "any": return [try x.any(dims: dims, keepDim: keepDim)]
         case "softmax": return [try x.converted(to: dtype ?? x.dtype).softmax(dim: dim ?? 0)]
         case "log_softmax": return [try x.converted(to: dtype ?? x.dtype).logSoftmax(dim: dim ?? 0)]
         case "cumsum": return [try x.cumsum(dim: dim ?? 0, dtype: dtype)]
-        case "cumprod": return [try x.cumprod(dim: dim ?? 0)]
+        case "cumprod": return [try x.cumprod(dim: dim ?? 0, dtype: dtype)]
         case "sort":
             let (values, indices) = try x.sort(dim: dim ?? -1, descending: kwargs["descending"]?.bool ?? false)
             return [values, indices]

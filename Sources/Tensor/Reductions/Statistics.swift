@@ -13,26 +13,45 @@ extension Tensor {
         }
     }
 
-    /// The variance over `dims` with `correction` (1: Bessel's, the default, as `torch.var`).
-    public func variance(dims: [Int]? = nil, correction: Int = 1, keepDim: Bool = false) throws(TensorError) -> Tensor {
+    /// The variance over `dims`, dividing the squared deviations by N − `correction`
+    /// (`torch.var`): 1, the default, is Bessel's correction; 0 gives the population variance,
+    /// and a fractional correction is allowed, as in PyTorch.
+    public func variance(dims: [Int]? = nil, correction: Double = 1, keepDim: Bool = false) throws(TensorError) -> Tensor {
         try requireFloatingPoint("var")
         return try inFloat32IfHalf { x throws(TensorError) in
             let centered = try x.sub(x.mean(dims: dims, keepDim: true))
             let squares = try centered.mul(centered).sum(dims: dims, keepDim: keepDim)
-            return try squares.div(Double(Swift.max(x.reducedCount(dims) - correction, 0)))
+            return try squares.div(Swift.max(Double(x.reducedCount(dims)) - correction, 0))
         }
     }
 
+    /// The variance with PyTorch's older flag: `unbiased` is a correction of 1, else of 0.
+    public func variance(dims: [Int]? = nil, unbiased: Bool, keepDim: Bool = false) throws(TensorError) -> Tensor {
+        try variance(dims: dims, correction: unbiased ? 1 : 0, keepDim: keepDim)
+    }
+
     /// The standard deviation over `dims` with `correction` (`torch.std`).
-    public func standardDeviation(dims: [Int]? = nil, correction: Int = 1, keepDim: Bool = false) throws(TensorError) -> Tensor {
+    public func standardDeviation(dims: [Int]? = nil, correction: Double = 1, keepDim: Bool = false) throws(TensorError) -> Tensor {
         try variance(dims: dims, correction: correction, keepDim: keepDim).sqrt()
     }
 
+    /// The standard deviation with PyTorch's older flag: `unbiased` is a correction of 1, else of 0.
+    public func standardDeviation(dims: [Int]? = nil, unbiased: Bool, keepDim: Bool = false) throws(TensorError) -> Tensor {
+        try standardDeviation(dims: dims, correction: unbiased ? 1 : 0, keepDim: keepDim)
+    }
+
     /// The `p`-norm over `dims` (`torch.linalg.vector_norm`): 2 by default, `.infinity` for
-    /// the largest magnitude, 0 for the count of nonzero elements.
-    public func norm(p: Double = 2, dims: [Int]? = nil, keepDim: Bool = false) throws(TensorError) -> Tensor {
+    /// the largest magnitude, 0 for the count of nonzero elements. With `dtype`, a floating
+    /// type the input's converts to without narrowing (float16 to float32, not the reverse),
+    /// the norm is computed in and returned as that type.
+    public func norm(p: Double = 2, dims: [Int]? = nil, keepDim: Bool = false, dtype: DType? = nil) throws(TensorError) -> Tensor {
         try requireFloatingPoint("norm")
-        return try inFloat32IfHalf { x throws(TensorError) in try x.vectorNorm(p: p, dims: dims, keepDim: keepDim) }
+        if let dtype, !dtype.isFloatingPoint || TypePromotion.promoted(self.dtype, dtype) != dtype {
+            throw placement.refused(.invalidArgument("norm(): the dtype of the input (\(self.dtype)) should be convertible without narrowing to the specified dtype (\(dtype))"), api: "Tensor.norm")
+        }
+        return try converted(to: dtype ?? self.dtype).inFloat32IfHalf { x throws(TensorError) in
+            try x.vectorNorm(p: p, dims: dims, keepDim: keepDim)
+        }
     }
 
     private func vectorNorm(p: Double, dims: [Int]?, keepDim: Bool) throws(TensorError) -> Tensor {
