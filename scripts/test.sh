@@ -12,6 +12,15 @@ source "$root/scripts/mkl-environment.sh"
 echo "== generated sources are current"
 python3 "$root/scripts/generate-cuda-errors.py" --check
 "$root/scripts/compile-shaders.sh" --check
+if ! python3 -c "import torch" 2>/dev/null; then
+  echo "test: installing PyTorch's CPU build (the tensor references' generator)"
+  python3 -m pip install -q numpy "torch==2.13.0+cpu"
+fi
+python3 "$root/scripts/generate-tensor-references.py" --check
+
+# setup.sh installed PoCL and lavapipe: a backend that does not compute here is a failure
+# (TensorDevices), not a reason to run fewer tests.
+export DEVICESHIM_TEST_BACKENDS="${DEVICESHIM_TEST_BACKENDS:-cpu,opencl,vulkan}"
 
 echo "== release build (warnings fail the run)"
 release_log="$(mktemp)"

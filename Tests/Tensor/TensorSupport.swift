@@ -1,12 +1,17 @@
 import DeviceShimTensor
+import Foundation
 import Testing
 
 /// The devices every tensor test runs on: each backend of the registry that computes here.
 enum TensorDevices {
     static let all: [String] = {
         var names = ["cpu"]
-        for backend in [BackendKind.opencl, .vulkan] where DeviceRegistry.shared.entries(of: backend).contains(where: { $0.compute != nil }) {
-            names.append(backend.rawValue)
+        for backend in [BackendKind.opencl, .vulkan] {
+            if DeviceRegistry.shared.entries(of: backend).contains(where: { $0.compute != nil }) {
+                names.append(backend.rawValue)
+            } else {  // BackendPresenceTests fails the run when the backend was required
+                FileHandle.standardError.write(Data("tensor tests: no computing \(backend) device here; its cases are not run\n".utf8))
+            }
         }
         return names
     }()
