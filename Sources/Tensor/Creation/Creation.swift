@@ -56,10 +56,10 @@ extension Tensor {
     }
 
     /// A tensor with `other`'s shape, dtype (unless given) and device, filled with `value`
-    /// (`torch.full_like`). It is contiguous whatever `other`'s strides, as are the other
-    /// `like:` forms' tensors (PyTorch keeps a dense input's strides).
+    /// (`torch.full_like`). Like every `like:` form's tensor, it has `other`'s memory layout
+    /// where `other` is a permuted dense one (see `LikeLayout.swift`), as in PyTorch.
     public static func full(like other: Tensor, _ value: TensorScalar, dtype: DType? = nil) throws(TensorError) -> Tensor {
-        try full(other.shape, value, dtype: dtype ?? other.dtype, on: other.placement)
+        try full([other.count], value, dtype: dtype ?? other.dtype, on: other.placement).laidOut(like: other)
     }
 
     /// Zeros shaped like `other` (`torch.zeros_like`).
@@ -74,7 +74,7 @@ extension Tensor {
 
     /// Unset elements shaped like `other` (`torch.empty_like`).
     public static func empty(like other: Tensor, dtype: DType? = nil) throws(TensorError) -> Tensor {
-        try uninitialized(other.shape, dtype: dtype ?? other.dtype, on: other.placement)
+        try uninitialized([other.count], dtype: dtype ?? other.dtype, on: other.placement).laidOut(like: other)
     }
 
     /// A filled tensor; `checked` refuses values the dtype cannot hold (as `torch.full` does),

@@ -1,6 +1,6 @@
 /// Random tensors: `torch.rand`, `randn`, `randint` and their `…_like` forms, from a
-/// `RandomGenerator`. A `like:` form's tensor is contiguous whatever `other`'s strides (PyTorch
-/// keeps a dense input's strides).
+/// `RandomGenerator`. A `like:` form's tensor has `other`'s memory layout where that is a
+/// permuted dense one (`LikeLayout.swift`); its values are drawn in memory order.
 extension Tensor {
     /// Values uniform in [0, 1) (`torch.rand`); `dtype` must be floating point.
     public static func rand(
@@ -41,12 +41,12 @@ extension Tensor {
 
     /// Values uniform in [0, 1) with `other`'s shape, dtype (unless given) and device (`torch.rand_like`).
     public static func rand(like other: Tensor, dtype: DType? = nil, generator: RandomGenerator = .default) throws(TensorError) -> Tensor {
-        try rand(other.shape, dtype: dtype ?? other.dtype, generator: generator, on: other.placement)
+        try rand([other.count], dtype: dtype ?? other.dtype, generator: generator, on: other.placement).laidOut(like: other)
     }
 
     /// Standard normal values with `other`'s shape, dtype (unless given) and device (`torch.randn_like`).
     public static func randn(like other: Tensor, dtype: DType? = nil, generator: RandomGenerator = .default) throws(TensorError) -> Tensor {
-        try randn(other.shape, dtype: dtype ?? other.dtype, generator: generator, on: other.placement)
+        try randn([other.count], dtype: dtype ?? other.dtype, generator: generator, on: other.placement).laidOut(like: other)
     }
 
     /// Integers uniform in `low..<high` with `other`'s shape, dtype (unless given) and device
@@ -54,7 +54,8 @@ extension Tensor {
     public static func randint(
         like other: Tensor, _ low: Int, _ high: Int, dtype: DType? = nil, generator: RandomGenerator = .default
     ) throws(TensorError) -> Tensor {
-        try randint(low, high, shape: other.shape, dtype: dtype ?? other.dtype, generator: generator, on: other.placement)
+        try randint(low, high, shape: [other.count], dtype: dtype ?? other.dtype, generator: generator, on: other.placement)
+            .laidOut(like: other)
     }
 
     /// Integers uniform in `0..<high` with `other`'s shape, dtype (unless given) and device.
