@@ -126,19 +126,33 @@ def encode_tensor(tensor):
     return encoded
 
 
+def storage_size(shape, strides, offset):
+    """Elements of storage a strided layout reaches: offset + the last element's position + 1."""
+    if any(size == 0 for size in shape):
+        return offset
+    return offset + sum((size - 1) * stride for size, stride in zip(shape, strides)) + 1
+
+
+# What a strided input's storage holds outside its elements: a kernel that reads past a view's
+# offset, steps or ends puts these into its result.
+POISON = {"float": NAN, "int": 101, "bool": True}
+
+
+def poison(dtype):
+    return POISON["float" if dtype.is_floating_point else ("bool" if dtype == torch.bool else "int")]
+
+
 def encode_input_tensor(tensor):
     encoded = encode_tensor(tensor)
-    if not tensor.is_contiguous():
-        # Only dense permuted layouts: every storage element used once, offset 0.
-        dense = sorted(zip(tensor.stride(), tensor.shape))
-        expected = 1
-        for stride, size in dense:
-            if size != 1 and stride != expected:
-                fail("a strided input must be a permutation of a contiguous layout")
-            expected *= size
-        if tensor.storage_offset() != 0:
-            fail("a strided input must have storage offset 0")
-        encoded["strides"] = list(tensor.stride())
+    if not tensor.is_contiguous() or tensor.storage_offset() != 0:
+        shape, strides, offset = list(tensor.shape), list(tensor.stride()), tensor.storage_offset()
+        positions = {sum(i * s for i, s in zip(index, strides)) for index in torch.cartesian_prod(
+            *[torch.arange(size) for size in shape]).reshape(-1, len(shape)).tolist()} if shape else {0}
+        if len(positions) != tensor.numel():
+            fail("a strided input must not have overlapping elements (expand the result instead)")
+        encoded["strides"] = strides
+        if offset:
+            encoded["offset"] = offset
     return encoded
 
 
@@ -172,8 +186,9 @@ def decode_tensor(spec):
     logical = flat.reshape(shape)
     if "strides" not in spec:
         return logical
-    storage = torch.empty(logical.numel(), dtype=dtype)
-    strided = torch.as_strided(storage, shape, spec["strides"])
+    offset = spec.get("offset", 0)
+    storage = torch.full((storage_size(shape, spec["strides"], offset),), poison(dtype), dtype=dtype)
+    strided = torch.as_strided(storage, shape, spec["strides"], offset)
     strided.copy_(logical)
     return strided
 
@@ -267,6 +282,13 @@ def T(values, dtype=None):
     if dtype == torch.bool:
         return torch.tensor(values, dtype=torch.bool)
     return torch.tensor(values, dtype=torch.int64).to(dtype)
+
+
+def gappy(make, shape):
+    """A view of `shape` with a storage offset and a gap after every element of every dim:
+    `make` draws a tensor of 2·size + 1 per dim, which is sliced [1::2] along each."""
+    base = make([2 * size + 1 for size in shape])
+    return base[tuple(slice(1, None, 2) for _ in shape)]
 
 
 class Family:
@@ -501,6 +523,30 @@ def views(f):
     f.add("contiguous/already-contiguous", "contiguous", [z], method=True)
     f.add("contiguous/int32-transposed", "contiguous", [r.any([3, 4], "int32").t()], method=True)
 
+    a = r.grid([12])
+    f.add("as_strided/sliding-windows", "as_strided", [a], {"size": [4, 3], "stride": [1, 1]})
+    f.add("as_strided/transposed", "as_strided", [a], {"size": [4, 3], "stride": [1, 4]})
+    f.add("as_strided/offset-and-steps", "as_strided", [a], {"size": [2, 2], "stride": [4, 2], "storage_offset": 3})
+    f.add("as_strided/stride-0-repeats", "as_strided", [a], {"size": [3, 2], "stride": [0, 1], "storage_offset": 10})
+    f.add("as_strided/0-dim", "as_strided", [a], {"size": [], "stride": [], "storage_offset": 11})
+    f.add("as_strided/empty-past-storage", "as_strided", [a], {"size": [0, 3], "stride": [100, 1], "storage_offset": 13})
+    f.add("as_strided/keeps-view-offset", "as_strided", [a[2:]], {"size": [2, 3], "stride": [3, 1]})
+    f.add("as_strided/int64", "as_strided", [r.ints([6], "int64")], {"size": [2, 2], "stride": [2, 1], "storage_offset": 1})
+
+    # Views of views with an offset and gaps (`gappy`): the views compose their strides.
+    g = gappy(lambda shape: r.grid(shape), [3, 4])  # strides [18, 2], offset 10
+    f.add("transpose/gappy", "transpose", [g], {"dim0": 0, "dim1": 1})
+    f.add("slice/gappy-step-2", "slice", [g], {"dim": 1, "start": 1, "end": None, "step": 2})
+    f.add("select/gappy", "select", [g], {"dim": 1, "index": 2})
+    f.add("unsqueeze/gappy", "unsqueeze", [g], {"dim": 1})
+    f.add("expand/gappy", "expand", [g[:, :1]], {"size": [3, 5]}, method=True)
+    f.add("reshape/gappy-copies", "reshape", [g], {"shape": [2, 6]})
+    f.add("reshape/gappy-split-dim-is-view", "reshape", [g], {"shape": [3, 2, 2]})
+    f.add("flatten/gappy-copies", "flatten", [g])
+    f.add("contiguous/gappy", "contiguous", [g], method=True)
+    f.add("contiguous/gappy-bool", "contiguous", [gappy(r.bools, [2, 3])], method=True)
+    f.add("contiguous/gappy-float16", "contiguous", [gappy(lambda shape: r.grid(shape, "float16"), [2, 3])], method=True)
+
 
 # --- unary ------------------------------------------------------------------------------------
 
@@ -610,6 +656,14 @@ def unary(f):
     f.add("clamp/float16/transposed-input", "clamp", [r.uniform([4, 3], "float16").t()], {"min": S(-1.0), "max": S(1.0)})
     f.add("pow/bfloat16/transposed-input", "pow", [r.uniform([4, 3], "bfloat16", 0.25, 4.0).t()], {"exponent": S(2)},
           "transcendental")
+    for name, op, kwargs, tol, (low, high) in FLOAT_UNARY:
+        f.add(f"{name}/float32/gappy-input", op, [gappy(lambda shape: r.uniform(shape, "float32", low, high), [3, 4])],
+              kwargs, tol)
+    for d in ["float16", "bfloat16", "int64", "uint8"]:
+        f.add(f"abs/{d}/gappy-input", "abs", [gappy(lambda shape: r.any(shape, d), [2, 3])])
+    f.add("logical_not/bool/gappy-input", "logical_not", [gappy(r.bools, [2, 3])])
+    f.add("clamp/float64/gappy-input", "clamp", [gappy(lambda shape: r.uniform(shape, "float64"), [3, 2])],
+          {"min": S(-1.0), "max": S(1.0)})
 
 
 # --- binary -----------------------------------------------------------------------------------
@@ -752,6 +806,18 @@ def binary(f):
     for op in ["lt", "eq"]:
         f.add(f"{op}/float32/transposed-lhs", op, [r.grid([4, 3], step=0.5).t(), r.grid([3, 4], step=0.5)])
     f.add("logical_and/bool/transposed-lhs", "logical_and", [r.bools([4, 3]).t(), r.bools([3, 4])])
+    for op, tol in ARITH:
+        low = 0.25 if op in ("pow", "div", "remainder") else -4.0
+        u = lambda shape: r.uniform(shape, low=low)  # noqa: E731
+        f.add(f"{op}/float32/gappy-both", op, [gappy(u, [3, 4]), gappy(u, [3, 4])], {}, tol)
+        f.add(f"{op}/float32/gappy-broadcast", op, [gappy(u, [3, 1]), gappy(u, [4]).t()], {}, tol)
+    f.add("add/int64/gappy-and-contiguous", "add", [gappy(lambda shape: r.ints(shape, "int64"), [2, 3]), r.ints([2, 3], "int64")])
+    f.add("mul/bfloat16/gappy-both", "mul", [gappy(lambda shape: r.grid(shape, "bfloat16"), [2, 3]),
+                                             gappy(lambda shape: r.grid(shape, "bfloat16"), [2, 3])], {}, "rounded")
+    f.add("add/uint8/gappy-wraps", "add", [gappy(lambda shape: r.ints(shape, "uint8", 200, 255), [2, 3]), S(100)])
+    f.add("eq/float32/gappy-both", "eq", [gappy(lambda shape: r.grid(shape, step=1.0), [3, 4]),
+                                          gappy(lambda shape: r.grid(shape, step=1.0), [3, 4])])
+    f.add("logical_or/bool/gappy-both", "logical_or", [gappy(r.bools, [3, 2]), gappy(r.bools, [3, 2])])
 
 
 # --- promotion --------------------------------------------------------------------------------
@@ -986,6 +1052,23 @@ def reductions(f):
         f.add(f"{op}/float32/permuted/all", op, [p])
     for op in ["all", "any"]:
         f.add(f"{op}/bool/permuted/dim1", op, [r.bools([2, 3, 4]).permute(1, 2, 0)], {"dim": 1})
+    q = gappy(lambda shape: r.uniform(shape), [2, 3, 4])
+    for name, op, extra, tol in float_ops:
+        if op != "prod":
+            f.add(f"{name}/float32/gappy/all", op, [q], dict(extra), tol)
+        f.add(f"{name}/float32/gappy/dim1", op, [q], {**extra, "dim": 1}, tol)
+        f.add(f"{name}/float32/gappy/dim-1", op, [q], {**extra, "dim": -1}, tol)
+    for op in ["argmax", "argmin"]:
+        f.add(f"{op}/float32/gappy/dim1", op, [q], {"dim": 1})
+        f.add(f"{op}/float32/gappy/all", op, [q])
+        f.add(f"{op}/int64/gappy/dim0", op, [gappy(lambda shape: r.ints(shape, "int64"), [3, 4])], {"dim": 0})
+    for op in ["all", "any"]:
+        f.add(f"{op}/bool/gappy/dim1", op, [gappy(r.bools, [3, 4])], {"dim": 1})
+        f.add(f"{op}/bool/gappy/all", op, [gappy(r.bools, [2, 2])])
+    f.add("sum/int32/gappy/dim0", "sum", [gappy(lambda shape: r.ints(shape, "int32"), [3, 4])], {"dim": 0})
+    f.add("sum/float16/gappy/dim1", "sum", [gappy(lambda shape: r.grid(shape, "float16"), [3, 4])], {"dim": 1},
+          "accumulate")
+    f.add("amax/uint8/gappy/all", "amax", [gappy(lambda shape: r.ints(shape, "uint8", 0, 20), [3, 3])])
 
 
 # --- matmul -----------------------------------------------------------------------------------
@@ -1016,6 +1099,18 @@ def matmul(f):
               {}, "accumulate")
     f.add("matmul/int64/2-d.2-d", "matmul", [r.ints([3, 4], "int64"), r.ints([4, 2], "int64")])
     f.add("matmul/int32/1-d.1-d", "matmul", [r.ints([5], "int32"), r.ints([5], "int32")])
+    for d in ["float32", "float64"]:
+        u = lambda shape: r.uniform(shape, d, -2.0, 2.0)  # noqa: E731
+        f.add(f"matmul/{d}/gappy-lhs", "matmul", [gappy(u, [3, 4]), u([4, 2])], {}, "accumulate")
+        f.add(f"matmul/{d}/gappy-rhs", "matmul", [u([3, 4]), gappy(u, [4, 2])], {}, "accumulate")
+        f.add(f"matmul/{d}/gappy-both-transposed", "matmul", [gappy(u, [4, 3]).t(), gappy(u, [2, 4]).t()], {},
+              "accumulate")
+        f.add(f"matmul/{d}/gappy-batched", "matmul", [gappy(u, [2, 3, 4]), gappy(u, [2, 4, 2])], {}, "accumulate")
+        f.add(f"matmul/{d}/gappy-1-d.2-d", "matmul", [gappy(u, [4]), gappy(u, [4, 3])], {}, "accumulate")
+    f.add("matmul/float16/gappy-both", "matmul", [gappy(lambda shape: r.grid(shape, "float16", -2.0, 2.0), [3, 4]),
+                                                  gappy(lambda shape: r.grid(shape, "float16", -2.0, 2.0), [4, 2])],
+          {}, "accumulate")
+    f.add("matmul/int64/gappy-lhs", "matmul", [gappy(lambda shape: r.ints(shape, "int64"), [3, 4]), r.ints([4, 2], "int64")])
     f.add("matmul/float32/special", "matmul", [T([[1.0, NAN], [INF, 1.0], [INF, -INF]]), T([[1.0, 0.0], [0.0, 1.0]])],
           {}, "accumulate")
 
@@ -1071,6 +1166,13 @@ def joining(f):
     f.add("chunk/more-chunks-than-elements", "chunk", [r.grid([3])], {"chunks": 5})
     f.add("chunk/even", "chunk", [r.grid([4, 2])], {"chunks": 2, "dim": 0})
     f.add("chunk/dim-1", "chunk", [r.ints([2, 4], "int64")], {"chunks": 2, "dim": -1})
+    grid = lambda shape: r.grid(shape)  # noqa: E731
+    f.add("cat/gappy-inputs", "cat", [gappy(grid, [2, 3]), gappy(grid, [1, 3]).t().t()], {"dim": 0})
+    f.add("cat/gappy-dim1", "cat", [gappy(grid, [2, 2]), r.grid([2, 1]), gappy(grid, [2, 3])], {"dim": 1})
+    f.add("stack/gappy-inputs", "stack", [gappy(grid, [2, 3]), gappy(grid, [3, 2]).t()], {"dim": 1})
+    f.add("split/gappy", "split", [gappy(grid, [5, 2])], {"split_size_or_sections": 2})
+    f.add("chunk/gappy-dim1", "chunk", [gappy(grid, [2, 5])], {"chunks": 2, "dim": 1})
+    f.add("cat/gappy-int64", "cat", [gappy(lambda shape: r.ints(shape, "int64"), [2, 2]), r.ints([1, 2], "int64")])
 
 
 # --- indexing ---------------------------------------------------------------------------------
@@ -1190,6 +1292,21 @@ def indexing(f):
     f.add("masked_fill/float64-value-exact", "masked_fill", [r.grid([4], "float64"), T([True, False, True, True]),
                                                               S(0.1)])
 
+    grid = lambda shape: r.grid(shape)  # noqa: E731
+    index = lambda shape, high: r.ints(shape, "int64", 0, high)  # noqa: E731
+    f.add("gather/gappy-input-and-index", "gather", [gappy(grid, [3, 4])], {"dim": 1, "index": gappy(lambda s: index(s, 3), [3, 2])})
+    f.add("gather/gappy-float64-dim0", "gather", [gappy(lambda s: r.grid(s, "float64"), [3, 4])],
+          {"dim": 0, "index": index([2, 4], 2)})
+    f.add("index_select/gappy-input", "index_select", [gappy(grid, [3, 4])], {"dim": 1, "index": T([3, 0, 3], "int64")})
+    f.add("index_select/gappy-index", "index_select", [grid([3, 4])], {"dim": 0, "index": gappy(lambda s: index(s, 2), [4])})
+    f.add("scatter/gappy-input-and-src", "scatter", [gappy(grid, [3, 5])],
+          {"dim": 0, "index": rows, "src": gappy(grid, [2, 5])})
+    f.add("scatter_add/gappy-input", "scatter_add", [gappy(grid, [2, 4])],
+          {"dim": 1, "index": dup1, "src": r.grid([2, 6])}, "accumulate")
+    f.add("where/gappy-all", "where", [gappy(r.bools, [2, 3]), gappy(grid, [2, 3]), gappy(grid, [3]).unsqueeze(0)])
+    f.add("masked_fill/gappy-input-and-mask", "masked_fill", [gappy(grid, [3, 4]), gappy(r.bools, [3, 4]), S(-2.5)])
+    f.add("masked_fill/gappy-int32", "masked_fill", [gappy(lambda s: r.ints(s, "int32"), [2, 3]), r.bools([3]), S(9)])
+
 
 # --- scans ------------------------------------------------------------------------------------
 
@@ -1247,6 +1364,16 @@ def scans(f):
     f.add("cumprod/int32-dtype-float64", "cumprod", [r.nonzero_ints([5], "int32", 4)], {"dim": 0, "dtype": "float64"})
     f.add("cumsum/float64/permuted-input", "cumsum", [r.uniform([2, 3, 4], "float64").permute(2, 0, 1)], {"dim": 2},
           "accumulate")
+    u = lambda shape: r.uniform(shape)  # noqa: E731
+    for op in ["softmax", "log_softmax", "cumsum"]:
+        for dim in [0, 1]:
+            f.add(f"{op}/float32/gappy-dim{dim}", op, [gappy(u, [3, 4])], {"dim": dim},
+                  "transcendental" if "softmax" in op else "accumulate")
+    f.add("cumprod/float32/gappy-dim1", "cumprod", [gappy(lambda s: r.uniform(s, low=0.5, high=2.0), [3, 4])], {"dim": 1},
+          "accumulate")
+    f.add("softmax/float16/gappy-dim1", "softmax", [gappy(lambda s: r.uniform(s, "float16"), [2, 4])], {"dim": 1},
+          "transcendental")
+    f.add("cumsum/int32/gappy-gives-int64", "cumsum", [gappy(lambda s: r.ints(s, "int32"), [2, 4])], {"dim": 1})
 
 
 # --- sorting ----------------------------------------------------------------------------------
@@ -1318,6 +1445,18 @@ def sorting(f):
         f.add(f"topk/bfloat16/{suffix}", "topk", [T([0.5, -1.0, 2.0, 1.5, -3.0, NAN], "bfloat16")], kwargs)
         f.add(f"topk/int64/{suffix}", "topk", [T([2**40, -3, 7, -2**40, 0], "int64")], kwargs)
         f.add(f"topk/float32/transposed-input/{suffix}", "topk", [u.t()], {**kwargs, "dim": 0})
+    gr = lambda shape: r.grid(shape, low=-2.0, high=2.0, step=1.0)  # noqa: E731
+    for desc in [False, True]:
+        suffix = "descending" if desc else "ascending"
+        kwargs = {"descending": desc, "stable": True}
+        f.add(f"sort/float32/gappy-dim1/{suffix}", "sort", [gappy(gr, [3, 5])], {"dim": 1, **kwargs})
+        f.add(f"sort/float32/gappy-dim0/{suffix}", "sort", [gappy(gr, [3, 5])], {"dim": 0, **kwargs})
+        f.add(f"argsort/int64/gappy/{suffix}", "argsort", [gappy(lambda s: r.ints(s, "int64", -3, 3), [2, 6])],
+              {"dim": 1, **kwargs})
+        f.add(f"sort/float64/gappy/{suffix}", "sort", [gappy(lambda s: r.uniform(s, "float64"), [6])], {"dim": 0, **kwargs})
+    f.add("topk/float32/gappy", "topk", [gappy(lambda s: r.uniform(s), [3, 6])], {"k": 2, "dim": 1})
+    f.add("topk/float32/gappy-smallest-dim0", "topk", [gappy(lambda s: r.uniform(s), [4, 3])],
+          {"k": 3, "dim": 0, "largest": False})
 
 
 # --- errors -----------------------------------------------------------------------------------
@@ -1423,6 +1562,12 @@ def errors(f):
     e("norm/dtype-narrows", "linalg.vector_norm", [x], {"dtype": "float16"})
     e("norm/dtype-not-floating", "linalg.vector_norm", [x], {"dtype": "int32"})
     e("norm/int64-with-dtype-float32", "linalg.vector_norm", [T([3, 4], "int64")], {"dtype": "float32"})
+    e("as_strided/out-of-bounds", "as_strided", [r.grid([12])], {"size": [4, 4], "stride": [3, 1]})
+    e("as_strided/offset-out-of-bounds", "as_strided", [r.grid([12])], {"size": [2, 2], "stride": [0, 1], "storage_offset": 11})
+    e("as_strided/negative-stride", "as_strided", [r.grid([12])], {"size": [2, 3], "stride": [-3, 1]})
+    e("as_strided/negative-offset", "as_strided", [r.grid([12])], {"size": [2, 3], "stride": [3, 1], "storage_offset": -1})
+    e("as_strided/lengths-differ", "as_strided", [r.grid([12])], {"size": [2, 3], "stride": [3]})
+    e("view/gappy-incompatible", "view", [gappy(lambda s: r.grid(s), [3, 4])], {"size": [12]}, method=True)
 
 
 FAMILIES = [

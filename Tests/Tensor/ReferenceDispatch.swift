@@ -130,6 +130,8 @@ struct ReferenceCall {
         case "expand": return [try x.expanded(to: kwargs["size"]?.ints ?? [])]
         case "squeeze": return [try kwargs["dim"]?.ints.map { try x.squeezed(dims: $0) } ?? x.squeezed(dims?.first)]
         case "unsqueeze": return [try x.unsqueezed(dim ?? 0)]
+        case "as_strided":
+            return [try x.asStrided(kwargs["size"]?.ints ?? [], strides: kwargs["stride"]?.ints ?? [], offset: kwargs["storage_offset"]?.int)]
         case "sum": return [try x.sum(dims: dims, keepDim: keepDim, dtype: dtype)]
         case "mean": return [try x.mean(dims: dims, keepDim: keepDim, dtype: dtype)]
         case "prod": return [try x.prod(dims: dims, keepDim: keepDim, dtype: dtype)]
