@@ -148,8 +148,8 @@ struct ReferenceCall {
         case "linalg.vector_norm": return [try x.norm(p: scalar("ord")?.doubleValue ?? 2, dims: dims, keepDim: keepDim, dtype: dtype)]
         case "all": return [try x.all(dims: dims, keepDim: keepDim)]
         case "any": return [try x.any(dims: dims, keepDim: keepDim)]
-        case "softmax": return [try x.converted(to: dtype ?? x.dtype).softmax(dim: dim ?? 0)]
-        case "log_softmax": return [try x.converted(to: dtype ?? x.dtype).logSoftmax(dim: dim ?? 0)]
+        case "softmax": return [try x.softmax(dim: dim ?? 0, dtype: dtype)]
+        case "log_softmax": return [try x.logSoftmax(dim: dim ?? 0, dtype: dtype)]
         case "cumsum": return [try x.cumsum(dim: dim ?? 0, dtype: dtype)]
         case "cumprod": return [try x.cumprod(dim: dim ?? 0, dtype: dtype)]
         case "sort":
