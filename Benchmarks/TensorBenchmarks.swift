@@ -56,12 +56,17 @@ enum TensorBenchmarks {
                 for benchmark in cases(for: backend) {
                     let body = try prepare(benchmark, device: backend)
                     let blas = backend == "cpu" && benchmark.kind == "matmul" ? DirectSgemm(size: benchmark.size) : nil
-                    var ours: [Double] = [], theirs: [Double] = [], direct: [Double] = []
+                    var ours: [Double] = [], theirs: [Double] = [], direct: [Double] = [], roundRatios: [Double] = []
                     for _ in 0..<rounds {
-                        ours += try measure(body, repetitions: benchmark.repetitions)
+                        let mineThisRound = try measure(body, repetitions: benchmark.repetitions)
+                        ours += mineThisRound
                         usleep(DeviceBenchmarks.pauseMicroseconds)
                         let reply = peers?.request("\(benchmark.kind) \(benchmark.size) 2 \(benchmark.repetitions)") ?? [:]
-                        theirs += (reply["torch"] ?? "").split(separator: " ").compactMap { Double($0).map { $0 * 1e9 } }
+                        let theirsThisRound = (reply["torch"] ?? "").split(separator: " ").compactMap { Double($0).map { $0 * 1e9 } }
+                        theirs += theirsThisRound
+                        if !theirsThisRound.isEmpty {
+                            roundRatios.append(DeviceBenchmarks.median(theirsThisRound) / DeviceBenchmarks.median(mineThisRound))
+                        }
                         usleep(DeviceBenchmarks.pauseMicroseconds)
                         if let blas {
                             direct += blas.measure(repetitions: benchmark.repetitions)
@@ -72,7 +77,7 @@ enum TensorBenchmarks {
                     let best = (theirs.min() ?? .nan) / (ours.min() ?? .nan)
                     rows.append(ResultRow(name: benchmark.name, deviceShim: mine, peer: "torch (CPU)", peerNanoseconds: peer,
                                           target: backend == "cpu" && peer.isFinite ? peer : nil,
-                                          note: "best/best \(Report.format(best, decimals: 2))"))
+                                          note: "best/best \(Report.format(best, decimals: 2))" + spread(of: roundRatios)))
                     if let blas, !direct.isEmpty {
                         let alone = DeviceBenchmarks.median(direct)
                         backendNotes.append("\(benchmark.name): cblas_sgemm called directly (the CPU backend's "
@@ -85,10 +90,18 @@ enum TensorBenchmarks {
                 backendNotes.append("DeviceShim failed on \(backend): \(error)")
             }
             backendNotes.append("ratio = PyTorch time / DeviceShim time, of the medians (>= 1: DeviceShim at least as fast); "
-                + "target on cpu: >= 1; best/best: of the fastest samples, which a busy machine disturbs least")
+                + "target on cpu: >= 1; best/best: of the fastest samples, which a busy machine disturbs least; "
+                + "rounds: the lowest and highest ratio of the \(rounds) alternating rounds' medians (a range across 1 is "
+                + "a difference this machine's noise hides)")
             Report.printTable(title: "tensor (\(backend) backend)", rows: rows, notes: backendNotes)
         }
         peers?.finish()
+    }
+
+    /// ", rounds low–high" of per-round ratios, or nothing without a peer.
+    static func spread(of ratios: [Double]) -> String {
+        guard let low = ratios.min(), let high = ratios.max() else { return "" }
+        return ", rounds \(Report.format(low, decimals: 2))–\(Report.format(high, decimals: 2))"
     }
 
     /// The timed body: one op through the Tensor API, its operands made (and touched) first.
