@@ -93,28 +93,32 @@ extension Tensor {
 
     /// The significand bits of a floating-point `dtype`; other dtypes are refused.
     private static func floatingDigits(_ dtype: DType, _ api: String, on placement: TensorPlacement) throws(TensorError) -> Int {
-        switch dtype {
-        case .float64: return 53
-        case .float32: return 24
-        case .float16: return 11
-        case .bfloat16: return 8
-        case .int32, .int64, .uint8, .bool:
+        guard let digits = significandBits(of: dtype) else {
             throw placement.refused(.invalidArgument("\(api) needs a floating-point dtype, got \(dtype)"), api: "Tensor.\(api)")
+        }
+        return digits
+    }
+
+    /// The significand bits of a floating-point `dtype` (its implicit bit included); nil for others.
+    private static func significandBits(of dtype: DType) -> Int? {
+        switch dtype {
+        case .float64: 53
+        case .float32: 24
+        case .float16: 11
+        case .bfloat16: 8
+        case .int32, .int64, .uint8, .bool: nil
         }
     }
 
     /// The integers `dtype` holds exactly, all of them consecutive: for a float, up to
     /// 2^significand bits (PyTorch's bounds for `randint`).
     private static func exactIntegers(of dtype: DType) -> ClosedRange<Int64> {
+        if let digits = significandBits(of: dtype) { return -(1 << digits)...(1 << digits) }
         switch dtype {
-        case .float64: -(1 << 53)...(1 << 53)
-        case .float32: -(1 << 24)...(1 << 24)
-        case .float16: -(1 << 11)...(1 << 11)
-        case .bfloat16: -(1 << 8)...(1 << 8)
-        case .int64: Int64.min...Int64.max
-        case .int32: Int64(Int32.min)...Int64(Int32.max)
-        case .uint8: 0...255
-        case .bool: 0...1
+        case .int32: return Int64(Int32.min)...Int64(Int32.max)
+        case .uint8: return 0...255
+        case .bool: return 0...1
+        default: return Int64.min...Int64.max  // int64 (the floats returned above)
         }
     }
 

@@ -14,6 +14,13 @@ extension Tensor {
         try converted(to: dtype, forcingCopy: false)
     }
 
+    /// `body` of this tensor, in float32 for float16 and bfloat16 with the result rounded
+    /// back once, as PyTorch computes sums, statistics and composed functions of 16-bit floats.
+    func inFloat32IfHalf(_ body: (Tensor) throws(TensorError) -> Tensor) throws(TensorError) -> Tensor {
+        guard dtype == .float16 || dtype == .bfloat16 else { return try body(self) }
+        return try body(converted(to: .float32)).converted(to: dtype)
+    }
+
     func converted(to dtype: DType, forcingCopy: Bool) throws(TensorError) -> Tensor {
         if dtype == self.dtype && !forcingCopy { return self }
         return try Tensor.compute(.convert(from: self.dtype), dtype, api: "Tensor.to", inputs: [self], shape: shape,

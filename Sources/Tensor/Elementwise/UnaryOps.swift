@@ -51,9 +51,10 @@ extension Tensor {
         guard dtype.isFloatingPoint else { throw refusal(.invalidArgument("gelu is not implemented for \(dtype) tensors")) }
         guard approximate == .tanh else { return try unary(.gelu, api: "Tensor.gelu") }
         // Composed on the device; 16-bit floats in float32, rounded once, as PyTorch's kernel does.
-        let x = dtype == .float16 || dtype == .bfloat16 ? try converted(to: .float32) : self
-        let inner = try x.mul(x).mul(0.044715).add(1).mul(x).mul((2 / Double.pi).squareRoot())
-        return try x.mul(inner.tanh().add(1)).mul(0.5).converted(to: dtype)
+        return try inFloat32IfHalf { x throws(TensorError) in
+            let inner = try x.mul(x).mul(0.044715).add(1).mul(x).mul((2 / Double.pi).squareRoot())
+            return try x.mul(inner.tanh().add(1)).mul(0.5)
+        }
     }
     public func erf() throws(TensorError) -> Tensor { try unary(.erf, api: "Tensor.erf") }
     public func floor() throws(TensorError) -> Tensor { try integerOrRounded(.floor, api: "Tensor.floor") }

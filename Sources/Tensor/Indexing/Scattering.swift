@@ -21,8 +21,9 @@ extension Tensor {
         }
         if add, dtype == .float16 || dtype == .bfloat16 {
             // PyTorch sums these in float32 and rounds once; the kernel rounds after each addition.
-            return try converted(to: .float32).scatter(dim: dim, index: index, source: source.converted(to: .float32), add: true)
-                .converted(to: dtype)
+            return try inFloat32IfHalf { x throws(TensorError) in
+                try x.scatter(dim: dim, index: index, source: source.converted(to: .float32), add: true)
+            }
         }
         // Only the source's leading corner of the index's shape is read.
         let arriving = source.viewing(shape: index.shape, strides: source.strides)

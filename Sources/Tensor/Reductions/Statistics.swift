@@ -74,12 +74,6 @@ extension Tensor {
         return rank == 0 ? 1 : axes.map { shape[$0] }.reduce(1, *)
     }
 
-    /// `body` of this tensor, in float32 for float16 and bfloat16 with the result converted back.
-    private func inFloat32IfHalf(_ body: (Tensor) throws(TensorError) -> Tensor) throws(TensorError) -> Tensor {
-        guard dtype == .float16 || dtype == .bfloat16 else { return try body(self) }
-        return try body(converted(to: .float32)).converted(to: dtype)
-    }
-
     func requireFloatingPoint(_ api: String) throws(TensorError) {
         guard dtype.isFloatingPoint else {
             throw placement.refused(.invalidArgument("\(api)() could not infer the output dtype: the input dtype must be floating point, but got \(dtype)"), api: "Tensor.\(api)")
