@@ -41,6 +41,8 @@ static struct {
     // Workers spinning for the next job, and the count of `ds_pool_rest` calls that cut that short.
     _Atomic int spinning;
     _Atomic uint64_t rests;
+    // The CPU the job's caller was on when it published the job (-1: unknown).
+    _Atomic int caller_cpu;
     int workers;
     pthread_mutex_t lock;
     pthread_cond_t wake;
@@ -57,12 +59,20 @@ static uint64_t monotonic_nanoseconds(void) {
 }
 
 // Claims and runs parts of job `generation` until none are left (or a newer job began).
-static void run_parts(uint64_t generation) {
+// `caller`: the thread is the job's caller, which gives its CPU away once if no worker has
+// claimed a part by the time it finished its first (see `ds_pool_run`).
+static void run_parts(uint64_t generation, int caller) {
     uint64_t state = atomic_load_explicit(&pool.state, memory_order_acquire);
-    for (;;) {
+    for (uint32_t mine = 0;;) {
         if (generation_of(state) != generation) return;
         uint32_t index = (uint32_t)state;
         if (index >= atomic_load_explicit(&pool.parts, memory_order_relaxed)) return;
+        if (caller && mine == 1 && index == 1) {
+            caller = 0;
+            sched_yield();
+            state = atomic_load_explicit(&pool.state, memory_order_acquire);
+            continue;
+        }
         if (!atomic_compare_exchange_weak_explicit(&pool.state, &state, state + 1, memory_order_acquire,
                                                    memory_order_acquire))
             continue;
@@ -70,8 +80,26 @@ static void run_parts(uint64_t generation) {
         part_function part = atomic_load_explicit(&pool.part, memory_order_relaxed);
         part(atomic_load_explicit(&pool.context, memory_order_relaxed), index);
         atomic_fetch_add_explicit(&pool.finished, 1, memory_order_release);
+        mine++;
         state = atomic_load_explicit(&pool.state, memory_order_acquire);
     }
+}
+
+int ds_pool_current_cpu(void) { return sched_getcpu(); }
+
+// Moves the calling thread off `cpu` (see worker_pool.h).
+int ds_pool_leave_cpu(int cpu) {
+    cpu_set_t allowed, others;
+    if (cpu < 0 || cpu >= CPU_SETSIZE || sched_getcpu() != cpu || sched_getaffinity(0, sizeof allowed, &allowed) != 0)
+        return 0;
+    others = allowed;
+    CPU_CLR(cpu, &others);
+    if (!CPU_ISSET(cpu, &allowed) || CPU_COUNT(&others) == 0) return 0;
+    // The kernel moves a thread off a CPU its mask no longer allows before the call returns;
+    // the full mask again then lets it go anywhere later.
+    if (sched_setaffinity(0, sizeof others, &others) != 0) return 0;
+    sched_setaffinity(0, sizeof allowed, &allowed);
+    return 1;
 }
 
 // Spins until a job newer than `seen` is published (returning its generation), the spin
@@ -113,7 +141,9 @@ static void *worker_main(void *first) {
     uint64_t seen = (uint64_t)(uintptr_t)first;
     for (;;) {
         seen = next_generation(seen);
-        run_parts(seen);
+        // Woken onto the caller's CPU, this thread would only take turns with the caller there.
+        ds_pool_leave_cpu(atomic_load_explicit(&pool.caller_cpu, memory_order_relaxed));
+        run_parts(seen, 0);
     }
     return NULL;
 }
@@ -157,6 +187,7 @@ int ds_pool_run(size_t parts, part_function part, void *context) {
     atomic_store_explicit(&pool.context, context, memory_order_relaxed);
     atomic_store_explicit(&pool.parts, (uint32_t)parts, memory_order_relaxed);
     atomic_store_explicit(&pool.finished, 0, memory_order_relaxed);
+    atomic_store_explicit(&pool.caller_cpu, sched_getcpu(), memory_order_relaxed);
     // Generations wrap after 2^32 jobs; workers only ever compare them for equality.
     uint64_t generation = (generation_of(atomic_load_explicit(&pool.state, memory_order_relaxed)) + 1) & 0xffffffffu;
     atomic_store(&pool.state, generation << 32);
@@ -165,7 +196,7 @@ int ds_pool_run(size_t parts, part_function part, void *context) {
         pthread_cond_broadcast(&pool.wake);
         pthread_mutex_unlock(&pool.lock);
     }
-    run_parts(generation);
+    run_parts(generation, 1);
     // The rest are running on workers. Should one have lost its core to another process,
     // give ours away too after a while instead of pausing on it.
     uint64_t deadline = 0;

@@ -7,6 +7,15 @@
 // `DS_POOL_SPIN_NANOSECONDS` after their last part before they sleep, so ops that follow
 // each other start on all cores at once. One job runs at a time; another caller meanwhile
 // is told to use its own way (the Swift side falls back to Dispatch).
+//
+// A worker woken after a pause can land on its caller's CPU. On the 2-vCPU KVM machines
+// (kernel 6.18) a sleeping worker woken by the caller was put on the caller's busy CPU,
+// not its own idle one, in most 300 ms pauses, and stayed there for milliseconds: the two
+// took turns on one core and a 16 MB sum took 230-700 µs instead of 110-130 µs. So a worker
+// that starts a job on the caller's CPU moves itself off it (`ds_pool_leave_cpu`), and a
+// caller that finished its first part before any worker claimed one yields its CPU once,
+// so that a worker queued behind it gets to run (and move). With both, every round of
+// 300 ms pause and 14 sums in a C harness ran on both CPUs from its third sum on.
 #ifndef DEVICESHIM_WORKER_POOL_H
 #define DEVICESHIM_WORKER_POOL_H
 
@@ -37,6 +46,15 @@ int ds_pool_run(size_t parts, void (*part)(void *context, size_t index), void *c
 /// a 256³ MKL GEMM right after a pool job took 25-30 % longer than after a pause. Best
 /// effort: a worker that starts spinning as this is called may spin out its time.
 void ds_pool_rest(void);
+
+/// Moves the calling thread off `cpu` when it is running there and may run elsewhere: narrows
+/// its affinity mask to its other allowed CPUs (the kernel moves it before the call
+/// returns), then restores the mask, so the thread may come back later. Returns 1 when it
+/// moved the thread; 0 when it did not (not on `cpu`, no other CPU allowed, or an error).
+int ds_pool_leave_cpu(int cpu);
+
+/// The CPU the calling thread is running on (`sched_getcpu`), or -1 when unknown.
+int ds_pool_current_cpu(void);
 
 /// The pool's workers (the cores it runs a job on, less the caller's), made now if not yet:
 /// 0 on one core, or when no thread could be made.
