@@ -60,4 +60,39 @@ struct HostSystemTests {
         #expect(HostSystem.transparentHugePageBytes(enabled: enabled, size: size) == nil)
         #expect(HostSystem.transparentHugePageBytes(enabled: "\(folder)/missing", size: size) == nil)
     }
+
+    /// The largest data or unified cache level of CPU 0 is the last level; its size is one
+    /// instance's, as the kernel writes it.
+    @Test func theLastLevelCacheIsTheKernelsLargestDataLevel() throws {
+        let caches = [(1, "Data", "32K"), (1, "Instruction", "32K"), (2, "Unified", "1024K"), (3, "Unified", "32768K"),
+                      (4, "Instruction", "64M")]
+        var names: [String] = []
+        for (index, (level, type, size)) in caches.enumerated() {
+            mkdir(folder, 0o700)
+            mkdir("\(folder)/index\(index)", 0o700)
+            for (file, text) in [("level", "\(level)"), ("type", type), ("size", size)] {
+                write("\(text)\n", to: "index\(index)/\(file)")
+                names.append("index\(index)/\(file)")
+            }
+        }
+        defer {
+            for name in names { unlink("\(folder)/\(name)") }
+            for index in caches.indices { rmdir("\(folder)/index\(index)") }
+            rmdir(folder)
+        }
+        #expect(HostCache.lastLevelBytes(cacheDirectory: folder) == 32 << 20)
+        // No such folder: glibc's word for it.
+        let glibc = [sysconf(Int32(_SC_LEVEL3_CACHE_SIZE)), sysconf(Int32(_SC_LEVEL2_CACHE_SIZE))].first { $0 > 0 }
+        #expect(HostCache.lastLevelBytes(cacheDirectory: "\(folder)/missing") == glibc)
+    }
+
+    @Test func cacheSizesReadInTheKernelsUnits() {
+        #expect(HostCache.sizeBytes("32768K") == 32 << 20)
+        #expect(HostCache.sizeBytes("1M") == 1 << 20)
+        #expect(HostCache.sizeBytes("512") == 512)
+        #expect(HostCache.sizeBytes("2G") == 2 << 30)
+        for garbage in ["", "K", "0K", "-1K", "12Q", "99999999999999999999G"] {
+            #expect(HostCache.sizeBytes(garbage) == nil, "\(garbage)")
+        }
+    }
 }

@@ -35,12 +35,13 @@ enum ElementwiseKernels {
     /// reading each output line before overwriting it, a third of `a + b`'s memory traffic,
     /// but leave the output out of the cache, so the next op reads it from memory. That pays
     /// only when an op's operands (three arrays of this size) overflow the last-level cache
-    /// anyway: a 16 MB output stays in this project's machine's 300 MB L3, where streaming it
-    /// made `(a * b + c).relu().sum()` slower. DS_FLOAT_STREAMING_THRESHOLD when the cache
-    /// size is unknown.
+    /// anyway. On the 32 MB L3 of the AMD EPYC VMs a 4M-element `a + b` took 650-800 µs
+    /// streamed and 1000-1450 µs not (a C harness, both cores); on the Intel VMs, whose L3
+    /// held the 48 MB, streaming made `(a * b + c).relu().sum()` slower.
+    /// DS_FLOAT_STREAMING_THRESHOLD when the cache size is unknown.
     static let streamingThreshold: Int = {
-        let lastLevelBytes = sysconf(Int32(_SC_LEVEL3_CACHE_SIZE))
-        return lastLevelBytes > 0 ? max(Int(DS_FLOAT_STREAMING_THRESHOLD), lastLevelBytes / 12) : Int(DS_FLOAT_STREAMING_THRESHOLD)
+        guard let lastLevelBytes = HostCache.lastLevelBytes else { return Int(DS_FLOAT_STREAMING_THRESHOLD) }
+        return max(Int(DS_FLOAT_STREAMING_THRESHOLD), lastLevelBytes / 12)
     }()
 
     /// Runs `Function`. When `floatVectorKernel` is given (float32 operands only), dense runs

@@ -77,7 +77,7 @@ extension CudaDeviceProperties {
             warpSize = ComputeCapabilityLimits.warpSize
             mark(.emulated, .warpSize)
         }
-        if runsOnHost, let cache = HostMachine.lastLevelCacheBytes {
+        if runsOnHost, let cache = HostCache.lastLevelBytes {
             l2CacheSize = Int32(clamping: cache)
             mark(.device, .l2CacheSize)
         } else {
