@@ -1,6 +1,8 @@
 // The CPU backend's gather along one run of consecutive output elements, for 4- and 8-byte
-// elements (any dtype of that width: elements are moved as bits), compiled for the widest
-// vectors the CPU has (see vector_kernels.h). Scalar Swift code handles other layouts.
+// elements (any dtype of that width: elements are moved as bits): vector gathers compiled for
+// the widest vectors the CPU has (see vector_kernels.h), or, on AMD CPUs, where those lose to
+// scalar loads, a scalar loop (gather_kernels.c has the measurements). Scalar Swift code
+// handles other layouts.
 #ifndef DEVICESHIM_GATHER_KERNELS_H
 #define DEVICESHIM_GATHER_KERNELS_H
 
@@ -20,6 +22,19 @@ int ds_gather_u32(const uint32_t *restrict input, ptrdiff_t input_step, ptrdiff_
 /// `ds_gather_u32` for 8-byte elements.
 int ds_gather_u64(const uint64_t *restrict input, ptrdiff_t input_step, ptrdiff_t axis_stride, ptrdiff_t length,
                   const int64_t *restrict index, uint64_t *restrict output, ptrdiff_t count);
+
+/// 1 when the kernels above use the scalar loop on this CPU (an AMD one), 0 when vector gathers.
+int ds_gather_scalar(void);
+
+/// The two ways the kernels above choose between, callable directly (tests run both on any CPU).
+int ds_gather_u32_vector(const uint32_t *restrict input, ptrdiff_t input_step, ptrdiff_t axis_stride,
+                         ptrdiff_t length, const int64_t *restrict index, uint32_t *restrict output, ptrdiff_t count);
+int ds_gather_u32_scalar(const uint32_t *restrict input, ptrdiff_t input_step, ptrdiff_t axis_stride,
+                         ptrdiff_t length, const int64_t *restrict index, uint32_t *restrict output, ptrdiff_t count);
+int ds_gather_u64_vector(const uint64_t *restrict input, ptrdiff_t input_step, ptrdiff_t axis_stride,
+                         ptrdiff_t length, const int64_t *restrict index, uint64_t *restrict output, ptrdiff_t count);
+int ds_gather_u64_scalar(const uint64_t *restrict input, ptrdiff_t input_step, ptrdiff_t axis_stride,
+                         ptrdiff_t length, const int64_t *restrict index, uint64_t *restrict output, ptrdiff_t count);
 
 #ifdef __cplusplus
 }
