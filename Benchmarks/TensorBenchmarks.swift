@@ -14,6 +14,8 @@ import DeviceShim
 /// `DEVICESHIM_TENSOR_CASES=softmax,matmul` the cases (by kind, or by name such as
 /// `add 4K f32`, e.g. to profile one), and `DEVICESHIM_TENSOR_REPEAT=200` multiplies the
 /// repetitions (so a profiler sees mostly the timed op, not PyTorch starting).
+/// `DEVICESHIM_TENSOR_SAMPLES=1` prints every round's samples (to see a slow spell, or a
+/// slow start after the pause between rounds, that a median hides).
 enum TensorBenchmarks {
     struct Case {
         var kind: String
@@ -27,6 +29,8 @@ enum TensorBenchmarks {
     /// Rounds per case, DeviceShim then PyTorch in each: short alternating rounds, so that
     /// a slow spell of this shared machine falls on both sides rather than on one.
     static let rounds = 6
+
+    static let printSamples = getenv("DEVICESHIM_TENSOR_SAMPLES") != nil
 
     static func cases(for backend: String) -> [Case] {
         let (matmul, elements, perRound) = backend == "vulkan" ? (256, 1 << 20, 2) : (1024, 4 << 20, 4)
@@ -64,6 +68,9 @@ enum TensorBenchmarks {
                         let reply = peers?.request("\(benchmark.kind) \(benchmark.size) 2 \(benchmark.repetitions)") ?? [:]
                         let theirsThisRound = (reply["torch"] ?? "").split(separator: " ").compactMap { Double($0).map { $0 * 1e9 } }
                         theirs += theirsThisRound
+                        if printSamples {
+                            print("\(benchmark.name) round: DeviceShim µs \(mineThisRound.map { Int($0 / 1000) }), PyTorch µs \(theirsThisRound.map { Int($0 / 1000) })")
+                        }
                         if !theirsThisRound.isEmpty {
                             roundRatios.append(DeviceBenchmarks.median(theirsThisRound) / DeviceBenchmarks.median(mineThisRound))
                         }
