@@ -65,12 +65,13 @@ fi
 
 # Intel oneMKL from its PyPI wheel, for the CPU backend's GEMM on Intel CPUs (the loader in
 # Sources/CBLAS takes it when DEVICESHIM_MKL_LIBRARY names it; scripts and the launcher set
-# that to this folder). Only the LP64 interface, the GNU OpenMP threading layer, the core and
-# the AVX2 / AVX-512 kernels are unpacked (about 240 MB of the wheel's 560). Without it, or
-# off x86-64, OpenBLAS serves, so a failed download is a warning, not an error.
+# that to this folder). Only the LP64 interface, the GNU OpenMP threading layer, the core,
+# the AVX2 / AVX-512 kernels and the generic ones MKL takes on AMD CPUs are unpacked (279 MB
+# of the wheel's 560). Without it, or off x86-64, OpenBLAS serves, so a failed download is a
+# warning, not an error.
 mkl="$root/third_party/mkl"
 mkl_version="2025.2.0"
-mkl_stamp="$mkl/.complete-$mkl_version-gnu"
+mkl_stamp="$mkl/.complete-$mkl_version-gnu-def"
 if [ ! -f "$mkl_stamp" ] && [ "$(uname -m)" = x86_64 ]; then
   mkl_wheels="$root/third_party/wheels/mkl"
   rm -rf "$mkl/lib"
@@ -81,8 +82,10 @@ if [ ! -f "$mkl_stamp" ] && [ "$(uname -m)" = x86_64 ]; then
     "$py" - "$mkl_wheels" "$mkl/lib" <<'PY'
 import sys, zipfile, pathlib
 wheels, out = pathlib.Path(sys.argv[1]), pathlib.Path(sys.argv[2])
+# libmkl_def: the kernels MKL loads on CPUs that are not Intel's (AMD EPYC), where it asks
+# for them even though the CPU backend then prefers OpenBLAS (DEVICESHIM_BLAS=mkl forces MKL).
 wanted = {"libmkl_rt.so.2", "libmkl_core.so.2", "libmkl_intel_lp64.so.2", "libmkl_gnu_thread.so.2",
-          "libmkl_avx2.so.2", "libmkl_avx512.so.2"}
+          "libmkl_avx2.so.2", "libmkl_avx512.so.2", "libmkl_def.so.2"}
 for wheel in sorted(wheels.glob("mkl-*.whl")):
     with zipfile.ZipFile(wheel) as z:
         for name in z.namelist():
