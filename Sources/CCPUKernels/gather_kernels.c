@@ -7,76 +7,65 @@
 //   AVX2 gathers; 8-byte: 5.6-5.9 ms scalar, 5.8-7.2 ms AVX-512.
 #include "gather_kernels.h"
 
+#include <stdatomic.h>
+
 #if defined(__x86_64__)
 #define VECTOR_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
 #else
 #define VECTOR_CLONES
 #endif
 
-// One unsigned comparison tests both ends: a negative position wraps above `length`. An
-// element outside is zero and never read; `missed` remembers that one was. PRAGMA is put
-// before the loop (to keep the scalar versions scalar).
-#define GATHER_LOOP(PRAGMA)                                                               \
-    unsigned missed = 0;                                                                  \
-    PRAGMA                                                                                \
-    for (ptrdiff_t i = 0; i < count; i++) {                                               \
-        int64_t position = index[i];                                                      \
-        int inside = (uint64_t)position < (uint64_t)length;                               \
-        output[i] = inside ? input[i * input_step + position * axis_stride] : 0;          \
-        missed |= !inside;                                                                \
-    }                                                                                     \
-    return missed != 0;
+// `NAME` gathers `TYPE` elements. One unsigned comparison tests both ends: a negative
+// position wraps above `length`. An element outside is zero and never read; `missed`
+// remembers that one was. ATTRIBUTES (the clones) and PRAGMA (to keep a loop scalar) shape
+// how the loop is compiled.
+#define GATHER_FUNCTION(NAME, TYPE, ATTRIBUTES, PRAGMA)                                   \
+    ATTRIBUTES int NAME(const TYPE *restrict input, ptrdiff_t input_step, ptrdiff_t axis_stride, \
+                        ptrdiff_t length, const int64_t *restrict index, TYPE *restrict output, \
+                        ptrdiff_t count) {                                                \
+        unsigned missed = 0;                                                              \
+        PRAGMA                                                                            \
+        for (ptrdiff_t i = 0; i < count; i++) {                                           \
+            int64_t position = index[i];                                                  \
+            int inside = (uint64_t)position < (uint64_t)length;                           \
+            output[i] = inside ? input[i * input_step + position * axis_stride] : 0;      \
+            missed |= !inside;                                                            \
+        }                                                                                 \
+        return missed != 0;                                                               \
+    }
 
-#define VECTORISED
 #define SCALAR _Pragma("clang loop vectorize(disable)")
 
-VECTOR_CLONES
-int ds_gather_u32_vector(const uint32_t *restrict input, ptrdiff_t input_step, ptrdiff_t axis_stride,
-                             ptrdiff_t length, const int64_t *restrict index, uint32_t *restrict output, ptrdiff_t count) {
-    GATHER_LOOP(VECTORISED)
-}
+GATHER_FUNCTION(ds_gather_u32_vector, uint32_t, VECTOR_CLONES, )
+GATHER_FUNCTION(ds_gather_u32_scalar, uint32_t, , SCALAR)
+GATHER_FUNCTION(ds_gather_u64_vector, uint64_t, VECTOR_CLONES, )
+GATHER_FUNCTION(ds_gather_u64_scalar, uint64_t, , SCALAR)
 
-int ds_gather_u32_scalar(const uint32_t *restrict input, ptrdiff_t input_step, ptrdiff_t axis_stride,
-                             ptrdiff_t length, const int64_t *restrict index, uint32_t *restrict output, ptrdiff_t count) {
-    GATHER_LOOP(SCALAR)
-}
-
-VECTOR_CLONES
-int ds_gather_u64_vector(const uint64_t *restrict input, ptrdiff_t input_step, ptrdiff_t axis_stride,
-                             ptrdiff_t length, const int64_t *restrict index, uint64_t *restrict output, ptrdiff_t count) {
-    GATHER_LOOP(VECTORISED)
-}
-
-int ds_gather_u64_scalar(const uint64_t *restrict input, ptrdiff_t input_step, ptrdiff_t axis_stride,
-                             ptrdiff_t length, const int64_t *restrict index, uint64_t *restrict output, ptrdiff_t count) {
-    GATHER_LOOP(SCALAR)
-}
-
-// 1 on AMD CPUs, where vector gathers lose to scalar loads; decided once (a data race on
-// the cache is benign: every thread computes the same value).
-static int scalar_gathers(void) {
-    static volatile int decided = -1;
-    if (decided < 0) {
+// 1 on AMD CPUs, where vector gathers lose to scalar loads; decided at the first call (two
+// threads deciding at once compute the same value).
+int ds_gather_scalar(void) {
+    static _Atomic int decided = -1;
+    int scalar = atomic_load_explicit(&decided, memory_order_relaxed);
+    if (scalar < 0) {
 #if defined(__x86_64__)
         __builtin_cpu_init();
-        decided = __builtin_cpu_is("amd") ? 1 : 0;
+        scalar = __builtin_cpu_is("amd") ? 1 : 0;
 #else
-        decided = 0;
+        scalar = 0;
 #endif
+        atomic_store_explicit(&decided, scalar, memory_order_relaxed);
     }
-    return decided;
+    return scalar;
 }
-
-int ds_gather_scalar(void) { return scalar_gathers(); }
 
 int ds_gather_u32(const uint32_t *restrict input, ptrdiff_t input_step, ptrdiff_t axis_stride, ptrdiff_t length,
                   const int64_t *restrict index, uint32_t *restrict output, ptrdiff_t count) {
-    return (scalar_gathers() ? ds_gather_u32_scalar : ds_gather_u32_vector)(input, input_step, axis_stride, length, index,
-                                                                      output, count);
+    return (ds_gather_scalar() ? ds_gather_u32_scalar : ds_gather_u32_vector)(input, input_step, axis_stride, length,
+                                                                             index, output, count);
 }
 
 int ds_gather_u64(const uint64_t *restrict input, ptrdiff_t input_step, ptrdiff_t axis_stride, ptrdiff_t length,
                   const int64_t *restrict index, uint64_t *restrict output, ptrdiff_t count) {
-    return (scalar_gathers() ? ds_gather_u64_scalar : ds_gather_u64_vector)(input, input_step, axis_stride, length, index,
-                                                                      output, count);
+    return (ds_gather_scalar() ? ds_gather_u64_scalar : ds_gather_u64_vector)(input, input_step, axis_stride, length,
+                                                                             index, output, count);
 }

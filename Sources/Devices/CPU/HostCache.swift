@@ -20,9 +20,10 @@ public enum HostCache {
         var largest: (level: Int, bytes: Int)?
         for index in 0..<16 {
             let folder = "\(cacheDirectory)/index\(index)"
-            guard let level = firstLine(of: "\(folder)/level").flatMap({ Int($0) }) else { continue }
-            guard let type = firstLine(of: "\(folder)/type"), type == "Data" || type == "Unified",
-                  let bytes = firstLine(of: "\(folder)/size").flatMap(sizeBytes) else { continue }
+            func firstLine(_ file: String) -> String? { HostSystem.lines(of: "\(folder)/\(file)").first.map(String.init) }
+            guard let level = firstLine("level").flatMap({ Int($0) }) else { continue }
+            guard let type = firstLine("type"), type == "Data" || type == "Unified",
+                  let bytes = firstLine("size").flatMap(sizeBytes) else { continue }
             if level > largest?.level ?? 0 { largest = (level, bytes) }
         }
         if let largest { return largest.bytes }
@@ -35,13 +36,5 @@ public enum HostCache {
         let (digits, unit) = text.last.flatMap { units[$0] }.map { (text.dropLast(), $0) } ?? (Substring(text), 1)
         guard let count = Int(digits), count > 0 else { return nil }
         return count.multipliedReportingOverflow(by: unit).overflow ? nil : count * unit
-    }
-
-    private static func firstLine(of path: String) -> String? {
-        guard let file = fopen(path, "r") else { return nil }
-        defer { fclose(file) }
-        var line = [CChar](repeating: 0, count: 64)
-        guard fgets(&line, Int32(line.count), file) != nil else { return nil }
-        return String(decoding: line.prefix { $0 != 0 && $0 != 10 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 }

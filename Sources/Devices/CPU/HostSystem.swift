@@ -85,7 +85,8 @@ enum HostSystem {
         return bytes
     }
 
-    private static func lines(of path: String) -> [Substring] {
+    /// The lines of the file at `path` (none when it cannot be read).
+    static func lines(of path: String) -> [Substring] {
         guard let file = fopen(path, "r") else { return [] }
         defer { fclose(file) }
         var bytes: [UInt8] = []
