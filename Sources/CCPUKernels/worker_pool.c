@@ -41,7 +41,7 @@ static struct {
     // Workers spinning for the next job, and the count of `ds_pool_rest` calls that cut that short.
     _Atomic int spinning;
     _Atomic uint64_t rests;
-    // The CPU the job's caller was on when it published the job (-1: unknown).
+    // The CPU the job's caller was on when it published the job (-1 when sched_getcpu failed).
     _Atomic int caller_cpu;
     int workers;
     pthread_mutex_t lock;
