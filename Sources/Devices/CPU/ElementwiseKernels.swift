@@ -36,8 +36,9 @@ enum ElementwiseKernels {
     /// but leave the output out of the cache, so the next op reads it from memory. That pays
     /// only when an op's operands (three arrays of this size) overflow the last-level cache
     /// anyway. On the 32 MB L3 of the AMD EPYC VMs a 4M-element `a + b` took 650-800 µs
-    /// streamed and 1000-1450 µs not (a C harness, both cores); on the Intel VMs, whose L3
-    /// held the 48 MB, streaming made `(a * b + c).relu().sum()` slower.
+    /// streamed and 1000-1450 µs not (a C harness, both cores). On the Intel VMs, where this
+    /// was first judged by glibc's figure (a 300 MB L3; the kernel's was not recorded),
+    /// streaming 16 MB outputs made `(a * b + c).relu().sum()` slower.
     /// DS_FLOAT_STREAMING_THRESHOLD when the cache size is unknown.
     static let streamingThreshold: Int = {
         guard let lastLevelBytes = HostCache.lastLevelBytes else { return Int(DS_FLOAT_STREAMING_THRESHOLD) }
