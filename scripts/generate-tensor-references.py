@@ -158,8 +158,6 @@ def may_overlap(shape, strides):
 def encode_input_tensor(tensor):
     encoded = encode_tensor(tensor)
     if not tensor.is_contiguous() or tensor.storage_offset() != 0:
-        if may_overlap(tensor.shape, tensor.stride()):
-            fail("a strided input must not have overlapping elements (expand the result instead)")
         encoded["strides"] = list(tensor.stride())
         if tensor.storage_offset():
             encoded["offset"] = tensor.storage_offset()
@@ -199,7 +197,21 @@ def decode_tensor(spec):
     offset = spec.get("offset", 0)
     storage = torch.full((storage_size(shape, spec["strides"], offset),), poison(dtype), dtype=dtype)
     strided = torch.as_strided(storage, shape, spec["strides"], offset)
-    strided.copy_(logical)
+    if not may_overlap(shape, spec["strides"]):
+        strided.copy_(logical)
+        return strided
+    # Elements that share storage (an expanded or sliding-window input): PyTorch refuses to copy
+    # into such a view, so each storage element is written once, and the elements that share it
+    # must agree.
+    written = {}
+    for position in torch.cartesian_prod(*[torch.arange(n) for n in shape]).reshape(-1, len(shape)).tolist() \
+            if shape else [[]]:
+        at = offset + sum(i * stride for i, stride in zip(position, spec["strides"]))
+        value = logical[tuple(position)] if shape else logical
+        if at in written and not (written[at] == value or (written[at] != written[at] and value != value)):
+            fail(f"elements sharing storage element {at} differ: {written[at]} and {value}")
+        written[at] = value
+        storage[at] = value
     return strided
 
 
@@ -1580,10 +1592,108 @@ def errors(f):
     e("view/gappy-incompatible", "view", [gappy(lambda s: r.grid(s), [3, 4])], {"size": [12]}, method=True)
 
 
+# --- overlapping inputs -----------------------------------------------------------------------
+
+def overlapping(f):
+    """Inputs whose elements share storage, as PyTorch makes them by expand and as_strided:
+    stride-0 dims (an expanded column, row or scalar, one of them from an offset) and a sliding
+    window (strides [1, 1]). Every op family reads them."""
+    r = f.rand
+    column = r.grid([4, 1]).expand(4, 5)        # strides [1, 0]
+    row = r.grid([1, 5]).expand(4, 5)           # strides [0, 1]
+    splat = r.grid([6])[3:4].expand(4, 5)       # strides [0, 0], offset 3
+    window = r.uniform([8]).as_strided([4, 5], [1, 1])  # sliding window: distinct values per row
+    dense = r.grid([4, 5])
+    inputs = [("column", column), ("row", row), ("splat", splat), ("window", window)]
+
+    for name, x in inputs:
+        for op, tol in [("neg", None), ("abs", None), ("exp", "transcendental"), ("sigmoid", "transcendental"),
+                        ("relu", None), ("square", "rounded")]:
+            f.add(f"{op}/{name}", op, [x], tol=tol)
+        f.add(f"add/{name}+dense", "add", [x, dense], tol="rounded")
+        f.add(f"mul/dense*{name}", "mul", [dense, x], tol="rounded")
+        f.add(f"gt/{name}>dense", "gt", [x, dense])
+        f.add(f"maximum/{name}-dense", "maximum", [x, dense])
+    f.add("add/column+row", "add", [column, row], tol="rounded")
+    f.add("sub/window-column", "sub", [window, column], tol="rounded")
+    f.add("div/row/window", "div", [row, window], tol="rounded")
+    f.add("add/window+window", "add", [window, window], tol="rounded")
+    for d in ["float64", "float16", "int64", "uint8", "bool"]:
+        f.add(f"neg/column/{d}" if d != "bool" else "logical_not/column/bool",
+              "neg" if d != "bool" else "logical_not", [column.to(DTYPES[d])])
+        f.add(f"add/column+row/{d}" if d != "bool" else "logical_or/column-row/bool",
+              "add" if d != "bool" else "logical_or", [column.to(DTYPES[d]), row.to(DTYPES[d])],
+              tol="rounded" if d in FLOATS else None)
+
+    for name, x in inputs:
+        for dim_name, dim in [("all", None), ("dim0", 0), ("dim1", 1)]:
+            kwargs = {} if dim is None else {"dim": dim}
+            f.add(f"sum/{name}/{dim_name}", "sum", [x], kwargs, "accumulate")
+            f.add(f"amax/{name}/{dim_name}", "amax", [x], kwargs)
+            f.add(f"var/{name}/{dim_name}", "var", [x], kwargs, "accumulate")
+            f.add(f"norm/{name}/{dim_name}", "linalg.vector_norm", [x], kwargs, "accumulate")
+        for dim in [0, 1]:
+            f.add(f"mean/{name}/dim{dim}-keepdim", "mean", [x], {"dim": dim, "keepdim": True}, "accumulate")
+            f.add(f"prod/{name}/dim{dim}", "prod", [x], {"dim": dim}, "accumulate")
+            # Along a stride-0 dim every element ties: the first index wins, as in PyTorch.
+            f.add(f"argmax/{name}/dim{dim}", "argmax", [x], {"dim": dim})
+            f.add(f"argmin/{name}/dim{dim}", "argmin", [x], {"dim": dim})
+            f.add(f"all/{name}-gt0/dim{dim}", "all", [x > 0], {"dim": dim})
+            f.add(f"any/{name}-gt0/dim{dim}", "any", [x > 0], {"dim": dim})
+    f.add("sum/column/int64", "sum", [column.to(torch.int64)], {"dim": 1})
+    f.add("sum/row/float16", "sum", [row.half()], {"dim": 0}, "accumulate")
+
+    for name, x in inputs:
+        for dim in [0, 1]:
+            f.add(f"softmax/{name}/dim{dim}", "softmax", [x], {"dim": dim}, "transcendental")
+            f.add(f"log_softmax/{name}/dim{dim}", "log_softmax", [x], {"dim": dim}, "transcendental")
+            f.add(f"cumsum/{name}/dim{dim}", "cumsum", [x], {"dim": dim}, "accumulate")
+            f.add(f"cumprod/{name}/dim{dim}", "cumprod", [x], {"dim": dim}, "accumulate")
+            # Stable: ties along a stride-0 dim keep their order.
+            f.add(f"sort/{name}/dim{dim}", "sort", [x], {"dim": dim, "stable": True})
+            f.add(f"argsort/{name}/dim{dim}/descending", "argsort", [x], {"dim": dim, "stable": True, "descending": True})
+    f.add("topk/window/dim1", "topk", [window], {"k": 3, "dim": 1})
+    f.add("topk/window/dim0-smallest", "topk", [window], {"k": 2, "dim": 0, "largest": False})
+
+    rhs = r.grid([5, 3])
+    f.add("matmul/column@dense", "matmul", [column, rhs], tol="accumulate")
+    f.add("matmul/row@dense", "matmul", [row, rhs], tol="accumulate")
+    f.add("matmul/window@dense", "matmul", [window, rhs], tol="accumulate")
+    f.add("matmul/dense@window", "matmul", [r.grid([3, 4]), window], tol="accumulate")
+    f.add("matmul/splat@window-t", "matmul", [splat, window.t()], tol="accumulate")
+    f.add("matmul/batch-expanded@dense", "matmul", [r.grid([1, 3, 4]).expand(2, 3, 4), r.grid([2, 4, 2])],
+          tol="accumulate")
+    f.add("matmul/vector-expanded@dense", "matmul", [r.grid([1])[0:1].expand(5), rhs], tol="accumulate")
+    f.add("matmul/column@dense/float64", "matmul", [column.double(), rhs.double()], tol="accumulate")
+    f.add("matmul/column@dense/int64", "matmul", [column.to(torch.int64), rhs.to(torch.int64)])
+
+    f.add("cat/column-window/dim0", "cat", [column, window], {"dim": 0})
+    f.add("cat/row-splat/dim1", "cat", [row, splat], {"dim": 1})
+    f.add("stack/column-row", "stack", [column, row], {"dim": 1})
+    index = r.ints([4, 3], "int64", 0, 4)
+    f.add("gather/column/dim1", "gather", [column], {"dim": 1, "index": index})
+    f.add("gather/window/dim1", "gather", [window], {"dim": 1, "index": index})
+    f.add("index_select/window/dim0", "index_select", [window], {"dim": 0, "index": T([3, 0, 3], "int64")})
+    f.add("index_select/row/dim1", "index_select", [row], {"dim": 1, "index": T([4, 1], "int64")})
+    f.add("where/column-gt0/window/row", "where", [column > 0, window, row])
+    f.add("masked_fill/window", "masked_fill", [window, dense > 0, S(-1.0)])
+    f.add("scatter_add/into-column", "scatter_add", [column], {"dim": 1, "index": index, "src": r.grid([4, 3])},
+          "rounded")
+
+    f.add("contiguous/column", "contiguous", [column], method=True)
+    f.add("contiguous/window", "contiguous", [window], method=True)
+    f.add("reshape/column-copies", "reshape", [column], {"shape": [-1]})
+    f.add("reshape/window-copies", "reshape", [window], {"shape": [5, 4]})
+    f.add("transpose/column", "transpose", [column], {"dim0": 0, "dim1": 1})
+    f.add("narrow/window", "narrow", [window], {"dim": 1, "start": 1, "length": 3})
+    f.add("flatten/splat", "flatten", [splat])
+
+
 FAMILIES = [
     ("creation", creation), ("views", views), ("unary", unary), ("binary", binary),
     ("promotion", promotion), ("reductions", reductions), ("matmul", matmul), ("joining", joining),
     ("indexing", indexing), ("scans", scans), ("sorting", sorting), ("errors", errors),
+    ("overlapping", overlapping),
 ]
 
 

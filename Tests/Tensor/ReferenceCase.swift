@@ -87,22 +87,34 @@ enum ReferenceTensors {
     static func make(_ value: JSONValue, device: String, engine: TensorEngine) throws -> Tensor {
         guard let object = value.object, let shape = object["shape"]?.ints, let data = object["data"]?.array,
               let dtype = try object["dtype"]?.string.map(dtype) else { throw ReferenceFailure("not a tensor: \(value)") }
-        let dense: Tensor
-        switch dtype {
-        case .bool: dense = try Tensor(data.map { $0.bool ?? false }, shape: shape, device: device, engine: engine)
-        case .int32, .int64, .uint8: dense = try Tensor(data.map { $0.int.map(Int64.init) ?? 0 }, shape: shape, dtype: dtype, device: device, engine: engine)
-        default: dense = try Tensor(data.map { $0.double ?? .nan }, shape: shape, dtype: dtype, device: device, engine: engine)
-        }
-        guard let strides = object["strides"]?.ints else { return dense }
+        guard let strides = object["strides"]?.ints else { return try tensor(data, shape: shape, dtype: dtype, device: device, engine: engine) }
         // The elements go into a storage of poison values (README, "Tensors") at `strides`
-        // from `offset`: a kernel reading outside them puts poison into its result.
+        // from `offset`: a kernel reading outside them puts poison into its result. The
+        // storage is filled on the host, element by element: elements may share storage (an
+        // expanded input), which no op writes through.
         let offset = object["offset"]?.int ?? 0
         let reached = shape.contains(0) ? offset : offset + zip(shape, strides).map { ($0 - 1) * $1 }.reduce(0, +) + 1
-        let poison: TensorScalar = dtype.isFloatingPoint ? .float(.nan) : dtype == .bool ? .bool(true) : .int(101)
-        let storage = try Tensor.full([reached], poison, dtype: dtype, device: device, engine: engine)
-        let view = try storage.asStrided(shape, strides: strides, offset: offset)
-        try view.copy(from: dense)
-        return view
+        let poison: JSONValue = dtype.isFloatingPoint ? .string("nan") : dtype == .bool ? .bool(true) : .number(integer: 101, double: 101)
+        var storage = [JSONValue](repeating: poison, count: reached)
+        for (element, value) in data.enumerated() {
+            var (rest, position) = (element, offset)
+            for (size, stride) in zip(shape, strides).reversed() {
+                position += rest % size * stride
+                rest /= size
+            }
+            storage[position] = value
+        }
+        return try tensor(storage, shape: [reached], dtype: dtype, device: device, engine: engine)
+            .asStrided(shape, strides: strides, offset: offset)
+    }
+
+    /// A dense tensor of the files' element values.
+    private static func tensor(_ data: [JSONValue], shape: [Int], dtype: DType, device: String, engine: TensorEngine) throws -> Tensor {
+        switch dtype {
+        case .bool: try Tensor(data.map { $0.bool ?? false }, shape: shape, device: device, engine: engine)
+        case .int32, .int64, .uint8: try Tensor(data.map { $0.int.map(Int64.init) ?? 0 }, shape: shape, dtype: dtype, device: device, engine: engine)
+        default: try Tensor(data.map { $0.double ?? .nan }, shape: shape, dtype: dtype, device: device, engine: engine)
+        }
     }
 
     /// Why `actual` differs from the expected tensor object, or nil when it matches.

@@ -6,7 +6,7 @@ import Testing
 @Suite("PyTorch reference cases")
 struct ReferenceTests {
     static let families = ["creation", "views", "unary", "binary", "promotion", "reductions", "matmul", "joining",
-                           "indexing", "scans", "sorting"]
+                           "indexing", "scans", "sorting", "overlapping"]
     static let arguments = families.flatMap { family in TensorDevices.all.map { (family, $0) } }
 
     /// Each family runs on its own engine, whose records prove the backend computed: no
