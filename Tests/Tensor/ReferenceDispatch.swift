@@ -157,7 +157,8 @@ struct ReferenceCall {
             return [values, indices]
         case "argsort": return [try x.argsort(dim: dim ?? -1, descending: kwargs["descending"]?.bool ?? false)]
         case "topk":
-            let (values, indices) = try x.topk(kwargs["k"]?.int ?? 1, dim: dim ?? -1, largest: kwargs["largest"]?.bool ?? true)
+            let (values, indices) = try x.topk(kwargs["k"]?.int ?? 1, dim: dim ?? -1, largest: kwargs["largest"]?.bool ?? true,
+                                               sorted: kwargs["sorted"]?.bool ?? true)
             return [values, indices]
         case "split":
             if let size = kwargs["split_size_or_sections"]?.int { return try x.split(size: size, dim: dim ?? 0) }

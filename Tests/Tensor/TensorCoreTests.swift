@@ -80,6 +80,10 @@ struct TensorCoreTests {
         #expect(try values.toArray(Float.self) == [1, 1, 2, 3])
         #expect(try indices.toArray(Int64.self) == [1, 3, 2, 0])
         #expect(try x.topk(2).indices.toArray(Int64.self) == [0, 2])
+        // Unsorted: any order of the same elements (ours: sorted); the indices point at the values.
+        let (smallest, at) = try x.topk(3, largest: false, sorted: false)
+        #expect(try smallest.toArray(Float.self).sorted() == [1, 1, 2])
+        #expect(try x.gather(dim: 0, index: at).toArray(Float.self) == smallest.toArray(Float.self))
         #expect(try x.cumsum(dim: 0).toArray(Float.self) == [3, 4, 6, 7])
         let probabilities = try x.softmax(dim: 0).toArray(Double.self)
         #expect(Swift.abs(probabilities.reduce(0, +) - 1) < 1e-6)

@@ -18,8 +18,12 @@ extension Tensor {
         }
     }
 
-    /// The `k` largest (or smallest) elements along `dim`, sorted, with their indices (`torch.topk`).
-    public func topk(_ k: Int, dim: Int = -1, largest: Bool = true) throws(TensorError) -> (values: Tensor, indices: Tensor) {
+    /// The `k` largest (or smallest) elements along `dim`, with their indices (`torch.topk`).
+    ///
+    /// `sorted: false` is PyTorch's leave to return them in any order; they come sorted either
+    /// way (largest first, or smallest first), which is one such order.
+    public func topk(_ k: Int, dim: Int = -1, largest: Bool = true, sorted: Bool = true) throws(TensorError)
+        -> (values: Tensor, indices: Tensor) {
         let axis = try normalized(dim)
         let size = rank == 0 ? 1 : shape[axis]
         guard (0...size).contains(k) else { throw refusal(.indexOutOfRange("selected index k \(k) is out of range for size \(size)")) }
