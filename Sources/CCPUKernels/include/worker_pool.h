@@ -14,8 +14,10 @@
 // took turns on one core and a 16 MB sum took 230-700 µs instead of 110-130 µs. So a worker
 // that starts a job on the caller's CPU moves itself off it (`ds_pool_leave_cpu`), and a
 // caller that finished its first part before any worker claimed one yields its CPU once,
-// so that a worker queued behind it gets to run (and move). With both, every round of
-// 300 ms pause and 14 sums in a C harness ran on both CPUs from its third sum on.
+// so that a worker queued behind it gets to run (and move). In a C harness of 8 rounds (a
+// 300 ms pause, then 14 sums), 5 and 6 rounds of two runs stayed on one CPU for most of
+// their sums before; with both, every round had the worker on the other CPU within its
+// first five sums.
 #ifndef DEVICESHIM_WORKER_POOL_H
 #define DEVICESHIM_WORKER_POOL_H
 
