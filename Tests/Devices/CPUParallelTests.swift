@@ -146,13 +146,8 @@ import Testing
         return text[close + 2]
     }
 
-    private static func readLine(from path: String) -> String? {
-        guard let file = fopen(path, "r") else { return nil }
-        defer { fclose(file) }
-        var line = [CChar](repeating: 0, count: 512)
-        guard fgets(&line, Int32(line.count), file) != nil else { return nil }
-        return String(decoding: line.prefix { $0 != 0 && $0 != 10 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
-    }
+    /// The first line of a file (a thread's name in /proc), or nil.
+    private static func readLine(from path: String) -> String? { HostSystem.lines(of: path).first.map(String.init) }
 
     /// The calling thread's name, as `/proc` tells it (the pool's workers name themselves).
     private static func threadName() -> String { readLine(from: "/proc/thread-self/comm") ?? "?" }

@@ -3,6 +3,7 @@ import Glibc
 #endif
 import CCPUKernels
 import Testing
+@testable import DeviceShimDevices
 
 /// `ds_pool_leave_cpu`: how a pool worker woken onto its caller's CPU moves off it.
 ///
@@ -11,21 +12,13 @@ import Testing
 @Suite(.serialized) struct WorkerPlacementTests {
     /// The calling thread's allowed CPUs, as `/proc` lists them ("0-1").
     static func allowedCPUs() -> String {
-        guard let file = fopen("/proc/thread-self/status", "r") else { return "?" }
-        defer { fclose(file) }
-        var line = [CChar](repeating: 0, count: 4096)
-        while fgets(&line, Int32(line.count), file) != nil {
-            let text = String(decoding: line.prefix { $0 != 0 && $0 != 10 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
-            if text.hasPrefix("Cpus_allowed_list:") { return text.dropFirst(18).trimmingPrefix(while: \.isWhitespace).description }
-        }
-        return "?"
+        let line = HostSystem.lines(of: "/proc/thread-self/status").first { $0.hasPrefix("Cpus_allowed_list:") }
+        return line.map { $0.dropFirst(18).trimmingPrefix(while: \.isWhitespace).description } ?? "?"
     }
-
-    static var onlineCPUs: Int { sysconf(Int32(_SC_NPROCESSORS_ONLN)) }
 
     /// The thread leaves the CPU it is on, and its mask is the one it had. A preemption
     /// between the call and reading the CPU could put it back, so three tries are allowed.
-    @Test(.enabled(if: onlineCPUs > 1)) func aThreadOnTheCPULeavesItAndKeepsItsMask() {
+    @Test(.enabled(if: HostSystem.onlineCores > 1)) func aThreadOnTheCPULeavesItAndKeepsItsMask() {
         let allowed = Self.allowedCPUs()
         var tries: [(from: Int32, moved: Int32, to: Int32)] = []
         repeat {
@@ -48,6 +41,6 @@ import Testing
         let moved = ds_pool_leave_cpu(elsewhere)
         #expect(moved == 0 || ds_pool_current_cpu() != elsewhere)
         #expect(Self.allowedCPUs() == allowed)
-        #expect(here >= 0 && Int(here) < Self.onlineCPUs)
+        #expect(here >= 0 && Int(here) < HostSystem.onlineCores)
     }
 }
