@@ -58,14 +58,36 @@ int ds_gather_scalar(void) {
     return scalar;
 }
 
+// A run that reads all its elements from one short contiguous line (a gather along the
+// last dim: `input_step` 0, `axis_stride` 1) reads it in random order, which the hardware
+// prefetchers do not follow: the line's cache lines come from memory one miss at a time.
+// Prefetching the whole line first turns that into one sequential burst. Measured on the AMD
+// EPYC (Zen 4) VM, 4096x1024 elements gathered along dim 1 (a C test, medians of 60 runs):
+// - 4-byte, scalar loop: 6.07 -> 3.74 ms on one thread, 3.24-4.89 -> 2.26-3.50 ms on two;
+// - 8-byte, scalar loop: 11.95 -> 5.93 ms on one thread, 5.55-5.87 -> 3.39-3.56 ms on two;
+// - 4-byte, vector gathers: 4.06-5.59 -> 2.45-4.51 ms on two threads.
+enum { PREFETCH_LINE_LIMIT = 16 << 10 };
+
+int ds_gather_prefetches_line(ptrdiff_t input_step, ptrdiff_t axis_stride, ptrdiff_t length, ptrdiff_t width,
+                              ptrdiff_t count) {
+    ptrdiff_t bytes = length * width;
+    return input_step == 0 && axis_stride == 1 && length > 0 && bytes <= PREFETCH_LINE_LIMIT && count * 64 >= bytes;
+}
+
+static void prefetch_line(const void *line, ptrdiff_t bytes) {
+    for (ptrdiff_t at = 0; at < bytes; at += 64) __builtin_prefetch((const char *)line + at, 0, 3);
+}
+
 int ds_gather_u32(const uint32_t *restrict input, ptrdiff_t input_step, ptrdiff_t axis_stride, ptrdiff_t length,
                   const int64_t *restrict index, uint32_t *restrict output, ptrdiff_t count) {
+    if (ds_gather_prefetches_line(input_step, axis_stride, length, 4, count)) prefetch_line(input, length * 4);
     return (ds_gather_scalar() ? ds_gather_u32_scalar : ds_gather_u32_vector)(input, input_step, axis_stride, length,
                                                                              index, output, count);
 }
 
 int ds_gather_u64(const uint64_t *restrict input, ptrdiff_t input_step, ptrdiff_t axis_stride, ptrdiff_t length,
                   const int64_t *restrict index, uint64_t *restrict output, ptrdiff_t count) {
+    if (ds_gather_prefetches_line(input_step, axis_stride, length, 8, count)) prefetch_line(input, length * 8);
     return (ds_gather_scalar() ? ds_gather_u64_scalar : ds_gather_u64_vector)(input, input_step, axis_stride, length,
                                                                              index, output, count);
 }

@@ -57,6 +57,21 @@ struct GatherKernelTests {
         }
     }
 
+    /// The line is prefetched for a run along one short contiguous line that the run reads
+    /// at least once per cache line on average, and not otherwise.
+    @Test func onlyARunAlongAShortContiguousLinePrefetchesIt() {
+        // A row of 1024 gathered from a row of 1024 (4 or 8 bytes): 64 or 128 cache lines.
+        #expect(ds_gather_prefetches_line(0, 1, 1024, 4, 1024) == 1)
+        #expect(ds_gather_prefetches_line(0, 1, 1024, 8, 1024) == 1)
+        #expect(ds_gather_prefetches_line(0, 1, 1024, 4, 64) == 1, "one read per cache line")
+        #expect(ds_gather_prefetches_line(0, 1, 1024, 4, 63) == 0, "fewer reads than cache lines")
+        #expect(ds_gather_prefetches_line(1, 1, 1024, 4, 1024) == 0, "each element reads another line")
+        #expect(ds_gather_prefetches_line(0, 1024, 1024, 4, 1024) == 0, "a strided line")
+        #expect(ds_gather_prefetches_line(0, 1, 4096, 4, 4096) == 1, "16 KB")
+        #expect(ds_gather_prefetches_line(0, 1, 4097, 4, 4097) == 0, "over 16 KB")
+        #expect(ds_gather_prefetches_line(0, 1, 0, 4, 8) == 0, "an empty line")
+    }
+
     /// AMD CPUs get the scalar loop, others the vector gathers.
     @Test func theScalarLoopIsChosenOnAMDCPUs() {
         let vendor = HostSystem.cpuInfo()["vendor_id"] ?? "?"

@@ -23,6 +23,12 @@ int ds_gather_u32(const uint32_t *restrict input, ptrdiff_t input_step, ptrdiff_
 int ds_gather_u64(const uint64_t *restrict input, ptrdiff_t input_step, ptrdiff_t axis_stride, ptrdiff_t length,
                   const int64_t *restrict index, uint64_t *restrict output, ptrdiff_t count);
 
+/// 1 when the kernels above prefetch the run's input line before gathering from it: the run
+/// reads one contiguous line (`input_step` 0, `axis_stride` 1) of at most 16 KB, and makes at
+/// least one read per 64-byte cache line of it on average. `width` is the element's bytes.
+int ds_gather_prefetches_line(ptrdiff_t input_step, ptrdiff_t axis_stride, ptrdiff_t length, ptrdiff_t width,
+                              ptrdiff_t count);
+
 /// 1 when the kernels above use the scalar loop on this CPU (an AMD one), 0 when vector gathers.
 int ds_gather_scalar(void);
 
