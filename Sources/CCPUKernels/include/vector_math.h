@@ -1,14 +1,17 @@
-// Vectorised float32 transcendental functions for the CPU backend (exp, log, tanh, sigmoid).
+// Vectorised float32 transcendental functions for the CPU backend (exp, log, tanh, sigmoid,
+// erf, gelu).
 //
 // glibc's `expf` and friends are scalar calls: about 5 ns an element, where a vector kernel
 // takes well under 1 ns. These are the same functions computed 16 lanes at a time with the
-// usual range reduction and a polynomial (Cephes' minimax coefficients), built like
-// vector_kernels.h for AVX-512F, AVX2 and baseline x86-64. Accuracy, measured against
-// double precision over a dense sweep of float32 (Tests/Devices/CPUVectorMathTests.swift):
-// within 2 ulp for exp and log, 3 ulp for tanh and sigmoid, denormal results included.
+// usual range reduction and a polynomial (Cephes' minimax coefficients; erf's were fitted for
+// this project), built like vector_kernels.h for AVX-512F, AVX2 and baseline x86-64.
+// Accuracy, measured against double precision over a dense sweep of float32
+// (Tests/Devices/CPUVectorMathTests.swift): within 2 ulp for exp and log, 3 ulp for tanh and
+// sigmoid, 1.5 ulp for erf, denormal results included; gelu within 2 ulp, or 2^-24·|x| below
+// zero, where its 1 + erf cancels (as in PyTorch's formula).
 // Special values behave as IEEE functions do: NaN propagates, exp overflows to +inf and
 // underflows to 0 (through the denormals), log(0) = -inf, log(x < 0) = NaN, tanh(±inf) = ±1,
-// sigmoid(-inf) = 0, sigmoid(+inf) = 1.
+// sigmoid(-inf) = 0, sigmoid(+inf) = 1, erf(±inf) = ±1, gelu(+inf) = +inf, gelu(-inf) = NaN.
 #ifndef DEVICESHIM_VECTOR_MATH_H
 #define DEVICESHIM_VECTOR_MATH_H
 
@@ -27,6 +30,9 @@ typedef enum ds_float_unary_op {
     DS_FLOAT_SIGMOID,
     /// `x < 0 ? 0 : x`: NaN and -0 pass through, as in `torch.relu`.
     DS_FLOAT_RELU,
+    DS_FLOAT_ERF,
+    /// `x / 2 · (1 + erf(x / √2))`, `torch.nn.functional.gelu` (approximate "none").
+    DS_FLOAT_GELU,
 } ds_float_unary_op;
 
 /// `output[i] = op(input[i])` for `i < count` consecutive floats. The output may be exactly

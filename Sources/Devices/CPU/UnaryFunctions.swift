@@ -39,6 +39,8 @@ enum UnaryFunctions {
         case .tanh: ElementwiseKernels.run(FloatUnary<Float, Tanh>.self, operands, floatVectorKernel: DS_FLOAT_TANH)
         case .sigmoid: ElementwiseKernels.run(FloatUnary<Float, Sigmoid>.self, operands, floatVectorKernel: DS_FLOAT_SIGMOID)
         case .relu: ElementwiseKernels.run(FloatUnary<Float, FloatRelu>.self, operands, floatVectorKernel: DS_FLOAT_RELU)
+        case .erf: ElementwiseKernels.run(FloatUnary<Float, Erf>.self, operands, floatVectorKernel: DS_FLOAT_ERF)
+        case .gelu: ElementwiseKernels.run(FloatUnary<Float, Gelu>.self, operands, floatVectorKernel: DS_FLOAT_GELU)
         default: runFloat(op, Float.self, operands)
         }
     }
