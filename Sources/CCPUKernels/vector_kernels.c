@@ -166,3 +166,17 @@ float ds_float_max(const float *elements, ptrdiff_t count) { EXTREME_LOOP(>) }
 
 VECTOR_CLONES
 float ds_float_min(const float *elements, ptrdiff_t count) { EXTREME_LOOP(<) }
+
+VECTOR_CLONES
+ptrdiff_t ds_u64_first_below(const uint64_t *items, ptrdiff_t count, uint64_t threshold) {
+    ptrdiff_t i = 0;
+    for (; i + 8 <= count; i += 8) {
+        int any = 0;
+        for (int j = 0; j < 8; j++) any |= items[i + j] < threshold;
+        if (any) break;
+    }
+    for (; i < count; i++) {
+        if (items[i] < threshold) return i;
+    }
+    return count;
+}

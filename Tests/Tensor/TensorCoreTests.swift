@@ -91,6 +91,24 @@ struct TensorCoreTests {
         #expect(try picked.toArray(Float.self) == [2, 3])
     }
 
+    /// topk through the device's kernel (the CPU's heap for k up to 6 here, its sort above)
+    /// or a narrowed sort (other devices) gives the stable sort's first k, ties included.
+    @Test(arguments: TensorDevices.all)
+    func topkIsTheStableSortsPrefix(device: String) throws {
+        let generator = RandomGenerator(seed: 7)
+        let x = try Tensor.randint(0, 20, shape: [4, 100], generator: generator, device: device).converted(to: .float32)
+        for k in [1, 6, 7, 50, 100] {
+            for largest in [true, false] {
+                let (values, indices) = try x.topk(k, dim: 1, largest: largest)
+                let (sortedValues, order) = try x.sort(dim: 1, descending: largest)
+                #expect(values.shape == [4, k] && indices.shape == [4, k])
+                #expect(try indices.toArray(Int64.self) == order.narrowed(dim: 1, start: 0, length: k).toArray(Int64.self),
+                        "k \(k), largest \(largest)")
+                #expect(try values.toArray(Float.self) == sortedValues.narrowed(dim: 1, start: 0, length: k).toArray(Float.self))
+            }
+        }
+    }
+
     /// Compound assignment writes into the tensor's storage, so views see it; a result that
     /// would change the tensor's shape or lose its kind of dtype is refused, as `add_` is.
     @Test(arguments: TensorDevices.all)

@@ -10,6 +10,7 @@
 #define DEVICESHIM_VECTOR_KERNELS_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -47,6 +48,10 @@ float ds_float_max(const float *elements, ptrdiff_t count);
 
 /// The least of `count` >= 1 consecutive floats, or the first NaN among them.
 float ds_float_min(const float *elements, ptrdiff_t count);
+
+/// The position of the first of `count` consecutive integers below `threshold`, or `count`
+/// when none is (a topk lane's scan for items that enter its heap; 8 at a time).
+ptrdiff_t ds_u64_first_below(const uint64_t *items, ptrdiff_t count, uint64_t threshold);
 
 #ifdef __cplusplus
 }

@@ -87,7 +87,7 @@ public final class CPUDevice: ComputeDevice {
         case let .axis(op): AxisFunctions.supports(op, dtype)
         case .convert: true
         case .gemm: dtype.isFloatingPoint && blasUnavailableReason == nil
-        case .select, .gather, .scatter, .argsort: true
+        case .select, .gather, .scatter, .argsort, .topk: true
         }
     }
 

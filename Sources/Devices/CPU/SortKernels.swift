@@ -33,7 +33,19 @@ enum SortKernels {
     }
 
     private static func argsort<E: SortableElement>(_: E.Type, descending: Bool, _ operands: AxisOperands) {
-        let (length, inputStride, outputStride) = (operands.length, operands.inputStride, operands.outputStride)
+        let outputStride = operands.outputStride
+        forEachSortedLane(E.self, descending: descending, operands) { positions, output in
+            for slot in 0..<operands.length { output[slot &* outputStride] = Int64(positions(slot)) }
+        }
+    }
+
+    /// Sorts each lane stably and calls `body(positions, output)` with the lane's output:
+    /// `positions(slot)` is the input position that sorts to `slot`.
+    static func forEachSortedLane<E: SortableElement>(
+        _: E.Type, descending: Bool, _ operands: AxisOperands,
+        _ body: (_ positions: (Int) -> Int, _ output: UnsafeMutablePointer<Int64>) -> Void
+    ) {
+        let (length, inputStride) = (operands.length, operands.inputStride)
         // Descending order is ascending order of the complemented keys; positions still ascend.
         let flip: E.Key = descending ? .max : 0
         AxisFunctions.forEachLane(E.self, Int64.self, operands) { input, output in
@@ -42,18 +54,18 @@ enum SortKernels {
                 // keeps equal keys in position order.
                 var packed = (0..<length).map { UInt64(input[$0 &* inputStride].sortKey ^ flip) << 32 | UInt64($0) }
                 RadixSort.sortByHighWord(&packed)
-                for (slot, value) in packed.enumerated() { output[slot &* outputStride] = Int64(value & 0xFFFF_FFFF) }
+                body({ Int(packed[$0] & 0xFFFF_FFFF) }, output)
             } else {
                 var pairs = (0..<length).map { SortPair(key: UInt64(input[$0 &* inputStride].sortKey ^ flip), position: $0) }
                 RadixSort.sort(&pairs, keyBytes: E.Key.bitWidth / 8, key: \.key, comparison: { $0.sort() })
-                for (slot, pair) in pairs.enumerated() { output[slot &* outputStride] = Int64(pair.position) }
+                body({ pairs[$0].position }, output)
             }
         }
     }
 }
 
 /// A 64-bit key and the position it came from, ordered by key, then position.
-private struct SortPair: Comparable {
+struct SortPair: Comparable {
     let key: UInt64
     let position: Int
 
@@ -82,20 +94,23 @@ extension BFloat16: SortableElement {
 }
 
 extension Double: SortableElement {
+    /// As `Float.orderedBits`, in 64 bits.
     var sortKey: UInt64 {
-        guard !isNaN else { return .max }
-        let bits = (self == 0 ? 0 : self).bitPattern
-        return bits >> 63 == 1 ? ~bits : bits | 1 << 63
+        let bits = bitPattern
+        let key = bits ^ (UInt64(bitPattern: Int64(bitPattern: bits) >> 63) | 1 << 63)
+        return isNaN ? .max : self == 0 ? 1 << 63 : key
     }
 }
 
 extension Float {
     /// `value`'s bits made to order as unsigned integers: negative values complemented,
-    /// others with the sign bit set; every NaN is the largest key and -0.0 is 0.0.
+    /// others with the sign bit set; every NaN is the largest key and -0.0 is 0.0. Written
+    /// without branches (the sign's mask; selects for NaN and zero): a lane of random signs
+    /// mispredicted a branch on the sign every other element.
     static func orderedBits(_ value: Float) -> UInt32 {
-        guard !value.isNaN else { return .max }
-        let bits = (value == 0 ? 0 : value).bitPattern
-        return bits >> 31 == 1 ? ~bits : bits | 1 << 31
+        let bits = value.bitPattern
+        let key = bits ^ (UInt32(bitPattern: Int32(bitPattern: bits) >> 31) | 1 << 31)
+        return value.isNaN ? .max : value == 0 ? 1 << 31 : key
     }
 }
 

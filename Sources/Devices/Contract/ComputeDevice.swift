@@ -101,6 +101,12 @@ public protocol DeviceQueue: AnyObject, Sendable {
     /// number, and -0.0 equals 0.0, as PyTorch compares. A device without the kernel throws
     /// `unsupported` (the default).
     func argsort(input: StridedOperand, axis: Int, descending: Bool, output: StridedOperand) throws(DeviceError)
+    /// `output` (int64, of the input's shape but `k` long along `axis`) receives for each lane
+    /// of `axis` the first `k` positions that `argsort` would give it: the positions of the
+    /// lane's `k` greatest (`largest`) or least elements, in that order, equal elements by
+    /// position (`torch.topk`'s indices, in a stable order). A device without the kernel
+    /// throws `unsupported` (the default); the tensor engine then narrows a whole `argsort`.
+    func topk(input: StridedOperand, axis: Int, k: Int, largest: Bool, output: StridedOperand) throws(DeviceError)
 
     /// Runs `body` on a host thread once all earlier work is done; later work waits for it.
     func enqueueHostCallback(_ body: @escaping @Sendable () -> Void) throws(DeviceError)
@@ -162,6 +168,11 @@ extension DeviceQueue {
     /// A queue without an argsort kernel.
     public func argsort(input: StridedOperand, axis: Int, descending: Bool, output: StridedOperand) throws(DeviceError) {
         throw .unsupported(device: device.id, op: .argsort, dtype: input.dtype)
+    }
+
+    /// A queue without a topk kernel.
+    public func topk(input: StridedOperand, axis: Int, k: Int, largest: Bool, output: StridedOperand) throws(DeviceError) {
+        throw .unsupported(device: device.id, op: .topk, dtype: input.dtype)
     }
 
     /// A gather that does not report out-of-range indices (they still give zero).

@@ -84,6 +84,8 @@ public enum KernelOp: Sendable, Hashable, CustomStringConvertible {
     case scatter(ScatterMode)
     /// `torch.argsort(stable=True)`: the int64 positions that sort each lane of an axis.
     case argsort
+    /// `torch.topk`'s indices: the first `k` positions of each lane's stable `argsort`.
+    case topk
 
     public var description: String {
         switch self {
@@ -98,6 +100,7 @@ public enum KernelOp: Sendable, Hashable, CustomStringConvertible {
         case .scatter(.assign): "scatter"
         case .scatter(.add): "scatter_add"
         case .argsort: "argsort"
+        case .topk: "topk"
         }
     }
 }

@@ -84,6 +84,22 @@ extension StridedOperand {
         try checkSameShape("input", as: output, "output")
         guard shape.indices.contains(axis) else { throw .invalidArgument("axis \(axis) is not an axis of shape \(shape)") }
     }
+
+    /// Throws unless `output` is int64 and of this operand's shape but `k` long along `axis`,
+    /// with `k` at most the axis's length.
+    public func checkTopk(axis: Int, k: Int, output: StridedOperand) throws(DeviceError) {
+        try check(as: "input", dtype: dtype)
+        try output.check(as: "output", dtype: .int64, isOutput: true)
+        guard shape.indices.contains(axis) else { throw .invalidArgument("axis \(axis) is not an axis of shape \(shape)") }
+        guard (0...shape[axis]).contains(k) else {
+            throw .invalidArgument("k \(k) is outside 0...\(shape[axis]), the length of axis \(axis)")
+        }
+        var expected = shape
+        expected[axis] = k
+        guard output.shape == expected else {
+            throw .invalidArgument("the output has shape \(output.shape), not \(expected) (the input's with k along the axis)")
+        }
+    }
 }
 
 extension FillPattern {

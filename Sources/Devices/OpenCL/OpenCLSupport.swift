@@ -18,6 +18,8 @@ enum OpenCLSupport {
         case let .convert(from): return from != .float64 || hasFloat64
         case .gemm: return dtype == .float32 || dtype == .float64
         case .select, .gather, .scatter, .argsort: return true
+        // topk narrows a whole argsort (the tensor engine does, on this device).
+        case .topk: return false
         case let .axis(op):
             switch op {
             case .softmax, .logSoftmax: return dtype.isFloatingPoint

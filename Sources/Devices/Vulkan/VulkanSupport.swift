@@ -44,6 +44,8 @@ enum VulkanSupport {
             return dtype.isFloatingPoint
         case .select, .gather, .scatter, .argsort:
             return true
+        case .topk:
+            return false  // topk narrows a whole argsort (the tensor engine does, on this device)
         case let .axis(op):
             switch op {
             case .softmax, .logSoftmax: return dtype.isFloatingPoint && dtype != .float64  // no float64 exp / log

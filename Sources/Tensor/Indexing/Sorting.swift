@@ -1,5 +1,6 @@
 /// `sort`, `argsort` and `topk`: the order comes from the device's `argsort` kernel (or the
-/// redirector's fallback device), and the values are gathered by it.
+/// redirector's fallback device), or for `topk` from its `topk` kernel where it has one, and
+/// the values are gathered by it.
 extension Tensor {
     /// The elements sorted along `dim`, with the index each came from (`torch.sort` with
     /// `stable=True`): equal elements keep their order, and NaN sorts above everything.
@@ -27,8 +28,18 @@ extension Tensor {
         let axis = try normalized(dim)
         let size = rank == 0 ? 1 : shape[axis]
         guard (0...size).contains(k) else { throw refusal(.indexOutOfRange("selected index k \(k) is out of range for size \(size)")) }
-        let (values, indices) = try sort(dim: axis, descending: largest)
-        guard rank > 0 else { return (values, indices) }
-        return (try values.narrowed(dim: axis, start: 0, length: k), try indices.narrowed(dim: axis, start: 0, length: k))
+        guard rank > 0, k < size, placement.device.supports(.topk, dtype) else {
+            let (values, indices) = try sort(dim: axis, descending: largest)
+            guard rank > 0 else { return (values, indices) }
+            return (try values.narrowed(dim: axis, start: 0, length: k), try indices.narrowed(dim: axis, start: 0, length: k))
+        }
+        // The device selects the first k of the argsort without sorting whole lanes.
+        var outputShape = shape
+        outputShape[axis] = k
+        let indices = try Tensor.compute(.topk, dtype, api: "Tensor.topk", inputs: [self], shape: outputShape,
+                                         outputDType: .int64) { queue, operands, output throws(DeviceError) in
+            try queue.topk(input: operands[0], axis: axis, k: k, largest: largest, output: output)
+        }
+        return (try gather(dim: axis, index: indices), indices)
     }
 }
