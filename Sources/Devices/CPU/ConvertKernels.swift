@@ -4,6 +4,7 @@
 enum ConvertKernels {
     /// Runs the conversion from `source` to `destination` (operands validated).
     static func run(from source: DType, to destination: DType, _ operands: ElementwiseOperands) {
+        if source == destination, ElementwiseKernels.copyAcrossRuns(width: source.byteSize, operands) { return }
         switch source {
         case .float32: run(from: Float.self, to: destination, operands)
         case .float64: run(from: Double.self, to: destination, operands)
