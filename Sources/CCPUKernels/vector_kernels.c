@@ -101,26 +101,36 @@ typedef float float_vector4 __attribute__((vector_size(16), aligned(4)));
         result = (four[0] + four[2]) + (four[1] + four[3]);                                  \
     }
 
-VECTOR_CLONES
-double ds_float_sum(const float *elements, ptrdiff_t count) {
-    double total = 0;
-    for (ptrdiff_t block_start = 0; block_start < count; block_start += block_length) {
-        ptrdiff_t block_end = count - block_start < block_length ? count : block_start + block_length;
-        float_vector lanes0 = {0}, lanes1 = {0};
-        ptrdiff_t i = block_start;
-        for (; i + 32 <= block_end; i += 32) {
-            lanes0 += *(const float_vector *)(elements + i);
-            lanes1 += *(const float_vector *)(elements + i + 16);
-        }
-        float_vector lanes = lanes0 + lanes1;
-        float block;
-        LANES_SUM(lanes, block)
-        double block_total = block;
-        for (; i < block_end; i++) block_total += elements[i];
-        total += block_total;
-    }
+// `ds_float_sum` and `ds_float_sum_of_squares`: TERM(v) is what a vector of elements adds.
+#define BLOCKED_SUM(TERM)                                                                  \
+    double total = 0;                                                                     \
+    for (ptrdiff_t block_start = 0; block_start < count; block_start += block_length) {   \
+        ptrdiff_t block_end = count - block_start < block_length ? count : block_start + block_length; \
+        float_vector lanes0 = {0}, lanes1 = {0};                                          \
+        ptrdiff_t i = block_start;                                                        \
+        for (; i + 32 <= block_end; i += 32) {                                            \
+            float_vector v0 = *(const float_vector *)(elements + i);                      \
+            float_vector v1 = *(const float_vector *)(elements + i + 16);                 \
+            lanes0 += TERM(v0);                                                           \
+            lanes1 += TERM(v1);                                                           \
+        }                                                                                 \
+        float_vector lanes = lanes0 + lanes1;                                             \
+        float block;                                                                      \
+        LANES_SUM(lanes, block)                                                           \
+        double block_total = block;                                                       \
+        for (; i < block_end; i++) block_total += TERM(elements[i]);                      \
+        total += block_total;                                                             \
+    }                                                                                     \
     return total;
-}
+
+#define ITSELF(v) (v)
+#define SQUARE(v) ((v) * (v))
+
+VECTOR_CLONES
+double ds_float_sum(const float *elements, ptrdiff_t count) { BLOCKED_SUM(ITSELF) }
+
+VECTOR_CLONES
+double ds_float_sum_of_squares(const float *elements, ptrdiff_t count) { BLOCKED_SUM(SQUARE) }
 
 // The greatest (or least, with `<`) of `count` consecutive floats in two vectors of 16
 // lanes (two independent compare-and-blend chains), NaNs noted in a mask on the way rather

@@ -9,7 +9,7 @@ import Testing
         var random = SeededGenerator(seed: 0xEED_0000 + UInt64(DType.allCases.firstIndex(of: dtype)!))
         let queue = try cpuQueue()
         let ops = ReductionOp.allCases.filter { CPUDevice.shared.supports(.reduce($0), dtype) }
-        #expect(ops.count == (dtype == .bool ? 6 : 8))
+        #expect(ops.count == (dtype == .bool ? 6 : dtype.isFloatingPoint ? 9 : 8))
         for op in ops {
             let shapes = randomShapes(count: 16, using: &random).filter { !$0.isEmpty }
             for (index, shape) in shapes.enumerated() {
@@ -30,9 +30,11 @@ import Testing
                     if dtype.isFloatingPoint, outputType == dtype {
                         let values = input.values()
                         let expected = lanes.map { TestElements.rounded(floatReduction(op, $0.map { values[$0] }), to: dtype) }
-                        // Sums are judged against Σ|x|, the scale of their rounding errors.
-                        let scales = lanes.map { lane in lane.reduce(0.0) { $0 + values[$1].magnitude } }
-                        let worst = worstError(output.values(), expected, scales: op == .sum ? scales : nil)
+                        // Sums are judged against Σ|x| (or Σx²), the scale of their rounding errors.
+                        let scales = lanes.map { lane in
+                            lane.reduce(0.0) { $0 + (op == .sum ? values[$1].magnitude : values[$1] * values[$1]) }
+                        }
+                        let worst = worstError(output.values(), expected, scales: op == .sum || op == .sumOfSquares ? scales : nil)
                         #expect(worst.error <= tolerance(dtype), "\(context): output \(worst.index) is off by \(worst.error)")
                     } else {
                         let values = dtype.isFloatingPoint ? input.values() : input.integers().map(Double.init)
@@ -52,19 +54,22 @@ import Testing
     /// 2^22 float32 values around 0.1: a naive float32 loop is off by ~1e-3 here; blocked
     /// summation is within a few float32 roundings of the float64 sum. The axis is split
     /// across cores (one output).
-    @Test func longFloat32SumsAreAccurate() throws {
+    /// The same for sums of squares (`ds_float_sum_of_squares`), on 2^22 + 5 values (a tail
+    /// shorter than a vector).
+    @Test(arguments: [ReductionOp.sum, .sumOfSquares])
+    func longFloat32SumsAreAccurate(op: ReductionOp) throws {
         var random = SeededGenerator(seed: 0x5_0E5)
-        let count = 1 << 22
+        let count = 1 << 22 + (op == .sum ? 0 : 5)
         let values = (0..<count).map { _ in 0.1 + Double.random(in: -0.01...0.01, using: &random) }
         let input = try cpuBuffer(values, .float32)
-        let exact = contents(input, .float32, count: count).reduce(0, +)
+        let exact = contents(input, .float32, count: count).reduce(0) { $0 + (op == .sum ? $1 : $1 * $1) }
         let output = try cpuBuffer([0], .float32)
         let queue = try cpuQueue()
-        try queue.reduce(.sum, input: StridedOperand(input, dtype: .float32, shape: [count]), axis: 0,
+        try queue.reduce(op, input: StridedOperand(input, dtype: .float32, shape: [count]), axis: 0,
                          output: StridedOperand(output, dtype: .float32, shape: [1]))
         try queue.synchronize()
         let sum = contents(output, .float32, count: 1)[0]
-        #expect((sum - exact).magnitude / exact <= 2e-7, "sum \(sum), exact \(exact)")
+        #expect((sum - exact).magnitude / exact <= 2e-7, "\(op) \(sum), exact \(exact)")
     }
 
     /// Column sums of a row-major matrix (the tiled path) and row sums, both spread over cores.
@@ -149,6 +154,7 @@ func floatReduction(_ op: ReductionOp, _ values: [Double]) -> Double {
     switch op {
     case .sum: return values.reduce(0, +)
     case .prod: return values.reduce(1, *)
+    case .sumOfSquares: return values.reduce(0) { $0 + $1 * $1 }
     case .max: return values.contains { $0.isNaN } ? .nan : values.max()!
     case .min: return values.contains { $0.isNaN } ? .nan : values.min()!
     default: preconditionFailure("\(op) does not produce a float")

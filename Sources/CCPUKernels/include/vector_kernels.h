@@ -41,6 +41,10 @@ void ds_float_binary(ds_float_binary_op op, const float *lhs, ptrdiff_t lhs_step
 /// with `count`).
 double ds_float_sum(const float *elements, ptrdiff_t count);
 
+/// The sum of the squares of `count` consecutive floats, blocked as `ds_float_sum` adds
+/// (one pass: `torch.linalg.vector_norm`'s reduction, without a tensor of squares).
+double ds_float_sum_of_squares(const float *elements, ptrdiff_t count);
+
 /// The greatest of `count` >= 1 consecutive floats, or the first NaN among them (as the
 /// CPU backend's `max` reduction defines it). Which of +0 and -0 is returned when they tie
 /// as the greatest is unspecified.

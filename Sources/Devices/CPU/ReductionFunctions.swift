@@ -8,10 +8,11 @@ import CCPUKernels
 /// the first NaN. An empty axis gives 0 (`sum`), 1 (`prod`), false (`any`), true (`all`);
 /// the others reject it when the queue validates them.
 enum ReductionFunctions {
-    /// What the CPU computes: every reduction on numeric dtypes; on bool, those that only
-    /// compare (`max`, `min`, `argmax`, `argmin`, `any`, `all`).
+    /// What the CPU computes: every reduction on numeric dtypes but `sumOfSquares` (floating
+    /// point only); on bool, those that only compare (`max`, `min`, `argmax`, `argmin`,
+    /// `any`, `all`).
     static func supports(_ op: ReductionOp, _ dtype: DType) -> Bool {
-        dtype != .bool || (op != .sum && op != .prod)
+        op == .sumOfSquares ? dtype.isFloatingPoint : dtype != .bool || (op != .sum && op != .prod)
     }
 
     /// Runs `op` on an input of `dtype` (operands validated, op supported).
@@ -32,6 +33,7 @@ enum ReductionFunctions {
         switch op {
         case .sum: ReductionKernels.run(FloatSum<E>.self, operands)
         case .prod: ReductionKernels.run(FloatProduct<E>.self, operands)
+        case .sumOfSquares: ReductionKernels.run(FloatSumOfSquares<E>.self, operands)
         default: runComparing(op, E.self, operands)
         }
     }
@@ -52,7 +54,7 @@ enum ReductionFunctions {
         case .argmin: ReductionKernels.run(ArgExtreme<E, Least>.self, operands)
         case .any: ReductionKernels.run(AnyNonzero<E>.self, operands)
         case .all: ReductionKernels.run(AllNonzero<E>.self, operands)
-        case .sum, .prod: preconditionFailure("\(op) on \(E.dtype) passed validation")
+        case .sum, .prod, .sumOfSquares: preconditionFailure("\(op) on \(E.dtype) passed validation")
         }
     }
 }
@@ -68,6 +70,29 @@ enum FloatSum<E: FloatElement>: Reduction {
             state += E.contiguousSum(elements, count: count)
         } else {
             for i in 0..<count { state += Double(elements[i &* stride].math) }
+        }
+    }
+    @inline(__always) static func combine(_ earlier: Double, _ later: Double) -> Double { earlier + later }
+    @inline(__always) static func result(_ state: Double) -> E { E(converting: .double(state)) }
+}
+
+/// Squares added in `Double`; float32 runs of consecutive elements in the C kernel
+/// `ds_float_sum_of_squares` (vector_kernels.h), blocks as `ds_float_sum` adds them.
+enum FloatSumOfSquares<E: FloatElement>: Reduction {
+    static var identity: Double { 0 }
+    @inline(__always) static func accumulate(_ state: inout Double, _ x: E, at _: Int) {
+        let value = Double(x.math)
+        state += value * value
+    }
+    @inline(__always)
+    static func accumulate(_ state: inout Double, _ elements: UnsafePointer<E>, count: Int, stride: Int, firstIndex _: Int) {
+        if E.self == Float.self, stride == 1 {
+            state += ds_float_sum_of_squares(UnsafeRawPointer(elements).assumingMemoryBound(to: Float.self), count)
+        } else {
+            for i in 0..<count {
+                let value = Double(elements[i &* stride].math)
+                state += value * value
+            }
         }
     }
     @inline(__always) static func combine(_ earlier: Double, _ later: Double) -> Double { earlier + later }

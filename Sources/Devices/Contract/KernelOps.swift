@@ -33,6 +33,9 @@ public enum BinaryOp: String, Sendable, CaseHashable, CaseIterable {
 /// at least float32 (float64 for float64) with blocked summation.
 public enum ReductionOp: String, Sendable, CaseHashable, CaseIterable {
     case sum, prod, max, min, argmax, argmin, any, all
+    /// The sum of the elements' squares, floating point only (the 2-norm's, before its root),
+    /// accumulated as `sum` accumulates.
+    case sumOfSquares
 
     /// The dtype a reduction of `input` writes.
     public func outputType(for input: DType) -> DType {

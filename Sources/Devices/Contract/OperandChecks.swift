@@ -38,10 +38,11 @@ extension BinaryOp {
 }
 
 extension ReductionOp {
-    /// Whether the reduction has a value over an empty axis (sum 0, prod 1, any false, all true).
+    /// Whether the reduction has a value over an empty axis (sum and sum of squares 0, prod 1,
+    /// any false, all true).
     public var allowsEmptyAxis: Bool {
         switch self {
-        case .sum, .prod, .any, .all: true
+        case .sum, .prod, .any, .all, .sumOfSquares: true
         case .max, .min, .argmax, .argmin: false
         }
     }

@@ -45,6 +45,9 @@ enum OpenCLReductionSource {
             }
             return Recipe(state: "U", identity: "(U)\(identity)", accumulate: "s = (U)(s \(sign) (U)x);",
                           combine: "s = (U)(s \(sign) t);", store: "STORE(out, k, (C)s);")
+        case .sumOfSquares:  // floating point only (OpenCLSupport)
+            return Recipe(state: "ACC", identity: "(ACC)0", accumulate: "s = s + (ACC)x * (ACC)x;",
+                          combine: "s = s + t;", store: "STORE(out, k, (C)s);")
         case .max, .min:
             let compare = op == .max ? ">" : "<"
             let fold = { (v: String) in "if (!ISNAN(s) && (ISNAN(\(v)) || \(v) \(compare) s)) s = \(v);" }

@@ -14,7 +14,7 @@ enum OpenCLSupport {
             case .bool: return op == .logicalNot
             }
         case let .binary(op): return op.producesBool || dtype != .bool
-        case let .reduce(op): return dtype != .bool || (op != .sum && op != .prod)
+        case let .reduce(op): return op == .sumOfSquares ? dtype.isFloatingPoint : dtype != .bool || (op != .sum && op != .prod)
         case let .convert(from): return from != .float64 || hasFloat64
         case .gemm: return dtype == .float32 || dtype == .float64
         case .select, .gather, .scatter, .argsort: return true

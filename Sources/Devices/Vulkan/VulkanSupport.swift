@@ -37,7 +37,8 @@ enum VulkanSupport {
             if dtype == .bool { return op.producesBool }
             return !(dtype == .float64 && op == .pow)
         case let .reduce(op):
-            return dtype != .bool || (op != .sum && op != .prod)
+            // No shader computes sumOfSquares: the tensor engine squares and sums here instead.
+            return op != .sumOfSquares && (dtype != .bool || (op != .sum && op != .prod))
         case let .convert(from):
             return wide || (from != .int64 && from != .float64)
         case .gemm:

@@ -55,6 +55,12 @@ extension Tensor {
     }
 
     private func vectorNorm(p: Double, dims: [Int]?, keepDim: Bool) throws(TensorError) -> Tensor {
+        if p == 2, placement.device.supports(.reduce(.sumOfSquares), dtype) {
+            // One pass, without tensors of magnitudes and squares: 4M float32 took 1.9 ms in
+            // three passes (abs, mul, sum) against PyTorch's 0.55 ms, 0.12-0.20 ms in one (the
+            // CPU, AMD EPYC VM).
+            return try reduce(.sumOfSquares, dims: dims, keepDim: keepDim, api: "Tensor.norm").sqrt()
+        }
         let magnitudes = try abs()
         switch p {
         case .infinity: return try magnitudes.max(dims: dims, keepDim: keepDim)
