@@ -132,6 +132,22 @@ double ds_float_sum(const float *elements, ptrdiff_t count) { BLOCKED_SUM(ITSELF
 VECTOR_CLONES
 double ds_float_sum_of_squares(const float *elements, ptrdiff_t count) { BLOCKED_SUM(SQUARE) }
 
+// 8 floats, and 8 doubles, unaligned-safe.
+typedef float float_octet __attribute__((vector_size(32), aligned(4)));
+typedef double double_octet __attribute__((vector_size(64), aligned(8)));
+
+VECTOR_CLONES
+void ds_float_add_columns(const float *input, ptrdiff_t row_stride, ptrdiff_t rows, ptrdiff_t columns, double *sums) {
+    for (ptrdiff_t i = 0; i < rows; i++) {
+        const float *row = input + i * row_stride;
+        ptrdiff_t j = 0;
+        for (; j + 8 <= columns; j += 8) {
+            *(double_octet *)(sums + j) += __builtin_convertvector(*(const float_octet *)(row + j), double_octet);
+        }
+        for (; j < columns; j++) sums[j] += row[j];
+    }
+}
+
 // The greatest (or least, with `<`) of `count` consecutive floats in two vectors of 16
 // lanes (two independent compare-and-blend chains), NaNs noted in a mask on the way rather
 // than branched on; only when one was seen is the first NaN found.

@@ -45,6 +45,11 @@ double ds_float_sum(const float *elements, ptrdiff_t count);
 /// (one pass: `torch.linalg.vector_norm`'s reduction, without a tensor of squares).
 double ds_float_sum_of_squares(const float *elements, ptrdiff_t count);
 
+/// Adds column `j` of `rows` rows of floats (row `i` at `input + i·row_stride`) to `sums[j]`,
+/// for `j < columns`: the rows are read in order, each added in double into the `sums`
+/// (which stay cached for a few thousand columns).
+void ds_float_add_columns(const float *input, ptrdiff_t row_stride, ptrdiff_t rows, ptrdiff_t columns, double *sums);
+
 /// The greatest of `count` >= 1 consecutive floats, or the first NaN among them (as the
 /// CPU backend's `max` reduction defines it). Which of +0 and -0 is returned when they tie
 /// as the greatest is unspecified.

@@ -74,6 +74,14 @@ enum FloatSum<E: FloatElement>: Reduction {
     }
     @inline(__always) static func combine(_ earlier: Double, _ later: Double) -> Double { earlier + later }
     @inline(__always) static func result(_ state: Double) -> E { E(converting: .double(state)) }
+
+    /// float32 column sums (`x.sum(0)` of a row-major matrix) in `ds_float_add_columns`.
+    static var accumulatesColumns: Bool { E.self == Float.self }
+
+    static func accumulateColumns(_ states: UnsafeMutablePointer<Double>, _ rows: UnsafePointer<E>, width: Int, length: Int,
+                                  axisStride: Int) {
+        ds_float_add_columns(UnsafeRawPointer(rows).assumingMemoryBound(to: Float.self), axisStride, length, width, states)
+    }
 }
 
 /// Squares added in `Double`; float32 runs of consecutive elements in the C kernel
