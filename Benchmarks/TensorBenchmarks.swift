@@ -16,13 +16,15 @@ import DeviceShim
 /// repetitions (so a profiler sees mostly the timed op, not PyTorch starting).
 /// `DEVICESHIM_TENSOR_SAMPLES=1` prints every round's samples (to see a slow spell, or a
 /// slow start after the pause between rounds, that a median hides).
+/// `DEVICESHIM_TENSOR_SURVEY=1` adds ops beyond the target list, without a target (`TensorSurvey`).
 enum TensorBenchmarks {
     struct Case {
         var kind: String
         var size: Int
         var repetitions: Int
         var name: String {
-            kind == "matmul" ? "matmul \(size)" : size < 1 << 20 ? "\(kind) \(size >> 10)K f32" : "\(kind) \(size >> 20)M f32"
+            if let name = TensorSurvey.name(of: kind, size: size) { return name }
+            return kind == "matmul" ? "matmul \(size)" : size < 1 << 20 ? "\(kind) \(size >> 10)K f32" : "\(kind) \(size >> 20)M f32"
         }
     }
 
@@ -41,9 +43,10 @@ enum TensorBenchmarks {
             + [Case(kind: "add", size: 4096, repetitions: 25 * repetitions)]
             // A quarter of the size: 1024 × 1024 on the CPU (scatter_add's size since it ran on the host).
             + ["scatter", "sort"].map { Case(kind: $0, size: elements / 4, repetitions: repetitions) }
-        guard let listed = getenv("DEVICESHIM_TENSOR_CASES") else { return all }
+        let survey = TensorSurvey.cases.map { Case(kind: $0.kind, size: elements, repetitions: repetitions) }
+        guard let listed = getenv("DEVICESHIM_TENSOR_CASES") else { return TensorSurvey.enabled ? all + survey : all }
         let kinds = String(cString: listed).split(separator: ",").map(String.init)
-        return all.filter { kinds.contains($0.kind) || kinds.contains($0.name) }
+        return (all + survey).filter { kinds.contains($0.kind) || kinds.contains($0.name) }
     }
 
     static func run() {
@@ -83,7 +86,8 @@ enum TensorBenchmarks {
                     let (mine, peer) = (DeviceBenchmarks.median(ours), DeviceBenchmarks.median(theirs))
                     let best = (theirs.min() ?? .nan) / (ours.min() ?? .nan)
                     rows.append(ResultRow(name: benchmark.name, deviceShim: mine, peer: "torch (CPU)", peerNanoseconds: peer,
-                                          target: backend == "cpu" && peer.isFinite ? peer : nil,
+                                          target: backend == "cpu" && peer.isFinite && TensorSurvey.name(of: benchmark.kind, size: 0) == nil
+                                              ? peer : nil,
                                           note: "best/best \(Report.format(best, decimals: 2))" + spread(of: roundRatios)))
                     if let blas, !direct.isEmpty {
                         let alone = DeviceBenchmarks.median(direct)
@@ -141,7 +145,12 @@ enum TensorBenchmarks {
             return { try rows.scatter(dim: 1, index: index, source: source, add: true) }
         case "sort": return { try rows.sort(dim: 1).values }
         case "chain": return { try (a * b + c).relu().sum() }
-        default: throw TensorError.invalidArgument("no benchmark case \(benchmark.kind)")
+        default:
+            guard let body = try TensorSurvey.body(benchmark.kind, size: benchmark.size, rows: rows, a: a, b: b,
+                                                   generator: generator, device: device) else {
+                throw TensorError.invalidArgument("no benchmark case \(benchmark.kind)")
+            }
+            return body
         }
     }
 

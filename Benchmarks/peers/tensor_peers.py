@@ -18,6 +18,7 @@ Cases mirror TensorBenchmarks.swift, float32, operands made at a case's first re
   gather N     a.gather(1, index) of an (N / 1024) x 1024 matrix, index int64 in [0, 1024)
   scatter N    a.scatter_add(1, index, src) of (N / 1024) x 1024 matrices, index as gather's
   sort N       a.sort(dim=1, stable=True) of an (N / 1024) x 1024 matrix (values and indices)
+The survey's cases (TensorSurvey.swift, measured without a target) are in survey_operation.
 """
 import sys
 
@@ -37,6 +38,9 @@ def operation(torch, case, size):
         a, src = torch.randn(size // 1024, 1024, generator=generator), torch.randn(size // 1024, 1024, generator=generator)
         index = torch.randint(0, 1024, (size // 1024, 1024), generator=generator)
         return lambda: a.scatter_add(1, index, src)
+    survey = survey_operation(torch, case, size, generator)
+    if survey:
+        return survey
     if case in ("sumdim", "softmax", "sort"):
         a = torch.randn(size // 1024, 1024, generator=generator)
         return {"sumdim": lambda: a.sum(dim=1), "softmax": lambda: a.softmax(dim=1),
@@ -50,6 +54,45 @@ def operation(torch, case, size):
         "chain": lambda: (a * b + c).relu().sum(),
         "where": lambda: torch.where(mask, a, b),
     }[case]
+
+
+SURVEY_CASES = ("exp", "gelu", "logsoftmax", "cumsum", "argmax", "var", "mean0", "maxdim", "norm", "addT", "addrow",
+                "addcol", "cat", "indexselect", "topk", "transposecopy", "bmm", "add64", "addint")
+
+
+def survey_operation(torch, case, size, generator):
+    """The cases of TensorSurvey.swift (no target), or None for another case."""
+    if case not in SURVEY_CASES:
+        return None
+    if case in ("exp", "gelu", "norm", "add64", "addint"):
+        a, b = torch.randn(size, generator=generator), torch.randn(size, generator=generator)
+        if case == "add64":
+            x, y = a.double(), b.double()
+            return lambda: x + y
+        if case == "addint":
+            i, j = (a * 100).long(), (b * 100).long()
+            return lambda: i + j
+        return {"exp": lambda: a.exp(), "gelu": lambda: torch.nn.functional.gelu(a), "norm": lambda: a.norm()}[case]
+    rows = torch.randn(size // 1024, 1024, generator=generator)
+    if case == "addT":
+        other = torch.randn(1024, size // 1024, generator=generator)
+        return lambda: rows + other.t()
+    if case == "addrow":
+        row = torch.randn(1024, generator=generator)
+        return lambda: rows + row
+    if case == "addcol":
+        column = torch.randn(size // 1024, 1, generator=generator)
+        return lambda: rows + column
+    if case == "indexselect":
+        index = torch.randint(0, size // 1024, (size // 1024,), generator=generator)
+        return lambda: rows.index_select(0, index)
+    if case == "bmm":
+        x, y = torch.randn(64, 128, 128, generator=generator), torch.randn(64, 128, 128, generator=generator)
+        return lambda: x @ y
+    return {"logsoftmax": lambda: rows.log_softmax(1), "cumsum": lambda: rows.cumsum(1), "argmax": lambda: rows.argmax(1),
+            "var": lambda: rows.var(1), "mean0": lambda: rows.mean(0), "maxdim": lambda: rows.max(1).values,
+            "cat": lambda: torch.cat([rows, rows], 1), "topk": lambda: rows.topk(8, 1).values,
+            "transposecopy": lambda: rows.t().contiguous()}[case]
 
 
 def main():
