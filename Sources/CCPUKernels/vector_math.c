@@ -136,6 +136,13 @@ INLINE void vector_sigmoid(floats *value) {
     *value = BLEND(x < 0.0f, e, SPLAT(1.0f)) / denominator;
 }
 
+/// c[0] + x·(c[1] + x·(… + x·c[count - 1])), by Horner's rule (coefficients lowest first).
+INLINE void polynomial(floats *result, const floats *x, const float *coefficients, int count) {
+    floats p = SPLAT(coefficients[count - 1]);
+    for (int i = count - 2; i >= 0; i--) p = p * *x + coefficients[i];
+    *result = p;
+}
+
 /// erf x, within about 1.5 ulp. For |x| < 1: x + x·P(x²), P of degree 6 (so the leading
 /// term x is exact and P's rounding is scaled down by erf(x)/x - 1 <= 0.16). For 1 <= |x|:
 /// 1 - e^(-x²)·R(|x| - 2.5), R of degree 11, with |x| clamped to 4 (erf rounds to 1 from
@@ -143,31 +150,19 @@ INLINE void vector_sigmoid(floats *value) {
 /// P and R were fitted for this project with numpy (weighted least squares on Chebyshev
 /// nodes) to erf(x)/x - 1 on [0, 1] and to erfc(x)·e^(x²) on [1, 4].
 INLINE void vector_erf(floats *value) {
+    static const float near_coefficients[] = {1.283791661e-01f, -3.761262596e-01f, 1.128358245e-01f, -2.685369179e-02f,
+                                              5.188099574e-03f, -8.008191944e-04f, 7.847261440e-05f};
+    static const float far_coefficients[] = {2.108063549e-01f, -7.434736192e-02f, 2.493817359e-02f, -8.001474664e-03f,
+                                             2.466092817e-03f, -7.337129791e-04f, 2.128322230e-04f, -5.894272181e-05f,
+                                             1.442567645e-05f, -4.009325949e-06f, 1.658862288e-06f, -3.835844211e-07f};
     floats x = *value;
     floats magnitude = ABSOLUTE(x);
-    floats z = x * x;
-    floats p = SPLAT(7.847261440e-05f);
-    p = p * z - 8.008191944e-04f;
-    p = p * z + 5.188099574e-03f;
-    p = p * z - 2.685369179e-02f;
-    p = p * z + 1.128358245e-01f;
-    p = p * z - 3.761262596e-01f;
-    p = p * z + 1.283791661e-01f;
+    floats z = x * x, p, r;
+    polynomial(&p, &z, near_coefficients, sizeof near_coefficients / sizeof(float));
     floats near_zero = magnitude + magnitude * p;
     floats m = BLEND(magnitude > 4.0f, SPLAT(4.0f), magnitude);
     floats s = m - 2.5f;
-    floats r = SPLAT(-3.835844211e-07f);
-    r = r * s + 1.658862288e-06f;
-    r = r * s - 4.009325949e-06f;
-    r = r * s + 1.442567645e-05f;
-    r = r * s - 5.894272181e-05f;
-    r = r * s + 2.128322230e-04f;
-    r = r * s - 7.337129791e-04f;
-    r = r * s + 2.466092817e-03f;
-    r = r * s - 8.001474664e-03f;
-    r = r * s + 2.493817359e-02f;
-    r = r * s - 7.434736192e-02f;
-    r = r * s + 2.108063549e-01f;
+    polynomial(&r, &s, far_coefficients, sizeof far_coefficients / sizeof(float));
     floats exponential = -(m * m);
     vector_exp(&exponential);
     floats far = 1.0f - exponential * r;

@@ -10,13 +10,7 @@ import Testing
     func longLanesSortStablyAsPyTorch(dtype: DType, descending: Bool) throws {
         var random = SeededGenerator(seed: 0x5047)
         for (shape, axis) in [([3, 1000], 1), ([1000, 2], 0)] {
-            let input = try TestTensor(shape, dtype, layout: .contiguous, using: &random) { random in
-                switch Int.random(in: 0..<4, using: &random) {
-                case 0 where dtype.isFloatingPoint: [.nan, -0.0, 0.0, .infinity, -.infinity].randomElement(using: &random)!
-                case 0, 1: Double(Int.random(in: 0...3, using: &random))
-                default: dtype == .bool ? 1 : Double(Int.random(in: dtype == .uint8 ? 0...255 : -500...500, using: &random))
-                }
-            }
+            let input = try TestTensor(shape, dtype, layout: .contiguous, using: &random) { tiedValue(dtype, using: &$0) }
             let output = try TestTensor(shape, .int64, layout: .contiguous, using: &random) { _ in -1 }
             let queue = try cpuQueue()
             try queue.argsort(input: input.operand, axis: axis, descending: descending, output: output.operand)
@@ -53,5 +47,15 @@ import Testing
             let expected = keys.indices.sorted { keys[$0] != keys[$1] ? keys[$0] < keys[$1] : $0 < $1 }
             #expect(values.map { Int($0 & 0xFFFF_FFFF) } == expected, "mask \(String(mask, radix: 16)), \(count) keys")
         }
+    }
+}
+
+/// A value of `dtype` for sorting tests, full of ties: half are 0...3, a quarter of float
+/// ones are NaN, ±0 or ±infinity, the rest spread over the dtype.
+func tiedValue(_ dtype: DType, using random: inout SeededGenerator) -> Double {
+    switch Int.random(in: 0..<4, using: &random) {
+    case 0 where dtype.isFloatingPoint: [.nan, -0.0, 0.0, .infinity, -.infinity].randomElement(using: &random)!
+    case 0, 1: Double(Int.random(in: 0...3, using: &random))
+    default: dtype == .bool ? 1 : Double(Int.random(in: dtype == .uint8 ? 0...255 : -500...500, using: &random))
     }
 }
