@@ -110,7 +110,9 @@ enum ElementwiseKernels {
     /// element each read lands on a new cache line (and page), and reading across
     /// `rowsAcrossRuns` runs at once uses each line's neighbours while it is cached.
     static func readsAcrossRuns(_ space: IterationSpace, elementBytes: Int) -> Bool {
-        guard let rowStride = space.outerStrides.last?[1], space.innerStrides[0] == 1 else { return false }
+        guard let rowStride = space.outerStrides.last?[1], space.innerStrides[0] == 1, space.elementCount > 0 else {
+            return false
+        }
         let runStride = space.innerStrides[1].magnitude
         return runStride * UInt(elementBytes) >= 64 && rowStride.magnitude < runStride
     }

@@ -96,7 +96,7 @@ enum TopkKernels {
             }
             position += 1
         }
-        var sorted = heap
+        var sorted = heap  // the same memory, through a mutable copy of the pointer
         sorted.sort()
     }
 
