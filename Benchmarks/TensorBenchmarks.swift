@@ -86,7 +86,7 @@ enum TensorBenchmarks {
                     let (mine, peer) = (DeviceBenchmarks.median(ours), DeviceBenchmarks.median(theirs))
                     let best = (theirs.min() ?? .nan) / (ours.min() ?? .nan)
                     rows.append(ResultRow(name: benchmark.name, deviceShim: mine, peer: "torch (CPU)", peerNanoseconds: peer,
-                                          target: backend == "cpu" && peer.isFinite && TensorSurvey.name(of: benchmark.kind, size: 0) == nil
+                                          target: backend == "cpu" && peer.isFinite && !TensorSurvey.includes(benchmark.kind)
                                               ? peer : nil,
                                           note: "best/best \(Report.format(best, decimals: 2))" + spread(of: roundRatios)))
                     if let blas, !direct.isEmpty {

@@ -20,6 +20,8 @@ enum TensorSurvey {
 
     static var enabled: Bool { getenv("DEVICESHIM_TENSOR_SURVEY") != nil }
 
+    static func includes(_ kind: String) -> Bool { cases.contains { $0.kind == kind } }
+
     /// The case's name in the table: its title and size (bmm's sizes are in its title).
     static func name(of kind: String, size: Int) -> String? {
         guard let title = cases.first(where: { $0.kind == kind })?.title else { return nil }

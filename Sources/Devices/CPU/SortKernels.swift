@@ -49,14 +49,14 @@ enum SortKernels {
         // Descending order is ascending order of the complemented keys; positions still ascend.
         let flip: E.Key = descending ? .max : 0
         AxisFunctions.forEachLane(E.self, Int64.self, operands) { input, output in
-            if E.Key.bitWidth <= 32, length <= Int(UInt32.max) {
+            if E.packsPositions(length: length) {
                 // Key and position in one integer, positions ascending: a stable sort by key
                 // keeps equal keys in position order.
-                var packed = (0..<length).map { UInt64(input[$0 &* inputStride].sortKey ^ flip) << 32 | UInt64($0) }
+                var packed = (0..<length).map { input[$0 &* inputStride].packedItem(flip: flip, position: $0) }
                 RadixSort.sortByHighWord(&packed)
-                body({ Int(packed[$0] & 0xFFFF_FFFF) }, output)
+                body({ E.position(ofPacked: packed[$0]) }, output)
             } else {
-                var pairs = (0..<length).map { SortPair(key: UInt64(input[$0 &* inputStride].sortKey ^ flip), position: $0) }
+                var pairs = (0..<length).map { input[$0 &* inputStride].pairItem(flip: flip, position: $0) }
                 RadixSort.sort(&pairs, keyBytes: E.Key.bitWidth / 8, key: \.key, comparison: { $0.sort() })
                 body({ pairs[$0].position }, output)
             }
@@ -79,6 +79,26 @@ struct SortPair: Comparable {
 protocol SortableElement: CPUElement {
     associatedtype Key: FixedWidthInteger & UnsignedInteger
     var sortKey: Key { get }
+}
+
+/// The items a sort (or topk) of a lane orders: the key (complemented by `flip` for
+/// descending order) with the element's position, so that items are distinct and order as
+/// the stable sort does.
+extension SortableElement {
+    /// Whether a lane of `length` sorts packed items (key and position in one `UInt64`)
+    /// rather than `SortPair`s.
+    static func packsPositions(length: Int) -> Bool { Key.bitWidth <= 32 && length <= Int(UInt32.max) }
+
+    /// The key in the high word, the position in the low one.
+    @inline(__always) func packedItem(flip: Key, position: Int) -> UInt64 {
+        UInt64(sortKey ^ flip) << 32 | UInt64(position)
+    }
+
+    @inline(__always) static func position(ofPacked item: UInt64) -> Int { Int(item & 0xFFFF_FFFF) }
+
+    @inline(__always) func pairItem(flip: Key, position: Int) -> SortPair {
+        SortPair(key: UInt64(sortKey ^ flip), position: position)
+    }
 }
 
 extension Float: SortableElement {

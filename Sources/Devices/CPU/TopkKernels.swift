@@ -55,20 +55,20 @@ enum TopkKernels {
         }
         let flip: E.Key = largest ? .max : 0
         AxisFunctions.forEachLane(E.self, Int64.self, operands) { input, output in
-            if E.Key.bitWidth <= 32, length <= Int(UInt32.max) {
+            if E.packsPositions(length: length) {
                 // The lane's items first, in a loop without branches; then one pass over them.
                 withUnsafeTemporaryAllocation(of: UInt64.self, capacity: length + k) { buffer in
                     let (items, heap) = (buffer.baseAddress!, buffer.baseAddress! + length)
-                    for i in 0..<length { items[i] = UInt64(input[i &* inputStride].sortKey ^ flip) << 32 | UInt64(i) }
+                    for i in 0..<length { items[i] = input[i &* inputStride].packedItem(flip: flip, position: i) }
                     // Runs of items that cannot enter the heap are skipped 8 at a time.
                     selectLeast(UnsafeMutableBufferPointer(start: heap, count: k), of: length, { items[$0] }) { position, bound in
                         position + ds_u64_first_below(items + position, length - position, bound)
                     }
-                    for slot in 0..<k { output[slot &* outputStride] = Int64(heap[slot] & 0xFFFF_FFFF) }
+                    for slot in 0..<k { output[slot &* outputStride] = Int64(E.position(ofPacked: heap[slot])) }
                 }
             } else {
                 withUnsafeTemporaryAllocation(of: SortPair.self, capacity: k) { heap in
-                    selectLeast(heap, of: length) { SortPair(key: UInt64(input[$0 &* inputStride].sortKey ^ flip), position: $0) }
+                    selectLeast(heap, of: length) { input[$0 &* inputStride].pairItem(flip: flip, position: $0) }
                     for slot in 0..<k { output[slot &* outputStride] = Int64(heap[slot].position) }
                 }
             }
