@@ -1,10 +1,12 @@
 // The CPU backend's worker threads (see worker_pool.h).
 //
-// A job is published in one 64-bit word, `state`: its generation in the high 32 bits, the
-// next unclaimed part in the low 32. Threads claim a part by compare-and-swap of that word,
-// so a thread holding a stale generation can never claim a part of a newer job; and while
-// any part of a job is claimed but unfinished, the caller is still waiting, so the job's
-// fields (written before its generation was stored) cannot change under the thread running it.
+// A job is published by a new generation in `generation`. Its parts are split into groups,
+// and each group's unclaimed parts are one 64-bit word: the job's generation in the high 32
+// bits, then the group's first and one-past-last unclaimed part (16 bits each). Threads
+// claim a part by compare-and-swap of that word, so a thread holding a stale generation can
+// never claim a part of a newer job; and while any part of a job is claimed but unfinished,
+// the caller is still waiting, so the job's fields (written before its generation was
+// stored) cannot change under the thread running it.
 #define _GNU_SOURCE
 #include "worker_pool.h"
 
@@ -26,14 +28,16 @@
 typedef void (*part_function)(void *context, size_t index);
 
 static struct {
-    // Written by claims and by each new job: alone on its cache line.
+    // The current job's generation, in the high 32 bits: alone on its cache line.
     _Alignas(64) _Atomic uint64_t state;
     // The job's fields, stored before its generation is published (atomics only so that a
     // thread reading them for a job that has just ended races with nothing undefined).
     _Alignas(64) _Atomic(part_function) part;
     _Atomic(void *) context;
-    _Atomic uint32_t parts;
+    _Atomic uint32_t groups;
     _Atomic size_t finished;
+    // Parts of the job claimed so far, by any thread.
+    _Atomic size_t claimed;
     // Taken by a caller for the whole of its job.
     _Atomic int busy;
     // Workers asleep (or about to be) on `wake`.
@@ -46,9 +50,17 @@ static struct {
     int workers;
     pthread_mutex_t lock;
     pthread_cond_t wake;
+    // Each group's unclaimed parts (see the top of this file), one cache line each.
+    struct {
+        _Alignas(64) _Atomic uint64_t unclaimed;
+    } group[DS_POOL_MAXIMUM_GROUPS];
 } pool = {.lock = PTHREAD_MUTEX_INITIALIZER, .wake = PTHREAD_COND_INITIALIZER};
 
 static pthread_once_t pool_started = PTHREAD_ONCE_INIT;
+
+// Each CPU's position among the CPUs the process was allowed when the pool started (-1 for
+// the others), so that a process allowed CPUs 4 and 6 still spreads its groups over both.
+static int16_t cpu_slot[CPU_SETSIZE];
 
 static uint64_t generation_of(uint64_t state) { return state >> 32; }
 
@@ -58,30 +70,52 @@ static uint64_t monotonic_nanoseconds(void) {
     return (uint64_t)now.tv_sec * 1000000000u + (uint64_t)now.tv_nsec;
 }
 
+// The group a thread on the current CPU starts with.
+static uint32_t home_group(uint32_t groups) {
+    int cpu = sched_getcpu();
+    if (cpu < 0) return 0;
+    int slot = cpu < CPU_SETSIZE && cpu_slot[cpu] >= 0 ? cpu_slot[cpu] : cpu;
+    return (uint32_t)slot % groups;
+}
+
+// Claims a part of job `generation`: the first unclaimed part of group `home`, else the last
+// unclaimed part of the next group that has one. Returns -1 when none is left, or when a
+// newer job has begun.
+static int64_t claim_part(uint64_t generation, uint32_t home, uint32_t groups) {
+    for (uint32_t step = 0; step < groups; step++) {
+        _Atomic uint64_t *word = &pool.group[(home + step) % groups].unclaimed;
+        uint64_t unclaimed = atomic_load_explicit(word, memory_order_acquire);
+        for (;;) {
+            if (generation_of(unclaimed) != generation) return -1;
+            uint32_t first = (uint32_t)(unclaimed >> 16) & 0xffff, end = (uint32_t)unclaimed & 0xffff;
+            if (first >= end) break;
+            uint64_t rest = step == 0 ? unclaimed + (1u << 16) : unclaimed - 1;
+            if (atomic_compare_exchange_weak_explicit(word, &unclaimed, rest, memory_order_acquire,
+                                                      memory_order_acquire))
+                return step == 0 ? first : end - 1;
+        }
+    }
+    return -1;
+}
+
 // Claims and runs parts of job `generation` until none are left (or a newer job began).
 // `caller`: the thread is the job's caller, which gives its CPU away once if no worker has
 // claimed a part by the time it finished its first (see `ds_pool_run`).
 static void run_parts(uint64_t generation, int caller) {
-    uint64_t state = atomic_load_explicit(&pool.state, memory_order_acquire);
-    for (uint32_t mine = 0;;) {
-        if (generation_of(state) != generation) return;
-        uint32_t index = (uint32_t)state;
-        if (index >= atomic_load_explicit(&pool.parts, memory_order_relaxed)) return;
-        if (caller && mine == 1 && index == 1) {
+    uint32_t groups = atomic_load_explicit(&pool.groups, memory_order_relaxed);
+    uint32_t home = home_group(groups);
+    for (size_t mine = 0;; mine++) {
+        if (caller && mine == 1 && atomic_load_explicit(&pool.claimed, memory_order_relaxed) == 1) {
             caller = 0;
             sched_yield();
-            state = atomic_load_explicit(&pool.state, memory_order_acquire);
-            continue;
         }
-        if (!atomic_compare_exchange_weak_explicit(&pool.state, &state, state + 1, memory_order_acquire,
-                                                   memory_order_acquire))
-            continue;
+        int64_t index = claim_part(generation, home, groups);
+        if (index < 0) return;
+        atomic_fetch_add_explicit(&pool.claimed, 1, memory_order_relaxed);
         // Part `index` of this generation is ours: the caller waits for it, so the fields hold.
         part_function part = atomic_load_explicit(&pool.part, memory_order_relaxed);
-        part(atomic_load_explicit(&pool.context, memory_order_relaxed), index);
+        part(atomic_load_explicit(&pool.context, memory_order_relaxed), (size_t)index);
         atomic_fetch_add_explicit(&pool.finished, 1, memory_order_release);
-        mine++;
-        state = atomic_load_explicit(&pool.state, memory_order_acquire);
     }
 }
 
@@ -148,7 +182,15 @@ static void *worker_main(void *first) {
     return NULL;
 }
 
+static void number_cpus(void) {
+    cpu_set_t allowed;
+    int have_mask = sched_getaffinity(0, sizeof allowed, &allowed) == 0;
+    for (int cpu = 0, slot = 0; cpu < CPU_SETSIZE; cpu++)
+        cpu_slot[cpu] = have_mask && CPU_ISSET(cpu, &allowed) ? (int16_t)slot++ : -1;
+}
+
 static void start_workers(void) {
+    number_cpus();
     long cores = sysconf(_SC_NPROCESSORS_ONLN);
     sigset_t all, previous;
     sigfillset(&all);
@@ -176,20 +218,27 @@ int ds_pool_worker_count(void) {
     return pool.workers;
 }
 
-int ds_pool_run(size_t parts, part_function part, void *context) {
+int ds_pool_run(size_t parts, size_t groups, part_function part, void *context) {
     if (parts > DS_POOL_MAXIMUM_PARTS || atomic_exchange_explicit(&pool.busy, 1, memory_order_acquire)) return 1;
     pthread_once(&pool_started, start_workers);
     if (pool.workers == 0) {
         atomic_store_explicit(&pool.busy, 0, memory_order_release);
         return 1;
     }
+    groups = groups > parts ? parts : groups > DS_POOL_MAXIMUM_GROUPS ? DS_POOL_MAXIMUM_GROUPS : groups;
+    groups = groups == 0 ? 1 : groups;
     atomic_store_explicit(&pool.part, part, memory_order_relaxed);
     atomic_store_explicit(&pool.context, context, memory_order_relaxed);
-    atomic_store_explicit(&pool.parts, (uint32_t)parts, memory_order_relaxed);
+    atomic_store_explicit(&pool.groups, (uint32_t)groups, memory_order_relaxed);
     atomic_store_explicit(&pool.finished, 0, memory_order_relaxed);
+    atomic_store_explicit(&pool.claimed, 0, memory_order_relaxed);
     atomic_store_explicit(&pool.caller_cpu, sched_getcpu(), memory_order_relaxed);
     // Generations wrap after 2^32 jobs; workers only ever compare them for equality.
     uint64_t generation = (generation_of(atomic_load_explicit(&pool.state, memory_order_relaxed)) + 1) & 0xffffffffu;
+    for (size_t group = 0; group < groups; group++) {
+        uint64_t first = group * parts / groups, end = (group + 1) * parts / groups;
+        atomic_store_explicit(&pool.group[group].unclaimed, generation << 32 | first << 16 | end, memory_order_relaxed);
+    }
     atomic_store(&pool.state, generation << 32);
     if (atomic_load(&pool.sleepers) > 0) {
         pthread_mutex_lock(&pool.lock);

@@ -22,11 +22,11 @@ import Testing
         #expect(zip(parts, parts.dropFirst()).allSatisfy { $0.range.upperBound == $1.range.lowerBound })
     }
 
-    /// Each round of parts is half the size of the one before, and the parts tile the count.
-    @Test func partsHalveEachRound() {
+    /// Each core's slab is an equal share, its parts halving in size, and the parts tile the count.
+    @Test func partsHalveWithinEachCoresSlab() {
         let parts = 2 * Parallel.partsPerCore
         let ranges = (0..<parts).map { Parallel.range(of: $0, parts: parts, count: 15 << 21, granularity: 64) }
-        #expect(ranges.map(\.count) == [8, 8, 4, 4, 2, 2, 1, 1].map { $0 << 20 })
+        #expect(ranges.map(\.count) == [8, 4, 2, 1, 8, 4, 2, 1].map { $0 << 20 })
         #expect(Parallel.range(of: 0, parts: parts, count: 0, granularity: 64).isEmpty)
         // Boundaries fall on the granularity; the last part ends the count, even near Int.max.
         let odd = (0..<parts).map { Parallel.range(of: $0, parts: parts, count: 1_000_003, granularity: 64) }
@@ -71,7 +71,7 @@ import Testing
         while attempts < 3, DispatchTime.now() < giveUp {
             let joined = Atomic<Int>(0)
             let ran = withUnsafePointer(to: joined) { joined in
-                ds_pool_run(Parallel.coreCount, { joined, _ in
+                ds_pool_run(Parallel.coreCount, Parallel.coreCount, { joined, _ in
                     let joined = joined.unsafelyUnwrapped.assumingMemoryBound(to: Atomic<Int>.self)
                     joined.pointee.add(1, ordering: .relaxed)
                     let deadline = DispatchTime.now() + .milliseconds(50)
@@ -89,6 +89,36 @@ import Testing
         }
         #expect(workers.count == Parallel.coreCount - 1)
         #expect(attempts > 0 && states.allSatisfy { $0 == UInt8(ascii: "S") }, "pool workers' states: \(states.map { Character(UnicodeScalar($0)) })")
+    }
+
+    /// A thread starts with the first part of its CPU's group, so that a core reads the same
+    /// slab op after op: the threads' first parts are the fronts of distinct groups. Each
+    /// thread's first part waits (up to 50 ms) until every thread has begun one, so none runs
+    /// out of its own group before the others claim theirs. A job is tried again (up to 10
+    /// times) while the pool is busy with other tests' jobs, or while a thread that another
+    /// process moved shares its CPU (and group) with another.
+    @Test(.enabled(if: Parallel.coreCount > 1)) func eachThreadStartsAtTheFrontOfItsCPUsGroup() {
+        let (groups, parts) = (Parallel.coreCount, Parallel.coreCount * Parallel.partsPerCore)
+        let fronts = Set(stride(from: 0, to: parts, by: Parallel.partsPerCore))
+        var firstParts: [Int] = []
+        for _ in 0..<10 {
+            let record = FirstParts()
+            let ran = ds_pool_run(parts, groups, { context, index in
+                let record = Unmanaged<FirstParts>.fromOpaque(context.unsafelyUnwrapped).takeUnretainedValue()
+                let thread = UInt(pthread_self())
+                guard record.parts.withLock({ $0.updateValue($0[thread] ?? Int(index), forKey: thread) == nil }) else { return }
+                let deadline = DispatchTime.now() + .milliseconds(50)
+                while record.parts.withLock({ $0.count }) < Parallel.coreCount, DispatchTime.now() < deadline { sched_yield() }
+            }, Unmanaged.passUnretained(record).toOpaque())
+            firstParts = record.parts.withLock { Array($0.values) }
+            if ran == 0, Set(firstParts) == fronts { break }
+        }
+        #expect(firstParts.count == groups && Set(firstParts) == fronts, "threads' first parts: \(firstParts.sorted())")
+    }
+
+    /// Each thread's first part in one job, by thread.
+    private final class FirstParts: Sendable {
+        let parts = Mutex<[UInt: Int]>([:])
     }
 
     /// A part that splits its own work finds the pool busy with its job: Dispatch runs the inner parts.
@@ -120,7 +150,7 @@ import Testing
     }
 
     @Test func tooManyPartsAreRefusedBeforeAnyRuns() {
-        let ran = ds_pool_run(Int(DS_POOL_MAXIMUM_PARTS) + 1, { _, _ in fatalError("a part ran") }, nil)
+        let ran = ds_pool_run(Int(DS_POOL_MAXIMUM_PARTS) + 1, 1, { _, _ in fatalError("a part ran") }, nil)
         #expect(ran != 0)
     }
 

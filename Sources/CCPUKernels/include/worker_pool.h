@@ -33,7 +33,10 @@ extern "C" {
 #define DS_POOL_SPIN_NANOSECONDS 200000
 
 /// The parts one job may have at most.
-#define DS_POOL_MAXIMUM_PARTS 0x7fffffff
+#define DS_POOL_MAXIMUM_PARTS 0xffff
+
+/// The groups one job's parts are split into at most (more are taken as this many).
+#define DS_POOL_MAXIMUM_GROUPS 256
 
 /// Runs `part(context, index)` for every `index < parts`, on the calling thread and the
 /// pool's workers (each index once, in no set order), and returns 0 when all have returned.
@@ -41,7 +44,15 @@ extern "C" {
 /// job (or this call is made from inside a part), it has no workers (one core, or threads
 /// could not be made), or `parts` exceeds `DS_POOL_MAXIMUM_PARTS`. Workers are made at the
 /// first call, with every signal blocked, so the host program's handlers never run on them.
-int ds_pool_run(size_t parts, void (*part)(void *context, size_t index), void *context);
+///
+/// The indices are split into `groups` runs of consecutive indices (group g holds
+/// `g·parts/groups ..< (g+1)·parts/groups`), one per core when the caller lays its data out
+/// that way. A thread takes the parts of its CPU's group from the front (the n-th allowed
+/// CPU's is group n mod `groups`), then the others' from their backs. So the same CPU reads
+/// the same memory op after op, while its caches still hold it. Over a 16 MB sum (in L3)
+/// on the 2-vCPU EPYC VM, two pinned threads each summing the same half every time took
+/// 87-98 µs, and swapping halves 106-113 µs.
+int ds_pool_run(size_t parts, size_t groups, void (*part)(void *context, size_t index), void *context);
 
 /// Sends the workers that are spinning for a job to sleep now. Called before work that runs
 /// its own threads (a BLAS library's) on the same cores, which a spinning worker would slow:
