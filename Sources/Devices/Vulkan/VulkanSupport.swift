@@ -37,8 +37,8 @@ enum VulkanSupport {
             if dtype == .bool { return op.producesBool }
             return !(dtype == .float64 && op == .pow)
         case let .reduce(op):
-            // No shader computes sumOfSquares: the tensor engine squares and sums here instead.
-            return op != .sumOfSquares && (dtype != .bool || (op != .sum && op != .prod))
+            if op == .sumOfSquares { return dtype.isFloatingPoint }
+            return dtype != .bool || (op != .sum && op != .prod)
         case let .convert(from):
             return wide || (from != .int64 && from != .float64)
         case .gemm:

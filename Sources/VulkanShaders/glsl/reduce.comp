@@ -1,5 +1,5 @@
 #version 460
-// Reductions along one axis (ReductionsOp codes in case order). MODE 0: each invocation
+// Reductions along one axis (ReductionOp codes in case order). MODE 0: each invocation
 // reduces one output serially (short axes); MODE 1: a workgroup per output, invocations
 // striding over the axis, combined with subgroup shuffles (SUBGROUPS 1) or a shared-memory
 // tree (SUBGROUPS 0). Every combine is order-independent: argmax / argmin keep the lowest
@@ -16,6 +16,7 @@
 #define R_ARGMIN 5
 #define R_ANY 6
 #define R_ALL 7
+#define R_SUM_OF_SQUARES 8
 
 layout(local_size_x_id = 0) in;
 layout(constant_id = 0) const uint GROUP_SIZE = 256;
@@ -45,6 +46,8 @@ const bool FLOATS = IN_DT == DT_F32 || IN_DT == DT_F16 || IN_DT == DT_BF16;
 const bool DOUBLES = IN_DT == DT_F64;
 const bool LONGS = IN_DT == DT_I64;
 const bool ARG = OP == R_ARGMAX || OP == R_ARGMIN;
+// Sums of squares (floating point only) add as sums do; each element is squared first.
+const bool SUMS = OP == R_SUM || OP == R_SUM_OF_SQUARES;
 
 #ifdef WIDE
 double asDouble(uvec2 w) { return packDouble2x32(w); }
@@ -79,6 +82,12 @@ State element(uvec2 base, int i, int position) {
     else if (LONGS) s.w = longWords(I64Ref(base).v[i]);
 #endif
     else s.n = loadInt(IN_DT, base, i);
+    if (OP == R_SUM_OF_SQUARES) {
+        s.f *= s.f;
+#ifdef WIDE
+        if (DOUBLES) s.w = doubleWords(asDouble(s.w) * asDouble(s.w));
+#endif
+    }
     if (OP == R_ANY || OP == R_ALL) {
         bool nonzero = FLOATS ? (nanBits(s.f) || s.f != 0.0) : (DOUBLES || LONGS) ? (s.w.x != 0u || (s.w.y & (DOUBLES ? 0x7FFFFFFFu : 0xFFFFFFFFu)) != 0u) : s.n != 0;
         s.n = nonzero ? 1 : 0;
@@ -102,8 +111,8 @@ int order(State a, State b, bool greatest) {
 }
 
 State combine(State a, State b) {
-    if (OP == R_SUM || OP == R_PROD) {
-        bool sum = OP == R_SUM;
+    if (SUMS || OP == R_PROD) {
+        bool sum = SUMS;
         if (FLOATS) a.f = sum ? a.f + b.f : a.f * b.f;
 #ifdef WIDE
         else if (DOUBLES) a.w = doubleWords(sum ? asDouble(a.w) + asDouble(b.w) : asDouble(a.w) * asDouble(b.w));
