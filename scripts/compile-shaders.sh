@@ -30,6 +30,7 @@ variants=(
   "scatter_wide scatter.comp -DWIDE"
   "sort_lanes sort_lanes.comp"
   "sort_network sort_network.comp"
+  "topk topk.comp"
 )
 
 work="$(mktemp -d)"

@@ -7,7 +7,7 @@ import Testing
 /// and 300 lanes of 1000 along a middle axis, walked in three dispatches, each with many
 /// ties, against the CPU queue's result exactly (any unstable step or misplaced NaN, -0.0 or
 /// padding pair changes it); bool bytes other than 0 and 1; the plan of network dispatches;
-/// and the claim of int64 and float64 without the wide shader variants.
+/// the claim of int64 and float64 without the wide shader variants; and topk.
 @Suite(.enabled(if: VulkanTests.available, "no Vulkan device computes on this machine"))
 struct VulkanSortTests {
     /// One long lane, read backwards (negative stride), each value about 2000 times (floats
@@ -72,14 +72,42 @@ struct VulkanSortTests {
         #expect(BitonicStep.steps(slotsLog2: 0, tileLog2: 9).isEmpty)
     }
 
-    /// Keys are compared as 32-bit words, so argsort claims int64 and float64 without the
-    /// wide variants: neither sort shader declares the Int64 or the Float64 capability.
-    @Test func argsortNeedsNoWideTypes() {
-        for dtype in [DType.int64, .float64] { #expect(VulkanSupport.supports(.argsort, dtype, wide: false)) }
-        for shader in [DS_VULKAN_SHADER_SORT_LANES, DS_VULKAN_SHADER_SORT_NETWORK] {
+    /// Keys are compared as 32-bit words, so argsort and topk claim int64 and float64 without
+    /// the wide variants: no sort shader declares the Int64 or the Float64 capability.
+    @Test func argsortAndTopkNeedNoWideTypes() {
+        for dtype in [DType.int64, .float64] {
+            #expect(VulkanSupport.supports(.argsort, dtype, wide: false) && VulkanSupport.supports(.topk, dtype, wide: false))
+        }
+        for shader in [DS_VULKAN_SHADER_SORT_LANES, DS_VULKAN_SHADER_SORT_NETWORK, DS_VULKAN_SHADER_TOPK] {
             let capabilities = spirvCapabilities(of: shader)
             #expect(!capabilities.isEmpty && !capabilities.contains(SpirvCapability.int64)
                     && !capabilities.contains(SpirvCapability.float64), "\(shader): \(capabilities)")
+        }
+    }
+
+    /// topk against the CPU's (the stable argsort's first k, CPUTopkTests): the one-pass
+    /// selection for k up to 16 and the argsort's first k above, over 21 lanes of 1000 along
+    /// the middle axis of a transposed tensor, with many ties and special values, into a
+    /// reversed output; largest and smallest.
+    @Test(arguments: [DType.float32, .float64, .int64, .float16, .uint8, .bool])
+    func topkMatchesTheCPU(dtype: DType) throws {
+        let (shape, axis) = ([3, 1000, 7], 1)
+        var random = SeededGenerator(seed: 0x70B)
+        let specials = Self.specialValues(dtype)
+        let input = try TestTensor(shape, dtype, layout: .transposed, using: &random) { random in
+            Int.random(in: 0..<4, using: &random) == 0 ? specials.randomElement(using: &random)!
+                : Double(Int.random(in: 0...9, using: &random))
+        }
+        for k in [1, 5, 16, 17, 300] {
+            for largest in [true, false] {
+                var outputShape = shape
+                outputShape[axis] = k
+                let output = try TestTensor(outputShape, .int64, layout: .reversed, using: &random) { _ in -1 }
+                let differences = try differencesFromCPU(inputs: [input], output: output, tolerant: false) { queue, inputs, output in
+                    try queue.topk(input: inputs[0], axis: axis, k: k, largest: largest, output: output)
+                }
+                #expect(differences.isEmpty, "topk \(k) \(largest ? "largest" : "smallest") of \(dtype): \(differences)")
+            }
         }
     }
 

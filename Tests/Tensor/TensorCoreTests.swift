@@ -91,8 +91,9 @@ struct TensorCoreTests {
         #expect(try picked.toArray(Float.self) == [2, 3])
     }
 
-    /// topk through the device's kernel (the CPU's heap for k up to 6 here, its sort above)
-    /// or a narrowed sort (other devices) gives the stable sort's first k, ties included.
+    /// topk through the device's kernel (the CPU's heap for k up to 6 here, its sort above;
+    /// Vulkan's one-pass selection for k up to 16, its argsort's first k above) or a narrowed
+    /// sort (OpenCL) gives the stable sort's first k, ties included.
     @Test(arguments: TensorDevices.all)
     func topkIsTheStableSortsPrefix(device: String) throws {
         let generator = RandomGenerator(seed: 7)

@@ -23,6 +23,7 @@ typedef enum ds_vulkan_shader_id {
     DS_VULKAN_SHADER_SCATTER_WIDE,
     DS_VULKAN_SHADER_SORT_LANES,
     DS_VULKAN_SHADER_SORT_NETWORK,
+    DS_VULKAN_SHADER_TOPK,
     DS_VULKAN_SHADER_COUNT
 } ds_vulkan_shader_id;
 

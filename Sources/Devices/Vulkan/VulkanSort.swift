@@ -18,17 +18,25 @@ extension VulkanQueue {
     public func argsort(input: StridedOperand, axis: Int, descending: Bool, output: StridedOperand) throws(DeviceError) {
         try requireSupport(.argsort, input.dtype)
         try input.checkArgsort(axis: axis, output: output)
+        try recordArgsort(input: input, axis: axis, descending: descending, output: output, kernel: .argsort)
+    }
+
+    /// Records the argsort of `input`'s lanes along `axis`, writing each lane's first
+    /// `output.shape[axis]` positions (all of them for argsort, k for topk). The operands have
+    /// been checked against each other.
+    func recordArgsort(input: StridedOperand, axis: Int, descending: Bool, output: StridedOperand,
+                       kernel: KernelOp) throws(DeviceError) {
         let operands = try validated(["input": input, "output": output])
         guard output.elementCount > 0 else { return }
-        let shaderOperands = try shaderOperands(operands, kernel: .argsort, dtype: input.dtype, axis: axis)
+        let shaderOperands = try shaderOperands(operands, kernel: kernel, dtype: input.dtype, axis: axis)
         let length = input.shape[axis]
         let slotsLog2 = length <= 1 ? 0 : Int.bitWidth - (length - 1).leadingZeroBitCount
-        let slotCount = (output.elementCount / length) << slotsLog2
-        guard slotCount <= Int(Int32.max) else { throw .unsupported(device: vulkan.id, op: .argsort, dtype: input.dtype) }
+        let slotCount = (output.elementCount / output.shape[axis]) << slotsLog2
+        guard slotCount <= Int(Int32.max) else { throw .unsupported(device: vulkan.id, op: kernel, dtype: input.dtype) }
         let keyWords: Int32 = input.dtype.isWide ? 2 : 1
         let pairs = try VulkanBuffer(device: vulkan, byteCount: slotCount * (keyWords == 2 ? 16 : 8), kind: .device)
-        let layout = SortLayout(pairs: pairs.deviceAddress, length: length, slotsLog2: slotsLog2, slotCount: slotCount,
-                                keyWords: keyWords)
+        let layout = SortLayout(pairs: pairs.deviceAddress, length: length, written: output.shape[axis], slotsLog2: slotsLog2,
+                                slotCount: slotCount, keyWords: keyWords)
         var laneShape = input.shape
         laneShape.remove(at: axis)
         let walk = StridedWalk(shape: laneShape, operands: shaderOperands.map { (0, $0.strides) })
@@ -62,7 +70,7 @@ extension VulkanQueue {
         var launches: [[SortLaunch]] = [[], []]
         var firstLane = 0
         for piece in VulkanLayout.pieces(walk) {
-            let invocations = [piece.elementCount << layout.slotsLog2, piece.elementCount * layout.length]
+            let invocations = [piece.elementCount << layout.slotsLog2, piece.elementCount * layout.written]
             for operand in 0..<2 {
                 var words = PushWords()
                 words.address(layout.pairs)
@@ -72,6 +80,7 @@ extension VulkanQueue {
                 words.ints([layout.length, layout.slotsLog2, axisStrides[operand],
                             shaderOperands[operand].offset + piece.offsets[operand], firstLane])
                 words.int(descending ? -1 : 0)  // all ones complements the keys
+                words.int(layout.written)
                 launches[operand].append(SortLaunch(pipeline: pipelines[operand], words: words.words,
                                                     groups: Self.groups(invocations: invocations[operand])))
             }
@@ -113,6 +122,8 @@ private struct SortLayout {
     let pairs: UInt64
     /// The axis's length, n.
     let length: Int
+    /// The positions written per lane: n for argsort, k for topk.
+    let written: Int
     /// log2 of P, the slots per lane (the power of two from n).
     let slotsLog2: Int
     /// Lanes · P.

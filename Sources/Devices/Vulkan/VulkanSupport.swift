@@ -14,11 +14,12 @@
 /// integers wrapping, bools ORed), so it has int64 and float64 only with the wide variants.
 /// `argsort` (stable, NaN above every number, -0.0 equal to 0.0, bool bytes true when
 /// nonzero) takes every dtype too: its keys are built and compared as 32-bit words (an int64
-/// or float64 key is two), so the narrow shaders sort int64 and float64 as well.
+/// or float64 key is two), so the narrow shaders sort int64 and float64 as well; `topk` uses
+/// the same keys.
 enum VulkanSupport {
-    /// The ops that need no 64-bit shader types: they move elements as their bits, or (argsort)
-    /// compare them as 32-bit words. Every dtype, wide variants or not.
-    static let opsWithoutWideTypes: Set<KernelOp> = [.select, .gather, .scatter(.assign), .argsort]
+    /// The ops that need no 64-bit shader types: they move elements as their bits, or (argsort,
+    /// topk) compare them as 32-bit words. Every dtype, wide variants or not.
+    static let opsWithoutWideTypes: Set<KernelOp> = [.select, .gather, .scatter(.assign), .argsort, .topk]
 
     static let float64UnaryOps: Set<UnaryOp> = [.neg, .abs, .sign, .square, .relu, .logicalNot, .sqrt, .rsqrt,
                                                 .reciprocal, .floor, .ceil, .round]
@@ -43,10 +44,8 @@ enum VulkanSupport {
             return wide || (from != .int64 && from != .float64)
         case .gemm:
             return dtype.isFloatingPoint
-        case .select, .gather, .scatter, .argsort:
+        case .select, .gather, .scatter, .argsort, .topk:
             return true
-        case .topk:
-            return false  // topk narrows a whole argsort (the tensor engine does, on this device)
         case let .axis(op):
             switch op {
             case .softmax, .logSoftmax: return dtype.isFloatingPoint && dtype != .float64  // no float64 exp / log

@@ -1,13 +1,13 @@
-// Shared by the argsort shaders (sort_lanes.comp, sort_network.comp): the scratch buffer of
-// (key, position) pairs a lane is sorted in. A lane of n elements takes the next power of
+// Shared by the argsort shaders (sort_lanes.comp, sort_network.comp) and topk.comp: the
+// (key, position) pairs a lane is sorted in, in a scratch buffer. A lane of n elements takes the next power of
 // two of slots, P, lane after lane; slot i of a lane holds the key of the lane's element i
 // and i itself, or for i >= n a padding pair (the largest key) that sorts after every
 // element. Pairs order by key, then position: no two are equal, so the sort is stable.
 //
 // Keys are unsigned integers that order as PyTorch compares the elements (see
-// sort_lanes.comp). KEY_WORDS 1: a 32-bit key, the pair a uvec2 (key, position); KEY_WORDS
+// sort_keys.glsl). KEY_WORDS 1: a 32-bit key, the pair a uvec2 (key, position); KEY_WORDS
 // 2 (int64, float64): a 64-bit key as (high word, low word), the pair a uvec4 (key high, key
-// low, position, unused). All of it is 32-bit arithmetic: neither shader needs Int64.
+// low, position, unused). All of it is 32-bit arithmetic: no shader of these needs Int64.
 
 layout(buffer_reference, std430, buffer_reference_align = 16) buffer Words4Ref { uvec4 v[]; };
 
