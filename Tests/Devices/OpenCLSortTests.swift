@@ -7,7 +7,7 @@ import Testing
 /// along axes that are not innermost, over several launches past 8 dimensions, and many
 /// short lanes sharing a work-group. Elements come from few values, so nearly every one has
 /// many equals and a sort that is not stable, or places NaN, -0.0 or the extremes wrongly,
-/// gives other positions.
+/// gives other positions. And topk, by selection and by the network.
 @Suite(.enabled(if: OpenCLTestDevice.isAvailable, OpenCLTestDevice.skipReason))
 struct OpenCLSortTests {
     /// One argsort's input and output views (of one shape) and its axis.
@@ -53,6 +53,37 @@ struct OpenCLSortTests {
     @Test(arguments: [DType.float32, .bfloat16, .int64, .bool])
     func manyLanesMatchCPU(dtype: DType) throws {
         try expectArgsortsMatchCPU(dtype, Self.manyLanes, seed: 0x5027_1000)
+    }
+
+    /// topk against the CPU's (the stable argsort's first k): the one-pass selection for k up
+    /// to 16 and the network's first k above, in both directions, down the columns of a
+    /// row-major input and along the middle axis of a broadcast one, into column-major outputs.
+    @Test(arguments: [DType.float32, .bfloat16, .int64, .bool])
+    func topkMatchesCPU(dtype: DType) throws {
+        let device = try OpenCLTestDevice.device()
+        let (queue, cpuQueue) = (try device.makeQueue(), try CPUDevice.shared.makeQueue())
+        var random = SeededGenerator(seed: 0x70B0 + UInt64(DType.allCases.firstIndex(of: dtype)!))
+        let inputs = [(View(shape: [1000, 300], strides: [300, 1], offset: 0), 0),
+                      (View(shape: [7, 777, 43], strides: [0, 43, 1], offset: 0), 1)]
+        for (view, axis) in inputs {
+            let input = try Self.tiedElements(dtype, count: view.extent, on: device, queue: queue, using: &random)
+            for k in [1, 5, 16, 17, 300] {
+                var shape = view.shape
+                shape[axis] = k
+                let columnMajor = shape.indices.map { shape[..<$0].reduce(1, *) }
+                let outputView = View(shape: shape, strides: columnMajor, offset: 2)
+                for largest in [false, true] {
+                    let garbage = (0..<outputView.extent + 5).map { _ in Int64.random(in: -9...9, using: &random) }
+                    let output = try MirroredBuffer(int64: garbage, on: device, queue: queue)
+                    try cpuQueue.topk(input: input.cpuOperand(view), axis: axis, k: k, largest: largest,
+                                      output: output.cpuOperand(outputView))
+                    try cpuQueue.synchronize()
+                    try queue.topk(input: input.openclOperand(view), axis: axis, k: k, largest: largest,
+                                   output: output.openclOperand(outputView))
+                    try output.expectMatches(queue: queue, tolerance: 0, "topk \(k) \(largest ? "largest" : "smallest") \(dtype) \(view)")
+                }
+            }
+        }
     }
 
     /// The network's launches for the test's shapes with work-groups of 256 (blocks of 512

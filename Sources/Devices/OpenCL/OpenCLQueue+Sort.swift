@@ -1,6 +1,7 @@
-/// `argsort` on OpenCL: the shared operand checks, then a bitonic network over (key, position)
-/// pairs in scratch buffers of the queue's own (`OpenCLSortSource`, `BitonicSortPlan`): keys
-/// loaded lane by lane, every lane sorted at once, and the positions written to the output.
+/// `argsort` and `topk` on OpenCL: the shared operand checks, then a bitonic network over
+/// (key, position) pairs in scratch buffers of the queue's own (`OpenCLSortSource`,
+/// `BitonicSortPlan`): keys loaded lane by lane, every lane sorted at once, and the positions
+/// (a topk's first k) written to the output. A topk of up to 16 selects in one pass instead.
 extension OpenCLQueue {
     /// Writes to `output` (int64) the positions that sort each lane of `input` along `axis`,
     /// stably, ascending or `descending`; NaN sorts above every number and -0.0 equals 0.0.
@@ -10,6 +11,41 @@ extension OpenCLQueue {
     public func argsort(input: StridedOperand, axis: Int, descending: Bool, output: StridedOperand) throws(DeviceError) {
         try requireSupport(.argsort, input.dtype)
         try input.checkArgsort(axis: axis, output: output)
+        try enqueueArgsort(input: input, axis: axis, descending: descending, output: output)
+    }
+
+    /// Writes to `output` (int64) the first k positions of each lane's stable argsort along
+    /// `axis` (k = `output.shape[axis]`), descending for `largest` (`torch.topk`'s indices,
+    /// ties in position order): for k up to 16 one work-item per lane selects them in one
+    /// read of the lane (`topk_select`), above that the argsort's network runs and writes
+    /// each lane's first k. Throws as `argsort` does.
+    public func topk(input: StridedOperand, axis: Int, k: Int, largest: Bool, output: StridedOperand) throws(DeviceError) {
+        try requireSupport(.topk, input.dtype)
+        try input.checkTopk(axis: axis, k: k, output: output)
+        guard k <= OpenCLSortSource.topkSelectionLimit else {
+            return try enqueueArgsort(input: input, axis: axis, descending: largest, output: output)
+        }
+        let inputBuffer = try OpenCLValidation.buffer(input.buffer, role: "input", on: owner)
+        let outputBuffer = try OpenCLValidation.buffer(output.buffer, role: "output", on: owner)
+        var laneShape = input.shape
+        laneShape[axis] = 1
+        let lanes = StridedWalk(shape: laneShape, operands: [(output.offset, output.strides), (input.offset, input.strides)])
+        guard lanes.elementCount > 0, k > 0 else { return }
+        let program = try keysProgram(input.dtype)
+        let group = owner.limits.elementwiseGroupSize
+        for piece in lanes.pieces(maxRank: OpenCLKernelSource.maxRank) {
+            try launch(program, "topk_select", [
+                .buffer(inputBuffer), .buffer(outputBuffer), .bytes(piece.openCLLayout), .int64(Int64(input.shape[axis])),
+                .int64(Int64(input.strides[axis])), .int64(Int64(output.strides[axis])), .int64(Int64(k)),
+                .int64(largest ? -1 : 0),
+            ], global: Self.gridSize(piece.elementCount, group), local: group)
+        }
+    }
+
+    /// The argsort of each lane of `input` along `axis`, writing the first
+    /// `output.shape[axis]` positions of each (all for argsort, k for topk); the operands have
+    /// been checked against each other.
+    private func enqueueArgsort(input: StridedOperand, axis: Int, descending: Bool, output: StridedOperand) throws(DeviceError) {
         let inputBuffer = try OpenCLValidation.buffer(input.buffer, role: "input", on: owner)
         let outputBuffer = try OpenCLValidation.buffer(output.buffer, role: "output", on: owner)
         var laneShape = input.shape
@@ -24,9 +60,7 @@ extension OpenCLQueue {
         let keys = try OpenCLBuffer(device: owner, byteCount: plan.slots * 8)
         let positions = try OpenCLBuffer(device: owner, byteCount: plan.slots * 4)
         let dtype = input.dtype
-        let keysProgram = try owner.programs.program(OpenCLSortSource.keysProgramName(dtype), device: owner) {
-            OpenCLSortSource.keysSource(dtype)
-        }
+        let keysProgram = try keysProgram(dtype)
         let network = try owner.programs.program(OpenCLSortSource.networkProgramName, device: owner) {
             OpenCLSortSource.networkSource
         }
@@ -59,13 +93,19 @@ extension OpenCLQueue {
             }
         }
         firstLane = 0
+        let written = output.shape[axis]
         for piece in pieces {
             try launch(network, "argsort_store", [
-                .buffer(outputBuffer), .buffer(positions), .bytes(piece.openCLLayout), .int64(Int64(length)),
+                .buffer(outputBuffer), .buffer(positions), .bytes(piece.openCLLayout), .int64(Int64(written)),
                 .int64(Int64(output.strides[axis])), .int64(padded), .int64(Int64(firstLane * plan.paddedLength)),
-            ], global: Self.gridSize(piece.elementCount * length, group), local: group)
+            ], global: Self.gridSize(piece.elementCount * written, group), local: group)
             firstLane += piece.elementCount
         }
+    }
+
+    /// The program that makes `dtype`'s keys (`argsort_load`, `topk_select`).
+    private func keysProgram(_ dtype: DType) throws(DeviceError) -> OpenCLProgram {
+        try owner.programs.program(OpenCLSortSource.keysProgramName(dtype), device: owner) { OpenCLSortSource.keysSource(dtype) }
     }
 
     /// The largest work-group of the local sorting passes: the element-wise group size, made

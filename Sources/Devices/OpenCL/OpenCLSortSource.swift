@@ -1,6 +1,7 @@
-/// OpenCL C for `argsort`: a bitonic sorting network over (key, position) pairs, in two
-/// programs. `argsort_keys_<dtype>` turns a dtype's elements into keys; `argsort_network`
-/// sorts the pairs and writes the positions out, whatever the dtype.
+/// OpenCL C for `argsort` and `topk`: a bitonic sorting network over (key, position) pairs,
+/// in two programs. `argsort_keys_<dtype>` turns a dtype's elements into keys (and selects a
+/// small topk from them); `argsort_network` sorts the pairs and writes the positions out
+/// (the first k of each lane for a larger topk), whatever the dtype.
 ///
 /// The pairs live in two scratch arrays, `keys` (`ulong`) and `positions` (`uint`), each lane
 /// of the axis padded to `P` slots (a power of two) and the lanes one after another. A key
@@ -25,9 +26,18 @@ enum OpenCLSortSource {
 
     static let networkProgramName = "argsort_network"
 
+    /// The largest k `topk_select` holds per lane.
+    static let topkSelectionLimit = 16
+
     /// `argsort_load`: for each slot of the lanes of `Layout` (operand 1 the input's first
     /// element of each lane), from slot `first` on, the key and position of the lane's element
     /// there, or a padding pair past the lane (or past the last lane).
+    ///
+    /// `topk_select` (k up to `topkSelectionLimit`): a work-item per lane of `Layout` (operand
+    /// 0 the output's first element of each lane, 1 the input's) reads its lane once, keeping
+    /// the k pairs that sort first in order (an element goes in when its key is below the
+    /// k-th's: positions rise as the lane is read, so an equal key sorts after), and writes
+    /// their positions: the stable argsort's first k.
     static func keysSource(_ dtype: DType) -> String {
         OpenCLKernelSource.preamble(hasFloat64: false) + """
         typedef \(OpenCLSelectionSource.elementType(width: dtype.byteSize)) E;
@@ -53,6 +63,30 @@ enum OpenCLSortSource {
                 }
                 keys[first + s] = key;
                 positions[first + s] = (uint)p;
+            }
+        }
+
+        __kernel void topk_select(__global const E *in, __global long *out, Layout L, long n, long inStride,
+                                  long outStride, long k, ulong flip) {
+            for (long lane = get_global_id(0); lane < L.count; lane += get_global_size(0)) {
+                long o[DS_OPERANDS]; ds_offsets(&L, lane, o);
+                ulong keys[\(topkSelectionLimit)];
+                uint positions[\(topkSelectionLimit)];
+                long held = 0;
+                for (long p = 0; p < n; p++) {
+                    ulong key = KEY(in[o[1] + p * inStride]) ^ flip;
+                    if (held == k && key >= keys[held - 1]) continue;
+                    /* The end while fewer than k are held, else the k-th (dropped); every held
+                       pair with a larger key moves one down. */
+                    long slot = held < k ? held++ : held - 1;
+                    for (; slot > 0 && key < keys[slot - 1]; slot--) {
+                        keys[slot] = keys[slot - 1];
+                        positions[slot] = positions[slot - 1];
+                    }
+                    keys[slot] = key;
+                    positions[slot] = (uint)p;
+                }
+                for (long j = 0; j < held; j++) out[o[0] + j * outStride] = (long)positions[j];
             }
         }
 

@@ -1,8 +1,8 @@
 /// What the OpenCL kernels compute — the same ops as the CPU backend, on every dtype the
 /// device can hold: float64 only with `cl_khr_fp64`; GEMM on float32 (and float64); softmax
 /// on floating point, running totals on all but bool (`AxisOp`); select and gather (which
-/// move whole elements), scatter in both modes (assigning or adding) and argsort (a bitonic
-/// network over keys made from the elements' bits) on every dtype.
+/// move whole elements), scatter in both modes (assigning or adding), argsort (a bitonic
+/// network over keys made from the elements' bits) and topk (argsort's keys) on every dtype.
 enum OpenCLSupport {
     static func supports(_ op: KernelOp, _ dtype: DType, hasFloat64: Bool) -> Bool {
         if dtype == .float64, !hasFloat64 { return false }
@@ -17,9 +17,7 @@ enum OpenCLSupport {
         case let .reduce(op): return op == .sumOfSquares ? dtype.isFloatingPoint : dtype != .bool || (op != .sum && op != .prod)
         case let .convert(from): return from != .float64 || hasFloat64
         case .gemm: return dtype == .float32 || dtype == .float64
-        case .select, .gather, .scatter, .argsort: return true
-        // topk narrows a whole argsort (the tensor engine does, on this device).
-        case .topk: return false
+        case .select, .gather, .scatter, .argsort, .topk: return true
         case let .axis(op):
             switch op {
             case .softmax, .logSoftmax: return dtype.isFloatingPoint
