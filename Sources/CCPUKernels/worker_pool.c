@@ -1,6 +1,6 @@
 // The CPU backend's worker threads (see worker_pool.h).
 //
-// A job is published by a new generation in `generation`. Its parts are split into groups,
+// A job is published by storing its generation in `state`. Its parts are split into groups,
 // and each group's unclaimed parts are one 64-bit word: the job's generation in the high 32
 // bits, then the group's first and one-past-last unclaimed part (16 bits each). Threads
 // claim a part by compare-and-swap of that word, so a thread holding a stale generation can
@@ -182,6 +182,7 @@ static void *worker_main(void *first) {
     return NULL;
 }
 
+// Fills `cpu_slot` from the process's affinity mask.
 static void number_cpus(void) {
     cpu_set_t allowed;
     int have_mask = sched_getaffinity(0, sizeof allowed, &allowed) == 0;
