@@ -25,11 +25,7 @@ extension OpenCLQueue {
         guard k <= OpenCLSortSource.topkSelectionLimit else {
             return try enqueueArgsort(input: input, axis: axis, descending: largest, output: output)
         }
-        let inputBuffer = try OpenCLValidation.buffer(input.buffer, role: "input", on: owner)
-        let outputBuffer = try OpenCLValidation.buffer(output.buffer, role: "output", on: owner)
-        var laneShape = input.shape
-        laneShape[axis] = 1
-        let lanes = StridedWalk(shape: laneShape, operands: [(output.offset, output.strides), (input.offset, input.strides)])
+        let (inputBuffer, outputBuffer, lanes) = try laneOperands(input: input, axis: axis, output: output)
         guard lanes.elementCount > 0, k > 0 else { return }
         let program = try keysProgram(input.dtype)
         let group = owner.limits.elementwiseGroupSize
@@ -46,11 +42,7 @@ extension OpenCLQueue {
     /// `output.shape[axis]` positions of each (all for argsort, k for topk); the operands have
     /// been checked against each other.
     private func enqueueArgsort(input: StridedOperand, axis: Int, descending: Bool, output: StridedOperand) throws(DeviceError) {
-        let inputBuffer = try OpenCLValidation.buffer(input.buffer, role: "input", on: owner)
-        let outputBuffer = try OpenCLValidation.buffer(output.buffer, role: "output", on: owner)
-        var laneShape = input.shape
-        laneShape[axis] = 1
-        let lanes = StridedWalk(shape: laneShape, operands: [(output.offset, output.strides), (input.offset, input.strides)])
+        let (inputBuffer, outputBuffer, lanes) = try laneOperands(input: input, axis: axis, output: output)
         let length = input.shape[axis]
         guard lanes.elementCount > 0, length > 0 else { return }
         guard length <= 1 << 32 else {
@@ -101,6 +93,17 @@ extension OpenCLQueue {
             ], global: Self.gridSize(piece.elementCount * written, group), local: group)
             firstLane += piece.elementCount
         }
+    }
+
+    /// The input's and output's buffers on this device, and the walk over their lanes along
+    /// `axis` (operand 0 the output's first element of each lane, 1 the input's).
+    private func laneOperands(input: StridedOperand, axis: Int, output: StridedOperand) throws(DeviceError)
+        -> (input: OpenCLBuffer, output: OpenCLBuffer, lanes: StridedWalk) {
+        var laneShape = input.shape
+        laneShape[axis] = 1
+        return (try OpenCLValidation.buffer(input.buffer, role: "input", on: owner),
+                try OpenCLValidation.buffer(output.buffer, role: "output", on: owner),
+                StridedWalk(shape: laneShape, operands: [(output.offset, output.strides), (input.offset, input.strides)]))
     }
 
     /// The program that makes `dtype`'s keys (`argsort_load`, `topk_select`).

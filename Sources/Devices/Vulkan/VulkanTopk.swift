@@ -6,7 +6,7 @@ import CVulkanShaders
 /// larger k, the argsort's dispatches (VulkanSort.swift) with only each lane's first k
 /// positions written. Both use argsort's keys, so either gives the stable argsort's first k.
 extension VulkanQueue {
-    /// The largest k the one-pass selection holds per lane (topk.comp's MAX_K).
+    /// The largest k the one-pass selection holds per lane (topk.comp's MAX_K, set from this).
     static let topkSelectionLimit = 16
 
     /// Workgroup size of the selection: an invocation per lane, and lanes are often few.
@@ -27,7 +27,7 @@ extension VulkanQueue {
         guard output.elementCount > 0 else { return }
         let shaderOperands = try shaderOperands(operands, kernel: .topk, dtype: input.dtype, axis: axis)
         let pipeline = try vulkan.pipelines.pipeline(DS_VULKAN_SHADER_TOPK, constants: [
-            Int32(Self.topkGroupSize), input.dtype.shaderCode, input.dtype.isWide ? 2 : 1,
+            Int32(Self.topkGroupSize), input.dtype.shaderCode, input.dtype.isWide ? 2 : 1, Int32(Self.topkSelectionLimit),
         ])
         var laneShape = input.shape
         laneShape.remove(at: axis)

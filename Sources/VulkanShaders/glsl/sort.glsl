@@ -1,8 +1,8 @@
 // Shared by the argsort shaders (sort_lanes.comp, sort_network.comp) and topk.comp: the
-// (key, position) pairs a lane is sorted in, in a scratch buffer. A lane of n elements takes the next power of
-// two of slots, P, lane after lane; slot i of a lane holds the key of the lane's element i
-// and i itself, or for i >= n a padding pair (the largest key) that sorts after every
-// element. Pairs order by key, then position: no two are equal, so the sort is stable.
+// (key, position) pairs a lane is sorted in, in a scratch buffer. A lane of n elements takes
+// the next power of two of slots, P, lane after lane; slot i of a lane holds the key of the
+// lane's element i and i itself, or for i >= n a padding pair (the largest key) that sorts
+// after every element. Pairs order by key, then position: no two are equal, so the sort is stable.
 //
 // Keys are unsigned integers that order as PyTorch compares the elements (see
 // sort_keys.glsl). KEY_WORDS 1: a 32-bit key, the pair a uvec2 (key, position); KEY_WORDS

@@ -12,11 +12,10 @@ layout(local_size_x_id = 0) in;
 layout(constant_id = 0) const uint GROUP_SIZE = 64;
 layout(constant_id = 1) const int DT = DT_F32;  // the input's
 layout(constant_id = 2) const int KEY_WORDS = 1;
+layout(constant_id = 3) const uint MAX_K = 16;  // the largest k held (VulkanQueue.topkSelectionLimit)
 
 #include "sort.glsl"
 #include "sort_keys.glsl"
-
-const uint MAX_K = 16u;
 
 layout(push_constant) uniform Operands {
     uvec2 inAddress;
