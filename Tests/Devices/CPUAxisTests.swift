@@ -89,6 +89,63 @@ import Testing
         #expect(bytes == [200, 44])
     }
 
+    /// Running totals walk several lanes at once (`RunningTotals`): tiles of adjacent lanes
+    /// (axis 0, 4100 columns: two tiles of 2048 and one of 4, split across cores), groups of
+    /// four lanes and the rest one by one (axis 1, 4099 rows), into a dense output and into
+    /// a transposed one. Every lane must still fold its own elements in order, so the result
+    /// equals a lane-at-a-time loop exactly.
+    @Test(arguments: [(AxisOp.cumsum, DType.float32), (.cumprod, .float32), (.cumsum, .int32), (.cumprod, .int64)])
+    func runningTotalsOverManyLanesMatchALaneAtATime(op: AxisOp, dtype: DType) throws {
+        var random = SeededGenerator(seed: 7)
+        for (rows, columns, axis) in [(64, 4100, 0), (4099, 64, 1)] {
+            // Integer products of odd factors never wrap to 0; float ones stay near 1.
+            let values = (0..<rows * columns).map { _ -> Double in
+                let x = Double.random(in: -2...2, using: &random)
+                if !dtype.isFloatingPoint { return op == .cumprod ? [-3, -1, 1, 3][Int(x + 2) % 4] : (x * 3).rounded() }
+                return Double(Float(op == .cumprod ? 1 + x / 64 : x))
+            }
+            let expected = laneAtATime(op, dtype, values, rows: rows, columns: columns, axis: axis)
+            let queue = try cpuQueue()
+            let input = StridedOperand(try cpuBuffer(values, dtype), dtype: dtype, shape: [rows, columns])
+            let (dense, transposed) = (try cpuBuffer(values.map { _ in 7 }, dtype), try cpuBuffer(values.map { _ in 7 }, dtype))
+            try queue.alongAxis(op, input: input, axis: axis, output: StridedOperand(dense, dtype: dtype, shape: [rows, columns]))
+            try queue.alongAxis(op, input: input, axis: axis,
+                                output: StridedOperand(transposed, dtype: dtype, shape: [rows, columns], strides: [1, rows]))
+            try queue.synchronize()
+            let denseResult = contents(dense, dtype, count: values.count)
+            let transposedResult = contents(transposed, dtype, count: values.count)
+            let mismatches = (0..<values.count).filter { (index: Int) -> Bool in
+                let transposedIndex = (index % columns) * rows + index / columns
+                return denseResult[index] != expected[index]
+                    || transposedResult[transposedIndex] != expected[index]
+            }
+            #expect(mismatches.count == 0, "\(op) \(dtype) along \(axis): the first at \(mismatches.first ?? -1)")
+        }
+    }
+
+    /// `op` along `axis` of a `rows` × `columns` matrix, lane by lane: float32 totals in
+    /// `Double` rounded to float, integer ones wrapping in 64 bits then truncated to `dtype`.
+    private func laneAtATime(_ op: AxisOp, _ dtype: DType, _ values: [Double], rows: Int, columns: Int, axis: Int) -> [Double] {
+        var expected = values
+        let (lanes, length) = axis == 0 ? (columns, rows) : (rows, columns)
+        for lane in 0..<lanes {
+            var total = op == .cumsum ? 0.0 : 1.0
+            var wrapped: Int64 = op == .cumsum ? 0 : 1
+            for step in 0..<length {
+                let index = axis == 0 ? step * columns + lane : lane * columns + step
+                let x = values[index]
+                total = op == .cumsum ? total + x : total * x
+                wrapped = op == .cumsum ? wrapped &+ Int64(x) : wrapped &* Int64(x)
+                switch dtype {
+                case .float32: expected[index] = Double(Float(total))
+                case .int32: expected[index] = Double(Int32(truncatingIfNeeded: wrapped))
+                default: expected[index] = Double(wrapped)
+                }
+            }
+        }
+        return expected
+    }
+
     @Test func badOperandsAreInvalidArguments() throws {
         let queue = try cpuQueue()
         expectAlongAxisRefusals(queue, buffer: try cpuBuffer([1, 2, 3, 4], .float32))

@@ -22,6 +22,21 @@ import Testing
         #expect(zip(parts, parts.dropFirst()).allSatisfy { $0.range.upperBound == $1.range.lowerBound })
     }
 
+    /// `forEachSlab` gives each core used one equal range, the ranges tiling the count.
+    @Test func slabsAreOneEqualRangePerCore() {
+        let seen = Mutex<[Range<Int>]>([])
+        Parallel.forEachSlab(count: count) { range in seen.withLock { $0.append(range) } }
+        let ranges = seen.withLock { $0 }.sorted { $0.lowerBound < $1.lowerBound }
+        #expect(ranges.count == Parallel.coreCount)
+        #expect(ranges.allSatisfy { $0.count == count / Parallel.coreCount })
+        #expect(ranges.first?.lowerBound == 0 && ranges.last?.upperBound == count)
+        #expect(zip(ranges, ranges.dropFirst()).allSatisfy { $0.upperBound == $1.lowerBound })
+        // Too few elements for a second core: one range, on the caller.
+        seen.withLock { $0 = [] }
+        Parallel.forEachSlab(count: 100, minimumPerCore: 64) { range in seen.withLock { $0.append(range) } }
+        #expect(seen.withLock { $0 } == [0..<100])
+    }
+
     /// Each core's slab is an equal share, its parts halving in size, and the parts tile the count.
     @Test func partsHalveWithinEachCoresSlab() {
         let parts = 2 * Parallel.partsPerCore

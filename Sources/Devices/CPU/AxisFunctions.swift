@@ -24,8 +24,8 @@ struct AxisOperands: @unchecked Sendable {
     }
 }
 
-/// The `AxisOp` kernels: softmax, log-softmax and running totals, one lane of the axis at a
-/// time, lanes split across cores.
+/// The `AxisOp` kernels: softmax and log-softmax one lane of the axis at a time, running
+/// totals a tile of lanes at a time (`RunningTotals`), lanes split across cores.
 ///
 /// float32 softmax along a contiguous axis runs in the vector kernel `ds_float_softmax`;
 /// other layouts and dtypes compute in `Double`. Floating-point running totals accumulate in
@@ -53,29 +53,21 @@ enum AxisFunctions {
     }
 
     private static func runFloat<E: FloatElement>(_ op: AxisOp, _: E.Type, _ operands: AxisOperands) {
-        forEachLane(E.self, operands) { input, output in
-            switch op {
-            case .softmax, .logSoftmax:
+        switch op {
+        case .softmax, .logSoftmax:
+            forEachLane(E.self, operands) { input, output in
                 softmax(input, operands.inputStride, output, operands.outputStride, count: operands.length, log: op == .logSoftmax)
-            case .cumsum, .cumprod:
-                var total: Double = op == .cumsum ? 0 : 1
-                for i in 0..<operands.length {
-                    let x = Double(input[i &* operands.inputStride].math)
-                    if op == .cumsum { total += x } else { total *= x }
-                    output[i &* operands.outputStride] = E(math: E.Math(total))
-                }
             }
+        case .cumsum: RunningTotals.run(FloatRunningSum<E>.self, operands)
+        case .cumprod: RunningTotals.run(FloatRunningProduct<E>.self, operands)
         }
     }
 
     private static func runInteger<E: IntegerElement>(_ op: AxisOp, _: E.Type, _ operands: AxisOperands) {
-        forEachLane(E.self, operands) { input, output in
-            var total: E = op == .cumsum ? 0 : 1
-            for i in 0..<operands.length {
-                let x = input[i &* operands.inputStride]
-                total = op == .cumsum ? total &+ x : total &* x
-                output[i &* operands.outputStride] = total
-            }
+        switch op {
+        case .cumsum: RunningTotals.run(IntegerRunningSum<E>.self, operands)
+        case .cumprod: RunningTotals.run(IntegerRunningProduct<E>.self, operands)
+        case .softmax, .logSoftmax: preconditionFailure("\(op) on \(E.dtype) passed validation")
         }
     }
 

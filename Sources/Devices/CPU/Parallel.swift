@@ -17,11 +17,12 @@ enum Parallel {
     /// hold its core) leaves its parts to the others.
     static let partsPerCore = 4
 
-    /// How many parts `count` elements are split into: `partsPerCore` per core used, using a
-    /// core only for at least `minimumPerCore` elements; 1 when one core is enough.
-    static func partCount(for count: Int, minimumPerCore: Int = elementsPerCore) -> Int {
+    /// How many parts `count` elements are split into: `piecesPerCore` (by default
+    /// `partsPerCore`) per core used, using a core only for at least `minimumPerCore`
+    /// elements; 1 when one core is enough.
+    static func partCount(for count: Int, minimumPerCore: Int = elementsPerCore, piecesPerCore: Int = partsPerCore) -> Int {
         let cores = min(coreCount, count / max(minimumPerCore, 1))
-        return cores > 1 ? cores * partsPerCore : 1
+        return cores > 1 ? cores * piecesPerCore : 1
     }
 
     /// Runs `body(part, range)` for each of `partCount(for:minimumPerCore:)` consecutive
@@ -38,16 +39,34 @@ enum Parallel {
         count: Int, minimumPerCore: Int = elementsPerCore, granularity: Int = 64,
         _ body: (_ part: Int, _ range: Range<Int>) -> Void
     ) {
-        let parts = partCount(for: count, minimumPerCore: minimumPerCore)
+        forEachPart(count: count, minimumPerCore: minimumPerCore, granularity: granularity, piecesPerCore: partsPerCore, body)
+    }
+
+    /// Runs `body(range)` for one range per core used: equal consecutive ranges covering
+    /// `0..<count`, starting at multiples of `granularity`. For kernels whose every part
+    /// walks a long axis in full (a running total down a matrix's rows, each part some of
+    /// its columns), where `forEachPart`'s smaller pieces would each repeat the walk.
+    static func forEachSlab(count: Int, minimumPerCore: Int = elementsPerCore, granularity: Int = 64,
+                            _ body: (Range<Int>) -> Void) {
+        forEachPart(count: count, minimumPerCore: minimumPerCore, granularity: granularity, piecesPerCore: 1) { _, range in
+            body(range)
+        }
+    }
+
+    private static func forEachPart(
+        count: Int, minimumPerCore: Int, granularity: Int, piecesPerCore: Int,
+        _ body: (_ part: Int, _ range: Range<Int>) -> Void
+    ) {
+        let parts = partCount(for: count, minimumPerCore: minimumPerCore, piecesPerCore: piecesPerCore)
         guard parts > 1 else {
             body(0, 0..<count)
             return
         }
         withoutActuallyEscaping(body) { body in
-            var job = Job(count: count, parts: parts, granularity: granularity, body: body)
+            var job = Job(count: count, parts: parts, piecesPerCore: piecesPerCore, granularity: granularity, body: body)
             // The pool's workers, spinning between ops, start at once; while it runs another
             // caller's job (or this is a part of one), Dispatch's threads take the parts.
-            guard withUnsafeMutablePointer(to: &job, { ds_pool_run(parts, parts / partsPerCore, runPart, $0) }) != 0
+            guard withUnsafeMutablePointer(to: &job, { ds_pool_run(parts, parts / piecesPerCore, runPart, $0) }) != 0
             else { return }
             // concurrentPerform wants a Sendable closure; `job` is read from several threads
             // at once, each part touching its own range, and does not outlive this call.
@@ -63,17 +82,17 @@ enum Parallel {
     /// The worker pool's threads (`ds_pool_run`'s): one per core but the caller's.
     static var poolWorkerCount: Int { Int(ds_pool_worker_count()) }
 
-    /// Part `part` of `parts` (a multiple of `partsPerCore`) over `0..<count`. Each core's
+    /// Part `part` of `parts` (a multiple of `piecesPerCore`) over `0..<count`. Each core's
     /// slab is an equal share; its parts halve in size: with 4 parts per core, weights 8, 4,
     /// 2, 1, so the first part is 8/15 of the slab and the last 1/15.
-    static func range(of part: Int, parts: Int, count: Int, granularity: Int) -> Range<Int> {
-        let cores = parts / partsPerCore
-        let totalUnits = cores * ((1 << partsPerCore) - 1)
+    static func range(of part: Int, parts: Int, count: Int, granularity: Int, piecesPerCore: Int = partsPerCore) -> Range<Int> {
+        let cores = parts / piecesPerCore
+        let totalUnits = cores * ((1 << piecesPerCore) - 1)
         func start(_ part: Int) -> Int {
             guard part < parts else { return count }
-            let (slab, piece) = part.quotientAndRemainder(dividingBy: partsPerCore)
+            let (slab, piece) = part.quotientAndRemainder(dividingBy: piecesPerCore)
             // The pieces before took 2^(P-1) + … + 2^(P-piece) = 2^P - 2^(P-piece) units.
-            let units = slab * ((1 << partsPerCore) - 1) + (1 << partsPerCore) - (1 << (partsPerCore - piece))
+            let units = slab * ((1 << piecesPerCore) - 1) + (1 << piecesPerCore) - (1 << (piecesPerCore - piece))
             // count · units / totalUnits, without overflowing for any count.
             let (whole, rest) = count.quotientAndRemainder(dividingBy: totalUnits)
             return (whole * units + rest * units / totalUnits) & ~(granularity - 1)
@@ -85,11 +104,12 @@ enum Parallel {
     private struct Job {
         let count: Int
         let parts: Int
+        let piecesPerCore: Int
         let granularity: Int
         let body: (_ part: Int, _ range: Range<Int>) -> Void
 
         func run(_ part: Int) {
-            body(part, Parallel.range(of: part, parts: parts, count: count, granularity: granularity))
+            body(part, Parallel.range(of: part, parts: parts, count: count, granularity: granularity, piecesPerCore: piecesPerCore))
         }
     }
 
