@@ -12,8 +12,8 @@ enum TensorSurvey {
     /// The survey's cases by kind, with what each measures.
     static let cases: [(kind: String, title: String)] = [
         ("exp", "exp"), ("gelu", "gelu"), ("logsoftmax", "log_softmax(1)"), ("cumsum", "cumsum(1)"),
-        ("cumsum0", "cumsum(0)"), ("argmax", "argmax(1)"), ("var", "var(1)"), ("mean0", "mean(0)"), ("maxdim", "max(1)"),
-        ("norm", "norm()"),
+        ("cumsum0", "cumsum(0)"), ("softmax0", "softmax(0)"), ("argmax", "argmax(1)"), ("var", "var(1)"), ("mean0", "mean(0)"),
+        ("maxdim", "max(1)"), ("norm", "norm()"),
         ("addT", "rows + t()"), ("addrow", "rows + row"), ("addcol", "rows + column"), ("cat", "cat(1)"),
         ("indexselect", "index_select(0)"), ("topk", "topk(8)"), ("transposecopy", "t().contiguous()"),
         ("bmm", "bmm 64x128x128"), ("add64", "add f64"), ("addint", "add i64"),
@@ -39,6 +39,7 @@ enum TensorSurvey {
         case "logsoftmax": return { try rows.logSoftmax(dim: 1) }
         case "cumsum": return { try rows.cumsum(dim: 1) }
         case "cumsum0": return { try rows.cumsum(dim: 0) }
+        case "softmax0": return { try rows.softmax(dim: 0) }
         case "argmax": return { try rows.argmax(dim: 1) }
         case "var": return { try rows.variance(dims: [1]) }
         case "mean0": return { try rows.mean(dims: [0]) }

@@ -56,7 +56,7 @@ def operation(torch, case, size):
     }[case]
 
 
-SURVEY_CASES = ("exp", "gelu", "logsoftmax", "cumsum", "cumsum0", "argmax", "var", "mean0", "maxdim", "norm", "addT", "addrow",
+SURVEY_CASES = ("exp", "gelu", "logsoftmax", "cumsum", "cumsum0", "softmax0", "argmax", "var", "mean0", "maxdim", "norm", "addT", "addrow",
                 "addcol", "cat", "indexselect", "topk", "transposecopy", "bmm", "add64", "addint")
 
 
@@ -90,7 +90,7 @@ def survey_operation(torch, case, size, generator):
         x, y = torch.randn(64, 128, 128, generator=generator), torch.randn(64, 128, 128, generator=generator)
         return lambda: x @ y
     return {"logsoftmax": lambda: rows.log_softmax(1), "cumsum": lambda: rows.cumsum(1),
-            "cumsum0": lambda: rows.cumsum(0), "argmax": lambda: rows.argmax(1),
+            "cumsum0": lambda: rows.cumsum(0), "softmax0": lambda: rows.softmax(0), "argmax": lambda: rows.argmax(1),
             "var": lambda: rows.var(1), "mean0": lambda: rows.mean(0), "maxdim": lambda: rows.max(1).values,
             "cat": lambda: torch.cat([rows, rows], 1), "topk": lambda: rows.topk(8, 1).values,
             "transposecopy": lambda: rows.t().contiguous()}[case]
