@@ -294,3 +294,82 @@ void ds_float_softmax(const float *input, float *output, ptrdiff_t count, int lo
         for (; i < count; i++) output[i] *= scale;
     }
 }
+
+// `ds_float_softmax_columns` works on tiles of this many columns; its per-column arrays have
+// a vector more, so a tail's padded lanes read and write inside them.
+enum { column_tile = 1024 };
+typedef double doubles8 __attribute__((vector_size(64), aligned(8)));
+
+/// The `width` (<= 16) floats at `source` in a vector whose other lanes are `padding`.
+INLINE void partial_load(floats *value, const float *source, ptrdiff_t width, float padding) {
+    if (width == lanes) {
+        *value = *(const floats *)source;
+        return;
+    }
+    float padded[lanes];
+    for (int lane = 0; lane < lanes; lane++) padded[lane] = padding;
+    memcpy(padded, source, (size_t)width * sizeof(float));
+    *value = *(const floats *)padded;
+}
+
+INLINE void partial_store(float *destination, const floats *value, ptrdiff_t width) {
+    if (width == lanes) *(floats *)destination = *value;
+    else memcpy(destination, value, (size_t)width * sizeof(float));
+}
+
+/// Each pass reads the rows in order, 16 adjacent columns (a vector) at a time; a tail of
+/// fewer columns goes through padded vectors.
+INLINE void softmax_column_tile(const float *input, ptrdiff_t input_row, float *output, ptrdiff_t output_row,
+                                ptrdiff_t rows, ptrdiff_t columns, int log_output) {
+    float maxima[column_tile + lanes], factors[column_tile + lanes] = {0};
+    double sums[column_tile + lanes] = {0};
+    for (ptrdiff_t j = 0; j < column_tile + lanes; j++) maxima[j] = -INFINITY;
+    // A NaN fails the comparison here, but its exp makes its column's sum, so every output, NaN.
+    for (ptrdiff_t i = 0; i < rows; i++) {
+        for (ptrdiff_t j = 0; j < columns; j += lanes) {
+            floats x, best = *(const floats *)(maxima + j);
+            partial_load(&x, input + i * input_row + j, columns - j < lanes ? columns - j : lanes, -INFINITY);
+            *(floats *)(maxima + j) = BLEND(x > best, x, best);
+        }
+    }
+    // exp(x - max), summed per column in double (and stored, for softmax).
+    for (ptrdiff_t i = 0; i < rows; i++) {
+        for (ptrdiff_t j = 0; j < columns; j += lanes) {
+            ptrdiff_t width = columns - j < lanes ? columns - j : lanes;
+            floats value;
+            partial_load(&value, input + i * input_row + j, width, 0);
+            value -= *(const floats *)(maxima + j);
+            vector_exp(&value);
+            if (!log_output) partial_store(output + i * output_row + j, &value, width);
+            *(doubles8 *)(sums + j) += __builtin_convertvector(__builtin_shufflevector(value, value, 0, 1, 2, 3, 4, 5, 6, 7), doubles8);
+            *(doubles8 *)(sums + j + 8) +=
+                __builtin_convertvector(__builtin_shufflevector(value, value, 8, 9, 10, 11, 12, 13, 14, 15), doubles8);
+        }
+    }
+    for (ptrdiff_t j = 0; j < columns; j++) factors[j] = log_output ? (float)log(sums[j]) : (float)(1.0 / sums[j]);
+    // The outputs: exp(x - max) / sum, or (x - max) - log(sum).
+    for (ptrdiff_t i = 0; i < rows; i++) {
+        float *out = output + i * output_row;
+        for (ptrdiff_t j = 0; j < columns; j += lanes) {
+            ptrdiff_t width = columns - j < lanes ? columns - j : lanes;
+            floats value;
+            if (log_output) {
+                partial_load(&value, input + i * input_row + j, width, 0);
+                value = (value - *(const floats *)(maxima + j)) - *(const floats *)(factors + j);
+            } else {
+                partial_load(&value, out + j, width, 0);
+                value *= *(const floats *)(factors + j);
+            }
+            partial_store(out + j, &value, width);
+        }
+    }
+}
+
+VECTOR_CLONES
+void ds_float_softmax_columns(const float *input, ptrdiff_t input_row, float *output, ptrdiff_t output_row,
+                              ptrdiff_t rows, ptrdiff_t columns, int log_output) {
+    for (ptrdiff_t first = 0; first < columns; first += column_tile) {
+        ptrdiff_t width = columns - first < column_tile ? columns - first : column_tile;
+        softmax_column_tile(input + first, input_row, output + first, output_row, rows, width, log_output);
+    }
+}

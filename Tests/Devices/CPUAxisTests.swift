@@ -44,6 +44,53 @@ import Testing
         }
     }
 
+    /// float32 softmax down the columns of a matrix (`ds_float_softmax_columns`): 1041
+    /// columns (a tile of 1024, then a vector and a tail of one), a NaN column, a +inf column
+    /// and an all -inf column (NaN throughout, as along rows), a -inf element in a finite
+    /// column. The output rows are wider than the input's; in place, the output is the input.
+    @Test(arguments: [false, true])
+    func float32SoftmaxDownColumnsMatchesDouble(inPlace: Bool) throws {
+        let (rows, columns, outputRow) = (37, 1041, 1050)
+        var random = SeededGenerator(seed: 3)
+        var values = (0..<rows * columns).map { _ in Double(Float(Double.random(in: -30...30, using: &random))) }
+        values[5 * columns + 2] = .nan
+        values[7 * columns + 1030] = .infinity
+        for row in 0..<rows { values[row * columns + 1040] = -.infinity }
+        values[9 * columns + 17] = -.infinity
+        let queue = try cpuQueue()
+        for log in [false, true] {
+            let input = try cpuBuffer(values, .float32)
+            let output = inPlace ? input : try cpuBuffer([Double](repeating: 7, count: rows * outputRow), .float32)
+            let outputStrides = inPlace ? [columns, 1] : [outputRow, 1]
+            try queue.alongAxis(log ? .logSoftmax : .softmax, input: StridedOperand(input, dtype: .float32, shape: [rows, columns]),
+                                axis: 0, output: StridedOperand(output, dtype: .float32, shape: [rows, columns], strides: outputStrides))
+            try queue.synchronize()
+            let result = contents(output, .float32, count: inPlace ? rows * columns : rows * outputRow)
+            for column in 0..<columns {
+                let lane = (0..<rows).map { values[$0 * columns + column] }
+                let got = (0..<rows).map { result[$0 * outputStrides[0] + column] }
+                if [2, 1030, 1040].contains(column) {
+                    #expect(got.allSatisfy { $0.isNaN }, "column \(column) should be NaN")
+                    continue
+                }
+                let (expected, maximum) = (softmax(lane), lane.max()!)
+                for row in 0..<rows {
+                    let value = expected[row]
+                    if lane[row] == -.infinity {
+                        #expect(got[row] == (log ? -.infinity : 0), "[\(row), \(column)] is -inf")
+                    } else if log {
+                        #expect(abs(got[row] - Foundation.log(value)) <= 2e-6 * max(1, abs(Foundation.log(value))),
+                                "log_softmax [\(row), \(column)]")
+                    } else {
+                        let relative = 4e-7 + 1e-7 * abs(lane[row] - maximum)
+                        #expect(abs(got[row] - value) <= relative * value + 1e-44, "softmax [\(row), \(column)]")
+                    }
+                }
+            }
+            if !inPlace { #expect(result[columns] == 7 && result[outputRow - 1] == 7, "the gap after each output row is untouched") }
+        }
+    }
+
     /// Softmax down the columns (a strided axis) of float64 and float16 matrices.
     @Test(arguments: [DType.float64, .float16, .bfloat16])
     func softmaxAlongAStridedAxis(dtype: DType) throws {

@@ -47,6 +47,15 @@ void ds_float_unary(ds_float_unary_op op, const float *input, float *output, ptr
 /// throughout. The output may be exactly the input.
 void ds_float_softmax(const float *input, float *output, ptrdiff_t count, int log_output);
 
+/// Softmax down each of `columns` adjacent columns of `rows` rows (`torch.softmax(x, 0)` of a
+/// row-major matrix): row `i` of the input starts at `input + i·input_row`, of the output at
+/// `output + i·output_row`. Three passes read the rows in order, a tile of columns at a time:
+/// the columns' maxima, `exp(x - max)` summed in double per column (and stored, for softmax),
+/// then the outputs, scaled by `1 / sum` or shifted by `log(sum)`. Special values as in
+/// `ds_float_softmax`. The output may be exactly the input.
+void ds_float_softmax_columns(const float *input, ptrdiff_t input_row, float *output, ptrdiff_t output_row,
+                              ptrdiff_t rows, ptrdiff_t columns, int log_output);
+
 #ifdef __cplusplus
 }
 #endif

@@ -55,6 +55,10 @@ enum AxisFunctions {
     private static func runFloat<E: FloatElement>(_ op: AxisOp, _: E.Type, _ operands: AxisOperands) {
         switch op {
         case .softmax, .logSoftmax:
+            if E.self == Float.self, operands.lanes.innerStrides == SIMD4(1, 1, 0, 0) {
+                softmaxColumns(operands, log: op == .logSoftmax)
+                return
+            }
             forEachLane(E.self, operands) { input, output in
                 softmax(input, operands.inputStride, output, operands.outputStride, count: operands.length, log: op == .logSoftmax)
             }
@@ -93,6 +97,25 @@ enum AxisFunctions {
         Parallel.forEachRange(count: lanes.elementCount, minimumPerCore: lanesPerCore) { range in
             lanes.forEachRun(in: range) { offsets, count in
                 for j in 0..<count { body(input + (offsets[1] &+ j &* strides[1]), output + (offsets[0] &+ j &* strides[0])) }
+            }
+        }
+    }
+
+    /// float32 softmax of lanes adjacent in memory (`x.softmax(0)` of a row-major matrix) in
+    /// `ds_float_softmax_columns`, one range of columns per core, so that each pass reads
+    /// every row once, in order. Measured on the AMD EPYC VM, `softmax(0)` of 4096 × 1024
+    /// float32: 46 ms a lane at a time (each reading one element per row in `Double`), 4.0-5.3 ms
+    /// here (PyTorch 5.9-6.4 ms).
+    private static func softmaxColumns(_ operands: AxisOperands, log: Bool) {
+        let lanes = operands.lanes
+        guard lanes.elementCount > 0, operands.length > 0 else { return }
+        let output = operands.output.assumingMemoryBound(to: Float.self)
+        let input = operands.input.assumingMemoryBound(to: Float.self)
+        let lanesPerCore = max(1, Parallel.elementsPerCore / operands.length)
+        Parallel.forEachSlab(count: lanes.elementCount, minimumPerCore: lanesPerCore) { range in
+            lanes.forEachRun(in: range) { offsets, count in
+                ds_float_softmax_columns(input + offsets[1], operands.inputStride, output + offsets[0], operands.outputStride,
+                                         operands.length, count, log ? 1 : 0)
             }
         }
     }
