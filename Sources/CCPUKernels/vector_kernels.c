@@ -194,6 +194,25 @@ VECTOR_CLONES
 float ds_float_min(const float *elements, ptrdiff_t count) { EXTREME_LOOP(<) }
 
 VECTOR_CLONES
+ptrdiff_t ds_float_find(const float *elements, ptrdiff_t count, float value) {
+    ptrdiff_t i = 0;
+    if (value != value) {
+        for (; i < count; i++)
+            if (elements[i] != elements[i]) return i;
+        return count;
+    }
+    // Blocks of 16 compared without a branch per element, until one holds the value.
+    for (; i + 16 <= count; i += 16) {
+        int any = 0;
+        for (int j = 0; j < 16; j++) any |= elements[i + j] == value;
+        if (any) break;
+    }
+    for (; i < count; i++)
+        if (elements[i] == value) return i;
+    return count;
+}
+
+VECTOR_CLONES
 ptrdiff_t ds_u64_first_below(const uint64_t *items, ptrdiff_t count, uint64_t threshold) {
     ptrdiff_t i = 0;
     for (; i + 8 <= count; i += 8) {

@@ -112,6 +112,17 @@ import Testing
         #expect(try reduce(.argmin, [1, -3, .nan], .bfloat16) == 2)
         #expect(try reduce(.max, [1, .nan, 7], .float64).isNaN)
         #expect(try reduce(.argmax, [0, 1, 1, 0], .bool) == 1)
+        // float32 lanes take ds_float_max / ds_float_find: the first of equal extremes, past
+        // blocks of 16 and 32, with +0 and -0 equal; the first NaN once one is there.
+        var ramp = (0..<100).map { Double($0 % 37) }  // 36 at 36 and 73
+        #expect(try reduce(.argmax, ramp, .float32) == 36)
+        #expect(try reduce(.argmin, ramp, .float32) == 0)
+        #expect(try reduce(.argmax, [-1, -0.0, 0.0] + [Double](repeating: -1, count: 40), .float32) == 1)
+        #expect(try reduce(.argmin, [Double](repeating: 1, count: 40) + [0.0, -0.0], .float32) == 40)
+        #expect(try reduce(.argmax, [Double](repeating: -.infinity, count: 50), .float32) == 0)
+        (ramp[90], ramp[95]) = (.nan, .nan)
+        #expect(try reduce(.argmax, ramp, .float32) == 90)
+        #expect(try reduce(.argmin, ramp, .float32) == 90)
         let long = 600_000
         var values = [Double](repeating: 1, count: long)
         values[long - 10] = 4

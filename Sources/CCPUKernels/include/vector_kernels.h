@@ -58,6 +58,11 @@ float ds_float_max(const float *elements, ptrdiff_t count);
 /// The least of `count` >= 1 consecutive floats, or the first NaN among them.
 float ds_float_min(const float *elements, ptrdiff_t count);
 
+/// The index of the first of `count` consecutive floats equal to `value` (+0 and -0 are
+/// equal), or, when `value` is NaN, of the first NaN; `count` when there is none. With
+/// `ds_float_max` it makes argmax: the first index of the greatest, or of the first NaN.
+ptrdiff_t ds_float_find(const float *elements, ptrdiff_t count, float value);
+
 /// The position of the first of `count` consecutive integers below `threshold`, or `count`
 /// when none is (a topk lane's scan for items that enter its heap; 8 at a time).
 ptrdiff_t ds_u64_first_below(const uint64_t *items, ptrdiff_t count, uint64_t threshold);

@@ -192,6 +192,19 @@ enum ArgExtreme<E: CPUElement, Direction: ExtremeDirection>: Reduction {
             state = IndexedValue(value: x, index: index)
         }
     }
+    /// Consecutive float32 elements: their extreme from the vector kernel, then its first
+    /// index (`ds_float_find`). Measured on the AMD EPYC VM, `argmax(1)` of 4096 × 1024
+    /// float32: 2.9 ms element by element, 0.25-0.26 ms so (PyTorch 3.4-3.7 ms).
+    @inline(__always)
+    static func accumulate(_ state: inout IndexedValue<E>, _ elements: UnsafePointer<E>, count: Int, stride: Int, firstIndex: Int) {
+        if E.self == Float.self, stride == 1, count > 0 {
+            let floats = UnsafeRawPointer(elements).assumingMemoryBound(to: Float.self)
+            let index = ds_float_find(floats, count, Direction.float32Extreme(floats, count))
+            accumulate(&state, elements[index], at: firstIndex &+ index)
+            return
+        }
+        for i in 0..<count { accumulate(&state, elements[i &* stride], at: firstIndex &+ i) }
+    }
     @inline(__always) static func combine(_ earlier: IndexedValue<E>, _ later: IndexedValue<E>) -> IndexedValue<E> {
         var state = earlier
         if later.index >= 0 { accumulate(&state, later.value, at: later.index) }
