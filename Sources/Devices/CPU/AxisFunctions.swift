@@ -27,8 +27,9 @@ struct AxisOperands: @unchecked Sendable {
 /// The `AxisOp` kernels: softmax and log-softmax one lane of the axis at a time, running
 /// totals a tile of lanes at a time (`RunningTotals`), lanes split across cores.
 ///
-/// float32 softmax along a contiguous axis runs in the vector kernel `ds_float_softmax`;
-/// other layouts and dtypes compute in `Double`. Floating-point running totals accumulate in
+/// float32 softmax along a contiguous axis runs in the vector kernel `ds_float_softmax`, and
+/// down adjacent columns in `ds_float_softmax_columns`; other layouts and dtypes compute in
+/// `Double`. Floating-point running totals accumulate in
 /// `Double` as PyTorch's CPU kernels do (its `acc_type`); integer ones wrap in the element type.
 enum AxisFunctions {
     static func supports(_ op: AxisOp, _ dtype: DType) -> Bool {
