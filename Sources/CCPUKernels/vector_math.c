@@ -180,6 +180,23 @@ INLINE void vector_gelu(floats *value) {
     *value = 0.5f * x * (1.0f + e);
 }
 
+/// The `width` (<= 16) floats at `source` in a vector whose other lanes are `padding`.
+INLINE void partial_load(floats *value, const float *source, ptrdiff_t width, float padding) {
+    if (width == lanes) {
+        *value = *(const floats *)source;
+        return;
+    }
+    float padded[lanes];
+    for (int lane = 0; lane < lanes; lane++) padded[lane] = padding;
+    memcpy(padded, source, (size_t)width * sizeof(float));
+    *value = *(const floats *)padded;
+}
+
+INLINE void partial_store(float *destination, const floats *value, ptrdiff_t width) {
+    if (width == lanes) *(floats *)destination = *value;
+    else memcpy(destination, value, (size_t)width * sizeof(float));
+}
+
 INLINE void apply(ds_float_unary_op op, floats *value) {
     switch (op) {
     case DS_FLOAT_EXP: vector_exp(value); break;
@@ -195,11 +212,10 @@ INLINE void apply(ds_float_unary_op op, floats *value) {
 /// `output[i] = op(input[i])` for `i < count` (< 16), through a padded vector.
 #define PARTIAL_VECTOR(OP, input, output, count)                                         \
     {                                                                                    \
-        float padded[lanes] = {0};                                                       \
-        memcpy(padded, (input), (size_t)(count) * sizeof(float));                        \
-        floats value = *(const floats *)padded;                                          \
+        floats value;                                                                    \
+        partial_load(&value, (input), (count), 0);                                       \
         apply(OP, &value);                                                               \
-        memcpy((output), &value, (size_t)(count) * sizeof(float));                       \
+        partial_store((output), &value, (count));                                        \
     }
 
 // One loop per op, so each is compiled with its function inlined and the switch hoisted.
@@ -271,12 +287,11 @@ void ds_float_softmax(const float *input, float *output, ptrdiff_t count, int lo
             lanes_sum += value;
         }
         if (i < block_end) {
-            float padded[lanes];
-            for (int lane = 0; lane < lanes; lane++) padded[lane] = -INFINITY;
-            memcpy(padded, input + i, (size_t)(block_end - i) * sizeof(float));
-            floats value = *(const floats *)padded - maximum;
+            floats value;
+            partial_load(&value, input + i, block_end - i, -INFINITY);
+            value -= maximum;
             vector_exp(&value);
-            if (!log_output) memcpy(output + i, &value, (size_t)(block_end - i) * sizeof(float));
+            if (!log_output) partial_store(output + i, &value, block_end - i);
             lanes_sum += value;
         }
         float block = 0;
@@ -299,23 +314,6 @@ void ds_float_softmax(const float *input, float *output, ptrdiff_t count, int lo
 // a vector more, so a tail's padded lanes read and write inside them.
 enum { column_tile = 1024 };
 typedef double doubles8 __attribute__((vector_size(64), aligned(8)));
-
-/// The `width` (<= 16) floats at `source` in a vector whose other lanes are `padding`.
-INLINE void partial_load(floats *value, const float *source, ptrdiff_t width, float padding) {
-    if (width == lanes) {
-        *value = *(const floats *)source;
-        return;
-    }
-    float padded[lanes];
-    for (int lane = 0; lane < lanes; lane++) padded[lane] = padding;
-    memcpy(padded, source, (size_t)width * sizeof(float));
-    *value = *(const floats *)padded;
-}
-
-INLINE void partial_store(float *destination, const floats *value, ptrdiff_t width) {
-    if (width == lanes) *(floats *)destination = *value;
-    else memcpy(destination, value, (size_t)width * sizeof(float));
-}
 
 /// Each pass reads the rows in order, 16 adjacent columns (a vector) at a time; a tail of
 /// fewer columns goes through padded vectors.
