@@ -90,8 +90,7 @@ enum RunningTotals {
     private static func tile<T: RunningTotal>(
         _: T.Type, _ operands: AxisOperands, _ offsets: SIMD4<Int>, _ width: Int, _ totals: UnsafeMutablePointer<T.State>
     ) {
-        let input = operands.input.assumingMemoryBound(to: T.Element.self) + offsets[1]
-        let output = operands.output.assumingMemoryBound(to: T.Element.self) + offsets[0]
+        let (input, output) = first(T.self, operands, offsets)
         let outputLaneStride = operands.lanes.innerStrides[0]
         for j in 0..<width { totals[j] = T.identity }
         for i in 0..<operands.length {
@@ -115,8 +114,7 @@ enum RunningTotals {
     /// Four lanes, their states in registers.
     @inline(__always)
     private static func fourLanes<T: RunningTotal>(_: T.Type, _ operands: AxisOperands, _ offsets: SIMD4<Int>) {
-        let input = operands.input.assumingMemoryBound(to: T.Element.self) + offsets[1]
-        let output = operands.output.assumingMemoryBound(to: T.Element.self) + offsets[0]
+        let (input, output) = first(T.self, operands, offsets)
         let (inputLane, outputLane) = (operands.lanes.innerStrides[1], operands.lanes.innerStrides[0])
         var totals = (T.identity, T.identity, T.identity, T.identity)
         for i in 0..<operands.length {
@@ -133,12 +131,20 @@ enum RunningTotals {
     }
 
     private static func oneLane<T: RunningTotal>(_: T.Type, _ operands: AxisOperands, _ offsets: SIMD4<Int>) {
-        let input = operands.input.assumingMemoryBound(to: T.Element.self) + offsets[1]
-        let output = operands.output.assumingMemoryBound(to: T.Element.self) + offsets[0]
+        let (input, output) = first(T.self, operands, offsets)
         var total = T.identity
         for i in 0..<operands.length {
             total = T.step(total, input[i &* operands.inputStride])
             output[i &* operands.outputStride] = T.result(total)
         }
+    }
+
+    /// The first input and output elements of the lane at `offsets`.
+    @inline(__always)
+    private static func first<T: RunningTotal>(
+        _: T.Type, _ operands: AxisOperands, _ offsets: SIMD4<Int>
+    ) -> (UnsafePointer<T.Element>, UnsafeMutablePointer<T.Element>) {
+        (UnsafePointer(operands.input.assumingMemoryBound(to: T.Element.self)) + offsets[1],
+         operands.output.assumingMemoryBound(to: T.Element.self) + offsets[0])
     }
 }
