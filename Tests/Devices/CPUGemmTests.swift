@@ -41,7 +41,35 @@ import Testing
                 dtype: .float32, queue: try cpuQueue(), using: &random)
     }
 
-    private func run(_ c: Case, dtype: DType, queue: any DeviceQueue, using random: inout SeededGenerator) throws {
+    /// Many small float32 GEMMs, split by batch across the cores (`CPUBatchedGemm`): every
+    /// transpose combination, rows and columns past the 64 × 6 tile, alpha 0 (A·B unread),
+    /// beta 0 (C unread), and B shared by every batch in some.
+    @Test func smallBatchesSplitAcrossCoresMatchReference() throws {
+        var random = SeededGenerator(seed: 0xBA7C)
+        let queue = try cpuQueue()
+        let splits = CPUBatchedGemm.solo != nil && Parallel.coreCount > 1
+        for transposeA in [false, true] {
+            for transposeB in [false, true] {
+                for (m, n, k, batches, alpha, beta) in [(70, 13, 33, 24, 1.0, 0.0), (130, 6, 40, 32, -0.5, 1.0),
+                                                        (64, 20, 8, 60, 2.0, 0.25), (33, 12, 50, 40, 0.0, 0.5)] {
+                    try run(Case(m: m, n: n, k: k, batchCount: batches, transposeA: transposeA, transposeB: transposeB,
+                                 alpha: alpha, beta: beta), dtype: .float32, queue: queue, split: splits, using: &random)
+                }
+            }
+        }
+        // Not split: another dtype, one batch, GEMMs above 128³, too little work for two cores.
+        for (dtype, m, batches) in [(DType.float64, 70, 24), (.float32, 70, 1), (.float32, 2000, 24), (.float32, 2, 24)] {
+            let a = try Matrix(rows: m, columns: 33, batchCount: batches, dtype: dtype, using: &random)
+            let b = try Matrix(rows: 33, columns: 40, batchCount: batches, dtype: dtype, using: &random)
+            let c = try Matrix(rows: m, columns: 40, batchCount: batches, dtype: dtype, using: &random)
+            let operation = GemmOperation(dtype: dtype, transposeA: false, transposeB: false, m: m, n: 40, k: 33, alpha: 1,
+                                          beta: 0, a: a.operand, b: b.operand, c: c.operand, batchCount: batches)
+            #expect(CPUBatchedGemm.minimumBatchesPerCore(operation) == nil, "\(dtype) m \(m) batches \(batches)")
+        }
+    }
+
+    private func run(_ c: Case, dtype: DType, queue: any DeviceQueue, split: Bool? = nil,
+                     using random: inout SeededGenerator) throws {
         let (aRows, aColumns) = c.transposeA ? (c.k, c.m) : (c.m, c.k)
         let (bRows, bColumns) = c.transposeB ? (c.n, c.k) : (c.k, c.n)
         let a = try Matrix(rows: aRows, columns: aColumns, batchCount: c.batchCount, dtype: dtype, using: &random)
@@ -51,9 +79,11 @@ import Testing
         let cMatrix = try Matrix(rows: c.m, columns: c.n, batchCount: c.batchCount, dtype: dtype,
                                  fill: c.beta == 0 ? .nan : nil, using: &random)
         let before = (0..<cMatrix.elementCount).map { TestElements.load(dtype, at: $0, in: cMatrix.buffer) }
-        try queue.gemm(GemmOperation(dtype: dtype, transposeA: c.transposeA, transposeB: c.transposeB, m: c.m, n: c.n, k: c.k,
-                                     alpha: c.alpha, beta: c.beta, a: a.operand, b: b.operand, c: cMatrix.operand,
-                                     batchCount: c.batchCount))
+        let operation = GemmOperation(dtype: dtype, transposeA: c.transposeA, transposeB: c.transposeB, m: c.m, n: c.n, k: c.k,
+                                      alpha: c.alpha, beta: c.beta, a: a.operand, b: b.operand, c: cMatrix.operand,
+                                      batchCount: c.batchCount)
+        if let split { #expect((CPUBatchedGemm.minimumBatchesPerCore(operation) != nil) == split, "split: \(c)") }
+        try queue.gemm(operation)
         try queue.synchronize()
 
         var expected = before

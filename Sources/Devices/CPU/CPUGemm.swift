@@ -1,7 +1,8 @@
 import CBLAS
 
 /// GEMM on the CPU through the BLAS library, MKL or OpenBLAS (`cblas_sgemm` / `cblas_dgemm`,
-/// column-major, one call per batch). float16 and bfloat16 are widened to float32 per batch,
+/// column-major, one call per batch), except many small float32 GEMMs, which are split by
+/// batch across the cores (`CPUBatchedGemm`). float16 and bfloat16 are widened to float32 per batch,
 /// multiplied with `cblas_sgemm` (float32 accumulation) and rounded back once.
 enum CPUGemm {
     /// GEMMs of at most this many multiply-adds run on the caller's thread when the queue is
@@ -68,20 +69,14 @@ enum CPUGemm {
         let host: Int32 = onHostThread ? 1 : 0
         let operation = plan.operation
         guard operation.m > 0, operation.n > 0 else { return }
+        // Many small float32 GEMMs: each core computes whole ones (the pool's threads, not the BLAS's).
+        if CPUBatchedGemm.run(plan) { return }
         // The library's threads are about to share the cores with the pool's (MKL's on the
         // host thread excepted: it then computes on that thread alone).
         if !(onHostThread && computesAloneOnHostThread) { Parallel.restWorkers() }
         switch operation.dtype {
         case .float32:
-            let (a, b, c) = (plan.a.assumingMemoryBound(to: Float.self), plan.b.assumingMemoryBound(to: Float.self),
-                             plan.c.assumingMemoryBound(to: Float.self))
-            for batch in 0..<operation.batchCount {
-                let (aOffset, bOffset, cOffset) = plan.offsets(batch)
-                ds_blas_sgemm(host, operation.transposeA ? 1 : 0, operation.transposeB ? 1 : 0, Int32(operation.m),
-                              Int32(operation.n), Int32(operation.k), Float(operation.alpha), a + aOffset,
-                              Int32(operation.a.leadingDimension), b + bOffset, Int32(operation.b.leadingDimension),
-                              Float(operation.beta), c + cOffset, Int32(operation.c.leadingDimension))
-            }
+            runFloat32(plan, batches: 0..<operation.batchCount, alone: onHostThread)
         case .float64:
             let (a, b, c) = (plan.a.assumingMemoryBound(to: Double.self), plan.b.assumingMemoryBound(to: Double.self),
                              plan.c.assumingMemoryBound(to: Double.self))
@@ -95,6 +90,21 @@ enum CPUGemm {
         case .float16: runWidened(plan, Float16.self, host: host)
         case .bfloat16: runWidened(plan, BFloat16.self, host: host)
         case .int32, .int64, .uint8, .bool: preconditionFailure("gemm on \(operation.dtype) passed validation")
+        }
+    }
+
+    /// `batches` of a float32 plan through `cblas_sgemm`, one call each; `alone` asks MKL to
+    /// compute on the calling thread only (`ds_blas_sgemm`'s `on_host_thread`).
+    static func runFloat32(_ plan: GemmPlan, batches: Range<Int>, alone: Bool) {
+        let operation = plan.operation
+        let (a, b, c) = (plan.a.assumingMemoryBound(to: Float.self), plan.b.assumingMemoryBound(to: Float.self),
+                         plan.c.assumingMemoryBound(to: Float.self))
+        for batch in batches {
+            let (aOffset, bOffset, cOffset) = plan.offsets(batch)
+            ds_blas_sgemm(alone ? 1 : 0, operation.transposeA ? 1 : 0, operation.transposeB ? 1 : 0, Int32(operation.m),
+                          Int32(operation.n), Int32(operation.k), Float(operation.alpha), a + aOffset,
+                          Int32(operation.a.leadingDimension), b + bOffset, Int32(operation.b.leadingDimension),
+                          Float(operation.beta), c + cOffset, Int32(operation.c.leadingDimension))
         }
     }
 

@@ -1,0 +1,65 @@
+import CBLAS
+import CCPUKernels
+
+/// A batch of small float32 GEMMs (a batched matmul of many small matrices) split across
+/// the cores by batch: each core computes whole GEMMs on its own, one after another.
+///
+/// The BLAS called per batch runs every GEMM on all its threads: 64 fork-joins for 64
+/// batches, each of a few microseconds of work per thread. Split by batch, a 64 × 128³ batch
+/// took 1.9 ms against 2.2–2.5 ms called per batch (C harness, 2 cores). Each core then
+/// computes alone: with MKL through `ds_blas_sgemm` (which limits MKL to the calling thread),
+/// with OpenBLAS, which has no per-thread setting, through DeviceShim's own tile
+/// (`ds_float_gemm_batch`, where the CPU has AVX-512F; elsewhere the BLAS keeps the batch).
+enum CPUBatchedGemm {
+    /// GEMMs of at most this many multiply-adds each (128³) are split by batch; larger ones
+    /// keep the BLAS's own threads, which then have enough work each.
+    static let largestSplitGemm = 1 << 21
+
+    /// Each core used takes at least this many multiply-adds, about 10 µs: less is not
+    /// worth waking a worker for.
+    static let multipliesPerCore = 1 << 18
+
+    /// How one core computes its GEMMs alone, or nil when none can (OpenBLAS without AVX-512F).
+    enum Solo { case mkl, tile }
+    static let solo: Solo? = CPUGemm.computesAloneOnHostThread ? .mkl : ds_float_gemm_vectorised() != 0 ? .tile : nil
+
+    /// The batches each core takes at least, or nil when `operation` is not split: not
+    /// float32, a single batch, GEMMs above `largestSplitGemm`, too little work for two cores,
+    /// or no way to compute alone.
+    static func minimumBatchesPerCore(_ operation: GemmOperation) -> Int? {
+        guard operation.dtype == .float32, operation.batchCount > 1, operation.batchCount <= Int(Int32.max), solo != nil
+        else { return nil }
+        let (mn, overflow1) = operation.m.multipliedReportingOverflow(by: operation.n)
+        let (multiplies, overflow2) = mn.multipliedReportingOverflow(by: operation.k)
+        guard !overflow1, !overflow2, multiplies <= largestSplitGemm else { return nil }
+        let minimum = max(1, multipliesPerCore / max(multiplies, 1))
+        return Parallel.partCount(for: operation.batchCount, minimumPerCore: minimum) > 1 ? minimum : nil
+    }
+
+    /// Computes `plan` split by batch and returns true, or returns false (nothing computed)
+    /// when it is not split (`minimumBatchesPerCore`).
+    static func run(_ plan: GemmPlan) -> Bool {
+        guard let minimum = minimumBatchesPerCore(plan.operation), let solo else { return false }
+        Parallel.forEachRange(count: plan.operation.batchCount, minimumPerCore: minimum, granularity: 1) { batches in
+            // The tile's scratch (about 280 bytes per unit of k) not allocated: the BLAS computes
+            // these batches instead.
+            if solo == .mkl || !tile(plan, batches) { CPUGemm.runFloat32(plan, batches: batches, alone: true) }
+        }
+        return true
+    }
+
+    /// `batches` through `ds_float_gemm_batch`; false when it could not allocate its scratch.
+    private static func tile(_ plan: GemmPlan, _ batches: Range<Int>) -> Bool {
+        guard !batches.isEmpty else { return true }
+        let operation = plan.operation
+        let (aOffset, bOffset, cOffset) = plan.offsets(batches.lowerBound)
+        let (a, b, c) = (plan.a.assumingMemoryBound(to: Float.self), plan.b.assumingMemoryBound(to: Float.self),
+                         plan.c.assumingMemoryBound(to: Float.self))
+        return ds_float_gemm_batch(operation.transposeA ? 1 : 0, operation.transposeB ? 1 : 0, Int32(operation.m),
+                                   Int32(operation.n), Int32(operation.k), Float(operation.alpha), a + aOffset,
+                                   Int32(operation.a.leadingDimension), operation.a.batchStride, b + bOffset,
+                                   Int32(operation.b.leadingDimension), operation.b.batchStride, Float(operation.beta),
+                                   c + cOffset, Int32(operation.c.leadingDimension), operation.c.batchStride,
+                                   Int32(batches.count)) == 0
+    }
+}
