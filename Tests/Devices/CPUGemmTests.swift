@@ -57,11 +57,13 @@ import Testing
                 }
             }
         }
-        // Not split: another dtype, one batch, GEMMs above 128³, too little work for two cores.
-        for (dtype, m, batches) in [(DType.float64, 70, 24), (.float32, 70, 1), (.float32, 2000, 24), (.float32, 2, 24)] {
+        // Not split: another dtype, one batch, GEMMs above 128³, too little work for two cores,
+        // every batch writing the same C.
+        for (dtype, m, batches, sharedC) in [(DType.float64, 70, 24, false), (.float32, 70, 1, false),
+                                             (.float32, 2000, 24, false), (.float32, 2, 24, false), (.float32, 70, 24, true)] {
             let a = try Matrix(rows: m, columns: 33, batchCount: batches, dtype: dtype, using: &random)
             let b = try Matrix(rows: 33, columns: 40, batchCount: batches, dtype: dtype, using: &random)
-            let c = try Matrix(rows: m, columns: 40, batchCount: batches, dtype: dtype, using: &random)
+            let c = try Matrix(rows: m, columns: 40, batchCount: batches, dtype: dtype, broadcast: sharedC, using: &random)
             let operation = GemmOperation(dtype: dtype, transposeA: false, transposeB: false, m: m, n: 40, k: 33, alpha: 1,
                                           beta: 0, a: a.operand, b: b.operand, c: c.operand, batchCount: batches)
             #expect(CPUBatchedGemm.minimumBatchesPerCore(operation) == nil, "\(dtype) m \(m) batches \(batches)")

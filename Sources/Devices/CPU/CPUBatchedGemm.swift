@@ -24,10 +24,14 @@ enum CPUBatchedGemm {
     static let solo: Solo? = CPUGemm.computesAloneOnHostThread ? .mkl : ds_float_gemm_vectorised() != 0 ? .tile : nil
 
     /// The batches each core takes at least, or nil when `operation` is not split: not
-    /// float32, a single batch, GEMMs above `largestSplitGemm`, too little work for two cores,
-    /// or no way to compute alone.
+    /// float32, a single batch, batches whose C overlap (two cores would write the same
+    /// elements; in order, each batch sees the one before), GEMMs above `largestSplitGemm`,
+    /// too little work for two cores, or no way to compute alone.
     static func minimumBatchesPerCore(_ operation: GemmOperation) -> Int? {
-        guard operation.dtype == .float32, operation.batchCount > 1, operation.batchCount <= Int(Int32.max), solo != nil
+        guard operation.dtype == .float32, operation.m > 0, operation.n > 0, operation.batchCount > 1,
+              operation.batchCount <= Int(Int32.max), solo != nil else { return nil }
+        // A C's last element is (n - 1)·ldc + m - 1 past its first (sizes are at most Int32.max).
+        guard operation.c.batchStride.magnitude >= UInt((operation.n - 1) * operation.c.leadingDimension + operation.m)
         else { return nil }
         let (mn, overflow1) = operation.m.multipliedReportingOverflow(by: operation.n)
         let (multiplies, overflow2) = mn.multipliedReportingOverflow(by: operation.k)
