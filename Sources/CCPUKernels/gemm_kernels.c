@@ -122,6 +122,7 @@ INLINE void gemm(const struct problem *g, struct operand a, struct operand b, fl
             struct operand columns_of_b = {b.base + col0 * b.column_step, b.row_step, b.column_step};
             if (columns < COLUMNS) columns_of_b = strip_operand;
             float *out = c + row0 + (ptrdiff_t)col0 * g->ldc;
+            // A constant `vectors` in each call, so each inlined tile keeps its sums in registers.
             if (vectors == WIDE_VECTORS) {
                 tile(WIDE_VECTORS, g, panel, columns_of_b, out, rows, columns);
             } else {

@@ -34,9 +34,8 @@ enum CPUBatchedGemm {
         // A C's last element is (n - 1)·ldc + m - 1 past its first (sizes are at most Int32.max).
         guard operation.c.batchStride.magnitude >= UInt((operation.n - 1) * operation.c.leadingDimension + operation.m)
         else { return nil }
-        let (mn, overflow1) = operation.m.multipliedReportingOverflow(by: operation.n)
-        let (multiplies, overflow2) = mn.multipliedReportingOverflow(by: operation.k)
-        guard !overflow1, !overflow2, multiplies <= largestSplitGemm else { return nil }
+        let multiplies = operation.multipliesPerBatch
+        guard multiplies <= largestSplitGemm else { return nil }
         let minimum = max(1, multipliesPerCore / max(multiplies, 1))
         return Parallel.partCount(for: operation.batchCount, minimumPerCore: minimum) > 1 ? minimum : nil
     }

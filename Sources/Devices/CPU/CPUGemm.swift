@@ -144,6 +144,20 @@ enum CPUGemm {
     }
 }
 
+extension GemmOperation {
+    /// m·n·k, the multiply-adds of one batch; Int.max when that overflows (sizes are checked
+    /// only against the buffers).
+    var multipliesPerBatch: Int { Self.saturatingProduct(Self.saturatingProduct(m, n), k) }
+
+    /// The multiply-adds of every batch, Int.max when that overflows.
+    var multiplies: Int { Self.saturatingProduct(multipliesPerBatch, batchCount) }
+
+    private static func saturatingProduct(_ x: Int, _ y: Int) -> Int {
+        let (product, overflow) = x.multipliedReportingOverflow(by: y)
+        return overflow ? .max : product
+    }
+}
+
 /// A validated GEMM: the operation and the base address of each matrix's buffer.
 struct GemmPlan: @unchecked Sendable {
     // The buffers these point into are kept alive by `operation`, held with the queued work.

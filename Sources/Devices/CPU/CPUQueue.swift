@@ -158,12 +158,7 @@ public final class CPUQueue: DeviceQueue {
     public func gemm(_ operation: GemmOperation) throws(DeviceError) {
         try requireSupport(.gemm, operation.dtype)
         let plan = try CPUGemm.validated(operation)
-        // Overflow (sizes checked only against the buffers, batches of C may overlap) is not inline.
-        let multiplies = [operation.n, operation.k, operation.batchCount].reduce(operation.m) { product, size in
-            let (next, overflow) = product.multipliedReportingOverflow(by: size)
-            return overflow ? Int.max : next
-        }
-        if multiplies <= CPUGemm.inlineMultiplyLimit, ranInline({ perform { CPUGemm.run(plan, onHostThread: true) } }) { return }
+        if operation.multiplies <= CPUGemm.inlineMultiplyLimit, ranInline({ perform { CPUGemm.run(plan, onHostThread: true) } }) { return }
         submit { CPUGemm.run(plan, onHostThread: false) }
     }
 
