@@ -189,6 +189,25 @@ struct VulkanQueueTests {
         #expect(element(.int32, at: 0, in: bytes) == 1)
     }
 
+    /// Work recorded while a failing wait is still pending, but submitted after the wait
+    /// failed the stream, is skipped too (CI once saw it run, as the suite ran in parallel).
+    @Test func workRecordedBeforeAWaitFailsButFlushedAfterIsSkipped() throws {
+        let device = try VulkanTests.requireDevice()
+        let queue = try #require(try device.makeQueue() as? VulkanQueue)
+        let counter = try Counter(device: device, queue: queue)
+        try queue.synchronize()
+        let gate = DispatchSemaphore(value: 0)
+        try queue.enqueueHostCallback { gate.wait() }
+        try queue.wait(for: FailedMarker(error: .deviceLost(device: DeviceID(.opencl, 0), reason: "test")))
+        try counter.increment(on: queue)  // recorded: the wait has not run yet
+        gate.signal()
+        while !queue.stream.isFailed { sleep(milliseconds: 1) }
+        sleep(milliseconds: 20)  // the failed step finishes; the increment is still only recorded
+        #expect(throws: DeviceError.self) { try queue.synchronize() }  // flushes it
+        let bytes = try contents(of: counter.buffer, queue: try device.makeQueue())
+        #expect(element(.int32, at: 0, in: bytes) == 0)
+    }
+
     @Test func synchronizeFromAHostCallbackThrowsInsteadOfHanging() throws {
         let device = try VulkanTests.requireDevice()
         let queue = try device.makeQueue()

@@ -168,7 +168,9 @@ final class VulkanStream: @unchecked Sendable {
         state.outstanding += 1
         if let gate = state.pendingHostSteps.last {
             state.held.append((gate, batch))
-        } else {
+        } else if !isFailed {
+            // A batch recorded before a host step failed the stream, but flushed after it,
+            // comes after the failure: it never runs (`finish` signals its value).
             submit(batch)
         }
         completion.async { [self] in finish(batch) }
