@@ -16,7 +16,7 @@ enum TensorSurvey {
         ("maxdim", "max(1)"), ("norm", "norm()"),
         ("addT", "rows + t()"), ("addrow", "rows + row"), ("addcol", "rows + column"), ("cat", "cat(1)"),
         ("indexselect", "index_select(0)"), ("topk", "topk(8)"), ("transposecopy", "t().contiguous()"),
-        ("bmm", "bmm 64x128x128"), ("add64", "add f64"), ("addint", "add i64"),
+        ("bmm", "bmm 64x128x128"), ("bmm64", "bmm 64x128x128 f64"), ("bmm16", "bmm 64x128x128 f16"), ("bmmbf16", "bmm 64x128x128 bf16"), ("add64", "add f64"), ("addint", "add i64"),
     ]
 
     static var enabled: Bool { getenv("DEVICESHIM_TENSOR_SURVEY") != nil }
@@ -26,7 +26,7 @@ enum TensorSurvey {
     /// The case's name in the table: its title and size (bmm's sizes are in its title).
     static func name(of kind: String, size: Int) -> String? {
         guard let title = cases.first(where: { $0.kind == kind })?.title else { return nil }
-        return kind == "bmm" ? title : "\(title) \(size >> 20)M"
+        return kind.hasPrefix("bmm") ? title : "\(title) \(size >> 20)M"
     }
 
     /// The timed body of survey case `kind`, or nil for a kind outside the survey.
@@ -60,10 +60,12 @@ enum TensorSurvey {
             return { try rows.indexSelect(dim: 0, index: index) }
         case "topk": return { try rows.topk(8, dim: 1).values }
         case "transposecopy": return { try rows.transposed().contiguous() }
-        case "bmm":
-            let x = try Tensor.randn([64, 128, 128], generator: generator, device: device)
-            let y = try Tensor.randn([64, 128, 128], generator: generator, device: device)
-            return { try x.matmul(y) }
+        case "bmm", "bmm64", "bmm16", "bmmbf16":
+            var x = try Tensor.randn([64, 128, 128], generator: generator, device: device)
+            var y = try Tensor.randn([64, 128, 128], generator: generator, device: device)
+            let dtype: DType = ["bmm64": .float64, "bmm16": .float16, "bmmbf16": .bfloat16][kind] ?? .float32
+            (x, y) = (try x.converted(to: dtype), try y.converted(to: dtype))
+            return { [x, y] in try x.matmul(y) }
         case "add64":
             let (x, y) = (try a.converted(to: .float64), try b.converted(to: .float64))
             return { try x + y }
