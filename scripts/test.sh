@@ -35,3 +35,12 @@ echo "== debug build with tests"
 swift build --build-tests
 echo "== tests"
 swift test --skip-build
+# The CPU GEMM runs on one BLAS per process: MKL by default on Intel CPUs, OpenBLAS elsewhere
+# (with DeviceShim's own tile for batches of small float32 GEMMs). Run its tests again with
+# the other one, so every machine checks both paths.
+if [ -n "${DEVICESHIM_MKL_LIBRARY:-}" ]; then
+  other=mkl
+  if grep -q GenuineIntel /proc/cpuinfo; then other=openblas; fi
+  echo "== CPU GEMM tests again with DEVICESHIM_BLAS=$other"
+  DEVICESHIM_BLAS=$other swift test --skip-build --filter CPUGemmTests
+fi

@@ -1,16 +1,17 @@
 import CBLAS
 import CCPUKernels
 
-/// A batch of small float32 GEMMs (a batched matmul of many small matrices) split across
-/// the cores by batch: each core computes whole GEMMs on its own, one after another.
+/// A batch of small float32 or float64 GEMMs (a batched matmul of many small matrices) split
+/// across the cores by batch: each core computes whole GEMMs on its own, one after another.
 ///
 /// The BLAS called per batch runs every GEMM on all its threads: 64 fork-joins for 64
 /// batches, each of a few microseconds of work per thread. Split by batch, `bmm` of 64 × 128³
 /// took 1.47–1.89 ms in the tensor benchmark, against 2.29–2.53 ms called per batch with
 /// OpenBLAS and 5.6–6.1 ms with MKL (2 cores, Zen 4). Each core then
-/// computes alone: with MKL through `ds_blas_sgemm` (which limits MKL to the calling thread),
-/// with OpenBLAS, which has no per-thread setting, through DeviceShim's own tile
-/// (`ds_float_gemm_batch`, where the CPU has AVX-512F; elsewhere the BLAS keeps the batch).
+/// computes alone: with MKL through `ds_blas_sgemm` / `ds_blas_dgemm` (which limit MKL to the
+/// calling thread), with OpenBLAS, which has no per-thread setting, through DeviceShim's own
+/// float32 tile (`ds_float_gemm_batch`, where the CPU has AVX-512F; elsewhere, and for
+/// float64, the BLAS keeps the batch: OpenBLAS's float64 `bmm` was already ahead of PyTorch's).
 enum CPUBatchedGemm {
     /// GEMMs of at most this many multiply-adds each (128³) are split by batch; larger ones
     /// keep the BLAS's own threads, which then have enough work each.
@@ -25,11 +26,11 @@ enum CPUBatchedGemm {
     static let solo: Solo? = CPUGemm.computesAloneOnHostThread ? .mkl : ds_float_gemm_vectorised() != 0 ? .tile : nil
 
     /// The batches each core takes at least, or nil when `operation` is not split: not
-    /// float32, a single batch, batches whose C overlap (two cores would write the same
+    /// float32 (or float64 with MKL), a single batch, batches whose C overlap (two cores would write the same
     /// elements; in order, each batch sees the one before), GEMMs above `largestSplitGemm`,
     /// too little work for two cores, or no way to compute alone.
     static func minimumBatchesPerCore(_ operation: GemmOperation) -> Int? {
-        guard operation.dtype == .float32, operation.m > 0, operation.n > 0, operation.batchCount > 1,
+        guard operation.dtype == .float32 || (operation.dtype == .float64 && solo == .mkl), operation.m > 0, operation.n > 0, operation.batchCount > 1,
               operation.batchCount <= Int(Int32.max), solo != nil else { return nil }
         // A C's last element is (n - 1)·ldc + m - 1 past its first (sizes are at most Int32.max).
         guard operation.c.batchStride.magnitude >= UInt((operation.n - 1) * operation.c.leadingDimension + operation.m)
@@ -47,7 +48,11 @@ enum CPUBatchedGemm {
         Parallel.forEachRange(count: plan.operation.batchCount, minimumPerCore: minimum, granularity: 1) { batches in
             // The tile's scratch (about 280 bytes per unit of k) not allocated: the BLAS computes
             // these batches instead.
-            if solo == .mkl || !tile(plan, batches) { CPUGemm.runFloat32(plan, batches: batches, alone: true) }
+            if plan.operation.dtype == .float64 {
+                CPUGemm.runFloat64(plan, batches: batches, alone: true)
+            } else if solo == .mkl || !tile(plan, batches) {
+                CPUGemm.runFloat32(plan, batches: batches, alone: true)
+            }
         }
         return true
     }

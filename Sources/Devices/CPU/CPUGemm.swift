@@ -1,8 +1,8 @@
 import CBLAS
 
 /// GEMM on the CPU through the BLAS library, MKL or OpenBLAS (`cblas_sgemm` / `cblas_dgemm`,
-/// column-major, one call per batch), except many small float32 GEMMs, which are split by
-/// batch across the cores (`CPUBatchedGemm`). float16 and bfloat16 are widened to float32 per batch,
+/// column-major, one call per batch), except many small float32 (and, with MKL, float64)
+/// GEMMs, which are split by batch across the cores (`CPUBatchedGemm`). float16 and bfloat16 are widened to float32 per batch,
 /// multiplied with `cblas_sgemm` (float32 accumulation) and rounded back once.
 enum CPUGemm {
     /// GEMMs of at most this many multiply-adds run on the caller's thread when the queue is
@@ -69,7 +69,7 @@ enum CPUGemm {
         let host: Int32 = onHostThread ? 1 : 0
         let operation = plan.operation
         guard operation.m > 0, operation.n > 0 else { return }
-        // Many small float32 GEMMs: each core computes whole ones (the pool's threads, not the BLAS's).
+        // Many small GEMMs: each core computes whole ones (the pool's threads, not the BLAS's).
         if CPUBatchedGemm.run(plan) { return }
         // The library's threads are about to share the cores with the pool's (MKL's on the
         // host thread excepted: it then computes on that thread alone).
@@ -78,15 +78,7 @@ enum CPUGemm {
         case .float32:
             runFloat32(plan, batches: 0..<operation.batchCount, alone: onHostThread)
         case .float64:
-            let (a, b, c) = (plan.a.assumingMemoryBound(to: Double.self), plan.b.assumingMemoryBound(to: Double.self),
-                             plan.c.assumingMemoryBound(to: Double.self))
-            for batch in 0..<operation.batchCount {
-                let (aOffset, bOffset, cOffset) = plan.offsets(batch)
-                ds_blas_dgemm(host, operation.transposeA ? 1 : 0, operation.transposeB ? 1 : 0, Int32(operation.m),
-                              Int32(operation.n), Int32(operation.k), operation.alpha, a + aOffset,
-                              Int32(operation.a.leadingDimension), b + bOffset, Int32(operation.b.leadingDimension),
-                              operation.beta, c + cOffset, Int32(operation.c.leadingDimension))
-            }
+            runFloat64(plan, batches: 0..<operation.batchCount, alone: onHostThread)
         case .float16: runWidened(plan, Float16.self, host: host)
         case .bfloat16: runWidened(plan, BFloat16.self, host: host)
         case .int32, .int64, .uint8, .bool: preconditionFailure("gemm on \(operation.dtype) passed validation")
@@ -105,6 +97,20 @@ enum CPUGemm {
                           Int32(operation.n), Int32(operation.k), Float(operation.alpha), a + aOffset,
                           Int32(operation.a.leadingDimension), b + bOffset, Int32(operation.b.leadingDimension),
                           Float(operation.beta), c + cOffset, Int32(operation.c.leadingDimension))
+        }
+    }
+
+    /// `runFloat32` in double precision (`cblas_dgemm`).
+    static func runFloat64(_ plan: GemmPlan, batches: Range<Int>, alone: Bool) {
+        let operation = plan.operation
+        let (a, b, c) = (plan.a.assumingMemoryBound(to: Double.self), plan.b.assumingMemoryBound(to: Double.self),
+                         plan.c.assumingMemoryBound(to: Double.self))
+        for batch in batches {
+            let (aOffset, bOffset, cOffset) = plan.offsets(batch)
+            ds_blas_dgemm(alone ? 1 : 0, operation.transposeA ? 1 : 0, operation.transposeB ? 1 : 0, Int32(operation.m),
+                          Int32(operation.n), Int32(operation.k), operation.alpha, a + aOffset,
+                          Int32(operation.a.leadingDimension), b + bOffset, Int32(operation.b.leadingDimension),
+                          operation.beta, c + cOffset, Int32(operation.c.leadingDimension))
         }
     }
 
