@@ -2,8 +2,9 @@ import CBLAS
 
 /// GEMM on the CPU through the BLAS library, MKL or OpenBLAS (`cblas_sgemm` / `cblas_dgemm`,
 /// column-major, one call per batch), except many small float32 (and, with MKL, float64)
-/// GEMMs, which are split by batch across the cores (`CPUBatchedGemm`). float16 and bfloat16 are widened to float32 per batch,
-/// multiplied with `cblas_sgemm` (float32 accumulation) and rounded back once.
+/// GEMMs, which are split by batch across the cores (`CPUBatchedGemm`). float16 and bfloat16
+/// are widened to float32 per batch, multiplied with `cblas_sgemm` (float32 accumulation) and
+/// rounded back once.
 enum CPUGemm {
     /// GEMMs of at most this many multiply-adds run on the caller's thread when the queue is
     /// idle. With MKL that thread computes alone (see `run`), so only up to 128³: one core
@@ -88,29 +89,34 @@ enum CPUGemm {
     /// `batches` of a float32 plan through `cblas_sgemm`, one call each; `alone` asks MKL to
     /// compute on the calling thread only (`ds_blas_sgemm`'s `on_host_thread`).
     static func runFloat32(_ plan: GemmPlan, batches: Range<Int>, alone: Bool) {
-        let operation = plan.operation
-        let (a, b, c) = (plan.a.assumingMemoryBound(to: Float.self), plan.b.assumingMemoryBound(to: Float.self),
-                         plan.c.assumingMemoryBound(to: Float.self))
-        for batch in batches {
-            let (aOffset, bOffset, cOffset) = plan.offsets(batch)
-            ds_blas_sgemm(alone ? 1 : 0, operation.transposeA ? 1 : 0, operation.transposeB ? 1 : 0, Int32(operation.m),
-                          Int32(operation.n), Int32(operation.k), Float(operation.alpha), a + aOffset,
-                          Int32(operation.a.leadingDimension), b + bOffset, Int32(operation.b.leadingDimension),
-                          Float(operation.beta), c + cOffset, Int32(operation.c.leadingDimension))
+        let gemm = plan.operation
+        forEach(batches, of: plan, as: Float.self) { a, b, c in
+            ds_blas_sgemm(alone ? 1 : 0, gemm.transposeA ? 1 : 0, gemm.transposeB ? 1 : 0,
+                          Int32(gemm.m), Int32(gemm.n), Int32(gemm.k), Float(gemm.alpha), a, Int32(gemm.a.leadingDimension),
+                          b, Int32(gemm.b.leadingDimension), Float(gemm.beta), c, Int32(gemm.c.leadingDimension))
         }
     }
 
     /// `runFloat32` in double precision (`cblas_dgemm`).
     static func runFloat64(_ plan: GemmPlan, batches: Range<Int>, alone: Bool) {
-        let operation = plan.operation
-        let (a, b, c) = (plan.a.assumingMemoryBound(to: Double.self), plan.b.assumingMemoryBound(to: Double.self),
-                         plan.c.assumingMemoryBound(to: Double.self))
+        let gemm = plan.operation
+        forEach(batches, of: plan, as: Double.self) { a, b, c in
+            ds_blas_dgemm(alone ? 1 : 0, gemm.transposeA ? 1 : 0, gemm.transposeB ? 1 : 0,
+                          Int32(gemm.m), Int32(gemm.n), Int32(gemm.k), gemm.alpha, a, Int32(gemm.a.leadingDimension),
+                          b, Int32(gemm.b.leadingDimension), gemm.beta, c, Int32(gemm.c.leadingDimension))
+        }
+    }
+
+    /// Calls `body` with the first elements of A, B and C of each of `batches`.
+    private static func forEach<E>(
+        _ batches: Range<Int>, of plan: GemmPlan, as _: E.Type,
+        _ body: (UnsafeMutablePointer<E>, UnsafeMutablePointer<E>, UnsafeMutablePointer<E>) -> Void
+    ) {
+        let (a, b, c) = (plan.a.assumingMemoryBound(to: E.self), plan.b.assumingMemoryBound(to: E.self),
+                         plan.c.assumingMemoryBound(to: E.self))
         for batch in batches {
             let (aOffset, bOffset, cOffset) = plan.offsets(batch)
-            ds_blas_dgemm(alone ? 1 : 0, operation.transposeA ? 1 : 0, operation.transposeB ? 1 : 0, Int32(operation.m),
-                          Int32(operation.n), Int32(operation.k), operation.alpha, a + aOffset,
-                          Int32(operation.a.leadingDimension), b + bOffset, Int32(operation.b.leadingDimension),
-                          operation.beta, c + cOffset, Int32(operation.c.leadingDimension))
+            body(a + aOffset, b + bOffset, c + cOffset)
         }
     }
 
