@@ -201,7 +201,9 @@ struct VulkanQueueTests {
         try queue.wait(for: FailedMarker(error: .deviceLost(device: DeviceID(.opencl, 0), reason: "test")))
         try counter.increment(on: queue)  // recorded: the wait has not run yet
         gate.signal()
-        while !queue.stream.isFailed { sleep(milliseconds: 1) }
+        let deadline = DispatchTime.now() + .seconds(10)
+        while !queue.stream.isFailed, DispatchTime.now() < deadline { sleep(milliseconds: 1) }
+        #expect(queue.stream.isFailed)
         sleep(milliseconds: 20)  // the failed step finishes; the increment is still only recorded
         #expect(throws: DeviceError.self) { try queue.synchronize() }  // flushes it
         let bytes = try contents(of: counter.buffer, queue: try device.makeQueue())
