@@ -16,7 +16,8 @@ enum TensorSurvey {
         ("maxdim", "max(1)"), ("norm", "norm()"),
         ("addT", "rows + t()"), ("addrow", "rows + row"), ("addcol", "rows + column"), ("cat", "cat(1)"),
         ("indexselect", "index_select(0)"), ("topk", "topk(8)"), ("transposecopy", "t().contiguous()"),
-        ("bmm", "bmm 64x128x128"), ("bmm64", "bmm 64x128x128 f64"), ("bmm16", "bmm 64x128x128 f16"), ("bmmbf16", "bmm 64x128x128 bf16"), ("add64", "add f64"), ("addint", "add i64"),
+        ("bmm", "bmm 64x128x128"), ("bmm64", "bmm 64x128x128 f64"), ("bmm16", "bmm 64x128x128 f16"),
+        ("bmmbf16", "bmm 64x128x128 bf16"), ("add64", "add f64"), ("addint", "add i64"),
     ]
 
     static var enabled: Bool { getenv("DEVICESHIM_TENSOR_SURVEY") != nil }

@@ -56,8 +56,9 @@ def operation(torch, case, size):
     }[case]
 
 
-SURVEY_CASES = ("exp", "gelu", "logsoftmax", "cumsum", "cumsum0", "softmax0", "argmax", "var", "mean0", "maxdim", "norm", "addT", "addrow",
-                "addcol", "cat", "indexselect", "topk", "transposecopy", "bmm", "bmm64", "bmm16", "bmmbf16", "add64", "addint")
+SURVEY_CASES = ("exp", "gelu", "logsoftmax", "cumsum", "cumsum0", "softmax0", "argmax", "var", "mean0", "maxdim", "norm",
+                "addT", "addrow", "addcol", "cat", "indexselect", "topk", "transposecopy", "bmm", "bmm64", "bmm16", "bmmbf16",
+                "add64", "addint")
 
 
 def survey_operation(torch, case, size, generator):

@@ -67,7 +67,6 @@ enum CPUGemm {
     /// Multiplies; `onHostThread` when the calling thread is not DeviceShim's own (see
     /// `ds_blas_sgemm`: MKL then computes on it alone).
     static func run(_ plan: GemmPlan, onHostThread: Bool) {
-        let host: Int32 = onHostThread ? 1 : 0
         let operation = plan.operation
         guard operation.m > 0, operation.n > 0 else { return }
         // Many small GEMMs: each core computes whole ones (the pool's threads, not the BLAS's).
@@ -80,8 +79,8 @@ enum CPUGemm {
             runFloat32(plan, batches: 0..<operation.batchCount, alone: onHostThread)
         case .float64:
             runFloat64(plan, batches: 0..<operation.batchCount, alone: onHostThread)
-        case .float16: runWidened(plan, Float16.self, host: host)
-        case .bfloat16: runWidened(plan, BFloat16.self, host: host)
+        case .float16: runWidened(plan, Float16.self, alone: onHostThread)
+        case .bfloat16: runWidened(plan, BFloat16.self, alone: onHostThread)
         case .int32, .int64, .uint8, .bool: preconditionFailure("gemm on \(operation.dtype) passed validation")
         }
     }
@@ -121,7 +120,7 @@ enum CPUGemm {
     }
 
     /// Half-precision GEMM: each batch's matrices are copied to dense float32 scratch.
-    private static func runWidened<E: FloatElement>(_ plan: GemmPlan, _: E.Type, host: Int32) where E.Math == Float {
+    private static func runWidened<E: FloatElement>(_ plan: GemmPlan, _: E.Type, alone: Bool) where E.Math == Float {
         let operation = plan.operation
         let (m, n, k) = (operation.m, operation.n, operation.k)
         let (aRows, aColumns) = operation.transposeA ? (k, m) : (m, k)
@@ -136,7 +135,7 @@ enum CPUGemm {
             widen(a + aOffset, leading: operation.a.leadingDimension, rows: aRows, columns: aColumns, into: wideA)
             widen(b + bOffset, leading: operation.b.leadingDimension, rows: bRows, columns: bColumns, into: wideB)
             if operation.beta != 0 { widen(c + cOffset, leading: operation.c.leadingDimension, rows: m, columns: n, into: wideC) }
-            ds_blas_sgemm(host, operation.transposeA ? 1 : 0, operation.transposeB ? 1 : 0, Int32(m), Int32(n), Int32(k),
+            ds_blas_sgemm(alone ? 1 : 0, operation.transposeA ? 1 : 0, operation.transposeB ? 1 : 0, Int32(m), Int32(n), Int32(k),
                           Float(operation.alpha), wideA, Int32(max(1, aRows)), wideB, Int32(max(1, bRows)),
                           Float(operation.beta), wideC, Int32(m))
             for column in 0..<n {

@@ -158,7 +158,8 @@ public final class CPUQueue: DeviceQueue {
     public func gemm(_ operation: GemmOperation) throws(DeviceError) {
         try requireSupport(.gemm, operation.dtype)
         let plan = try CPUGemm.validated(operation)
-        if operation.multiplies <= CPUGemm.inlineMultiplyLimit, ranInline({ perform { CPUGemm.run(plan, onHostThread: true) } }) { return }
+        if operation.multiplies <= CPUGemm.inlineMultiplyLimit,
+           ranInline({ perform { CPUGemm.run(plan, onHostThread: true) } }) { return }
         submit { CPUGemm.run(plan, onHostThread: false) }
     }
 
