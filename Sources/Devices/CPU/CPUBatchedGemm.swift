@@ -12,7 +12,7 @@ import CCPUKernels
 /// calling thread), with OpenBLAS, which has no per-thread setting, through DeviceShim's own
 /// float32 tile (`ds_float_gemm_batch`, where the CPU has AVX-512F). Elsewhere, and for
 /// float64 on OpenBLAS, the BLAS keeps the batch (OpenBLAS's float64 `bmm`, per batch, ran at
-/// 0.90–1.31× PyTorch's; MKL's at 0.47×, and split 0.77–1.06×).
+/// 0.72–1.31× PyTorch's; MKL's at 0.47×, and split 0.77–1.06×).
 enum CPUBatchedGemm {
     /// GEMMs of at most this many multiply-adds each (128³) are split by batch; larger ones
     /// keep the BLAS's own threads, which then have enough work each.
