@@ -74,7 +74,7 @@ import Testing
         }
     }
 
-    private func run(_ c: Case, dtype: DType, queue: any DeviceQueue, split: Bool? = nil,
+    func run(_ c: Case, dtype: DType, queue: any DeviceQueue, split: Bool? = nil,
                      using random: inout SeededGenerator) throws {
         let (aRows, aColumns) = c.transposeA ? (c.k, c.m) : (c.m, c.k)
         let (bRows, bColumns) = c.transposeB ? (c.n, c.k) : (c.k, c.n)

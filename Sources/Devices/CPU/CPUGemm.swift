@@ -2,9 +2,10 @@ import CBLAS
 
 /// GEMM on the CPU through the BLAS library, MKL or OpenBLAS (`cblas_sgemm` / `cblas_dgemm`,
 /// column-major, one call per batch), except many small float32 (and, with MKL, float64)
-/// GEMMs, which are split by batch across the cores (`CPUBatchedGemm`). float16 and bfloat16
-/// are widened to float32 per batch, multiplied with `cblas_sgemm` (float32 accumulation) and
-/// rounded back once.
+/// GEMMs, which are split by batch across the cores (`CPUBatchedGemm`). bfloat16 runs on
+/// DeviceShim's AVX512-BF16 tile where the CPU has one (`CPUBFloat16Gemm`); otherwise it and
+/// float16 are widened to float32 per batch, multiplied with `cblas_sgemm` (float32
+/// accumulation) and rounded back once.
 enum CPUGemm {
     /// GEMMs of at most this many multiply-adds run on the caller's thread when the queue is
     /// idle. With MKL that thread computes alone (see `run`), so only up to 128³: one core
@@ -71,6 +72,8 @@ enum CPUGemm {
         guard operation.m > 0, operation.n > 0 else { return }
         // Many small GEMMs: each core computes whole ones (the pool's threads, not the BLAS's).
         if CPUBatchedGemm.run(plan) { return }
+        // bfloat16 with AVX512-BF16: DeviceShim's own tile, on the pool's threads.
+        if CPUBFloat16Gemm.run(plan) { return }
         // The library's threads are about to share the cores with the pool's (MKL's on the
         // host thread excepted: it then computes on that thread alone).
         if !(onHostThread && computesAloneOnHostThread) { Parallel.restWorkers() }
@@ -79,8 +82,10 @@ enum CPUGemm {
             runFloat32(plan, batches: 0..<operation.batchCount, alone: onHostThread)
         case .float64:
             runFloat64(plan, batches: 0..<operation.batchCount, alone: onHostThread)
-        case .float16: runWidened(plan, Float16.self, alone: onHostThread)
-        case .bfloat16: runWidened(plan, BFloat16.self, alone: onHostThread)
+        case .float16:
+            runWidened(plan, Float16.self, batches: 0..<operation.batchCount, columns: 0..<operation.n, alone: onHostThread)
+        case .bfloat16:
+            runWidened(plan, BFloat16.self, batches: 0..<operation.batchCount, columns: 0..<operation.n, alone: onHostThread)
         case .int32, .int64, .uint8, .bool: preconditionFailure("gemm on \(operation.dtype) passed validation")
         }
     }
@@ -107,7 +112,7 @@ enum CPUGemm {
     }
 
     /// Calls `body` with the first elements of A, B and C of each of `batches`.
-    private static func forEach<E>(
+    static func forEach<E>(
         _ batches: Range<Int>, of plan: GemmPlan, as _: E.Type,
         _ body: (UnsafeMutablePointer<E>, UnsafeMutablePointer<E>, UnsafeMutablePointer<E>) -> Void
     ) {
@@ -119,27 +124,31 @@ enum CPUGemm {
         }
     }
 
-    /// Half-precision GEMM: each batch's matrices are copied to dense float32 scratch.
-    private static func runWidened<E: FloatElement>(_ plan: GemmPlan, _: E.Type, alone: Bool) where E.Math == Float {
+    /// Half-precision GEMM of `batches`, columns `columns` of C: each batch's matrices are
+    /// copied to dense float32 scratch, multiplied with `cblas_sgemm` and rounded back.
+    static func runWidened<E: FloatElement>(
+        _ plan: GemmPlan, _: E.Type, batches: Range<Int>, columns: Range<Int>, alone: Bool
+    ) where E.Math == Float {
         let operation = plan.operation
-        let (m, n, k) = (operation.m, operation.n, operation.k)
+        let (m, n, k) = (operation.m, columns.count, operation.k)
         let (aRows, aColumns) = operation.transposeA ? (k, m) : (m, k)
         let (bRows, bColumns) = operation.transposeB ? (n, k) : (k, n)
+        // Where column `columns.lowerBound` of op(B) and of C starts.
+        let bShift = columns.lowerBound * (operation.transposeB ? 1 : operation.b.leadingDimension)
+        let cShift = columns.lowerBound * operation.c.leadingDimension
         let scratch = UnsafeMutablePointer<Float>.allocate(capacity: aRows * aColumns + bRows * bColumns + m * n)
         defer { scratch.deallocate() }
         let (wideA, wideB, wideC) = (scratch, scratch + aRows * aColumns, scratch + aRows * aColumns + bRows * bColumns)
-        let (a, b, c) = (plan.a.assumingMemoryBound(to: E.self), plan.b.assumingMemoryBound(to: E.self),
-                         plan.c.assumingMemoryBound(to: E.self))
-        for batch in 0..<operation.batchCount {
-            let (aOffset, bOffset, cOffset) = plan.offsets(batch)
-            widen(a + aOffset, leading: operation.a.leadingDimension, rows: aRows, columns: aColumns, into: wideA)
-            widen(b + bOffset, leading: operation.b.leadingDimension, rows: bRows, columns: bColumns, into: wideB)
-            if operation.beta != 0 { widen(c + cOffset, leading: operation.c.leadingDimension, rows: m, columns: n, into: wideC) }
+        forEach(batches, of: plan, as: E.self) { a, b, c in
+            let (b, c) = (b + bShift, c + cShift)
+            widen(a, leading: operation.a.leadingDimension, rows: aRows, columns: aColumns, into: wideA)
+            widen(b, leading: operation.b.leadingDimension, rows: bRows, columns: bColumns, into: wideB)
+            if operation.beta != 0 { widen(c, leading: operation.c.leadingDimension, rows: m, columns: n, into: wideC) }
             ds_blas_sgemm(alone ? 1 : 0, operation.transposeA ? 1 : 0, operation.transposeB ? 1 : 0, Int32(m), Int32(n), Int32(k),
                           Float(operation.alpha), wideA, Int32(max(1, aRows)), wideB, Int32(max(1, bRows)),
                           Float(operation.beta), wideC, Int32(m))
             for column in 0..<n {
-                let target = c + cOffset + column * operation.c.leadingDimension
+                let target = c + column * operation.c.leadingDimension
                 for row in 0..<m { target[row] = E(math: wideC[row + column * m]) }
             }
         }
