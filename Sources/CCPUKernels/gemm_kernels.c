@@ -47,7 +47,7 @@ INLINE void pack_panel(struct operand a, int row0, int rows, int height, int k, 
         } else {
             for (int r = 0; r < rows; r++) column[r] = source[r * a.row_step];
         }
-        memset(column + rows, 0, (size_t)(height - rows) * sizeof(float));
+        if (rows < height) memset(column + rows, 0, (size_t)(height - rows) * sizeof(float));
     }
 }
 
