@@ -17,17 +17,17 @@ enum TensorSurvey {
         ("addT", "rows + t()"), ("addrow", "rows + row"), ("addcol", "rows + column"), ("cat", "cat(1)"),
         ("indexselect", "index_select(0)"), ("topk", "topk(8)"), ("transposecopy", "t().contiguous()"),
         ("bmm", "bmm 64x128x128"), ("bmm64", "bmm 64x128x128 f64"), ("bmm16", "bmm 64x128x128 f16"),
-        ("bmmbf16", "bmm 64x128x128 bf16"), ("add64", "add f64"), ("addint", "add i64"),
+        ("bmmbf16", "bmm 64x128x128 bf16"), ("mmbf16", "matmul 1024 bf16"), ("add64", "add f64"), ("addint", "add i64"),
     ]
 
     static var enabled: Bool { getenv("DEVICESHIM_TENSOR_SURVEY") != nil }
 
     static func includes(_ kind: String) -> Bool { cases.contains { $0.kind == kind } }
 
-    /// The case's name in the table: its title and size (bmm's sizes are in its title).
+    /// The case's name in the table: its title and size (matrix products' sizes are in their titles).
     static func name(of kind: String, size: Int) -> String? {
         guard let title = cases.first(where: { $0.kind == kind })?.title else { return nil }
-        return kind.hasPrefix("bmm") ? title : "\(title) \(size >> 20)M"
+        return kind.hasPrefix("bmm") || kind.hasPrefix("mm") ? title : "\(title) \(size >> 20)M"
     }
 
     /// The timed body of survey case `kind`, or nil for a kind outside the survey.
@@ -67,6 +67,10 @@ enum TensorSurvey {
             let dtype: DType = ["bmm64": .float64, "bmm16": .float16, "bmmbf16": .bfloat16][kind] ?? .float32
             (x, y) = (try x.converted(to: dtype), try y.converted(to: dtype))
             return { [x, y] in try x.matmul(y) }
+        case "mmbf16":
+            let x = try Tensor.randn([1024, 1024], generator: generator, device: device).converted(to: .bfloat16)
+            let y = try Tensor.randn([1024, 1024], generator: generator, device: device).converted(to: .bfloat16)
+            return { try x.matmul(y) }
         case "add64":
             let (x, y) = (try a.converted(to: .float64), try b.converted(to: .float64))
             return { try x + y }

@@ -58,7 +58,7 @@ def operation(torch, case, size):
 
 SURVEY_CASES = ("exp", "gelu", "logsoftmax", "cumsum", "cumsum0", "softmax0", "argmax", "var", "mean0", "maxdim", "norm",
                 "addT", "addrow", "addcol", "cat", "indexselect", "topk", "transposecopy", "bmm", "bmm64", "bmm16", "bmmbf16",
-                "add64", "addint")
+                "mmbf16", "add64", "addint")
 
 
 def survey_operation(torch, case, size, generator):
@@ -91,6 +91,10 @@ def survey_operation(torch, case, size, generator):
         x, y = torch.randn(64, 128, 128, generator=generator), torch.randn(64, 128, 128, generator=generator)
         dtype = {"bmm": torch.float32, "bmm64": torch.float64, "bmm16": torch.float16, "bmmbf16": torch.bfloat16}[case]
         x, y = x.to(dtype), y.to(dtype)
+        return lambda: x @ y
+    if case == "mmbf16":
+        x = torch.randn(1024, 1024, generator=generator).bfloat16()
+        y = torch.randn(1024, 1024, generator=generator).bfloat16()
         return lambda: x @ y
     return {"logsoftmax": lambda: rows.log_softmax(1), "cumsum": lambda: rows.cumsum(1),
             "cumsum0": lambda: rows.cumsum(0), "softmax0": lambda: rows.softmax(0), "argmax": lambda: rows.argmax(1),
