@@ -1,5 +1,5 @@
-// Small float32 GEMMs computed on the calling thread, for batches the CPU backend splits
-// across its cores (a batched matmul of many small matrices).
+// Small float32 and float64 GEMMs computed on the calling thread, for batches the CPU backend
+// splits across its cores (a batched matmul of many small matrices).
 //
 // Why not the BLAS: OpenBLAS (0.3.21, Debian 12) runs each call on all its threads and has
 // no per-thread setting, so a batch of 64 GEMMs of 128³ made 64 fork-joins over 2 cores:
@@ -16,7 +16,7 @@
 // of 6 are copied into a zero-padded strip.
 //
 // Each element of C is alpha · Σₚ op(A)[i,p]·op(B)[p,j], summed in order of p with fused
-// multiply-adds in float32 (as BLAS kernels do), plus beta · C; C is not read when beta is 0,
+// multiply-adds in the element type (as BLAS kernels do), plus beta · C; C is not read when beta is 0,
 // and with alpha 0 (or k 0) A and B are not read, as the BLAS reference defines.
 #ifndef DEVICESHIM_GEMM_KERNELS_H
 #define DEVICESHIM_GEMM_KERNELS_H
@@ -41,6 +41,13 @@ int ds_float_gemm_vectorised(void);
 int ds_float_gemm_batch(int transpose_a, int transpose_b, int m, int n, int k, float alpha, const float *a, int lda,
                         ptrdiff_t a_stride, const float *b, int ldb, ptrdiff_t b_stride, float beta, float *c, int ldc,
                         ptrdiff_t c_stride, int batch_count);
+
+/// `ds_float_gemm_batch` in double precision (`cblas_dgemm`'s arguments): the same tile with
+/// vectors of 8 doubles, 32 rows × 6 columns of C, panels of 32 rows (8 for the last rows),
+/// scratch about 304 bytes per unit of k.
+int ds_double_gemm_batch(int transpose_a, int transpose_b, int m, int n, int k, double alpha, const double *a, int lda,
+                         ptrdiff_t a_stride, const double *b, int ldb, ptrdiff_t b_stride, double beta, double *c,
+                         int ldc, ptrdiff_t c_stride, int batch_count);
 
 #ifdef __cplusplus
 }

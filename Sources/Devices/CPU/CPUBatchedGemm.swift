@@ -7,12 +7,13 @@ import CCPUKernels
 /// The BLAS called per batch runs every GEMM on all its threads: 64 fork-joins for 64
 /// batches, each of a few microseconds of work per thread. Split by batch, `bmm` of 64 × 128³
 /// took 1.47–1.89 ms in the tensor benchmark, against 2.29–2.53 ms called per batch with
-/// OpenBLAS and 5.6–6.1 ms with MKL (2 cores, Zen 4). Each core then
-/// computes alone: with MKL through `ds_blas_sgemm` / `ds_blas_dgemm` (which limit MKL to the
-/// calling thread), with OpenBLAS, which has no per-thread setting, through DeviceShim's own
-/// float32 tile (`ds_float_gemm_batch`, where the CPU has AVX-512F). Elsewhere, and for
-/// float64 on OpenBLAS, the BLAS keeps the batch (OpenBLAS's float64 `bmm`, per batch, ran at
-/// 0.72–1.31× PyTorch's; MKL's at 0.47×, and split 0.77–1.06×).
+/// OpenBLAS and 5.6–6.1 ms with MKL (2 cores, Zen 4). Each core then computes alone: with MKL
+/// through `ds_blas_sgemm` / `ds_blas_dgemm` (which limit MKL to the calling thread), with
+/// OpenBLAS, which has no per-thread setting, through DeviceShim's own tiles
+/// (`ds_float_gemm_batch`, `ds_double_gemm_batch`, where the CPU has AVX-512F). float64 `bmm`
+/// with MKL went from 0.47× PyTorch to 0.77–1.06× split; with OpenBLAS the double tile split
+/// took 4.2–4.8 ms where OpenBLAS per batch took 4.7–5.0 (C harness, four alternating rounds).
+/// Without AVX-512F, OpenBLAS keeps every batch.
 enum CPUBatchedGemm {
     /// GEMMs of at most this many multiply-adds each (128³) are split by batch; larger ones
     /// keep the BLAS's own threads, which then have enough work each.
@@ -27,11 +28,11 @@ enum CPUBatchedGemm {
     static let solo: Solo? = CPUGemm.computesAloneOnHostThread ? .mkl : ds_float_gemm_vectorised() != 0 ? .tile : nil
 
     /// The batches each core takes at least, or nil when `operation` is not split: not
-    /// float32 (or float64 with MKL), a single batch, batches whose C overlap (two cores
+    /// float32 or float64, a single batch, batches whose C overlap (two cores
     /// would write the same elements; in order, each batch sees the one before), GEMMs above
     /// `largestSplitGemm`, too little work for two cores, or no way to compute alone.
     static func minimumBatchesPerCore(_ operation: GemmOperation) -> Int? {
-        guard operation.dtype == .float32 || (operation.dtype == .float64 && solo == .mkl), solo != nil,
+        guard operation.dtype == .float32 || operation.dtype == .float64, solo != nil,
               operation.m > 0, operation.n > 0, operation.batchCount > 1, operation.batchCount <= Int(Int32.max)
         else { return nil }
         // A C's last element is (n - 1)·ldc + m - 1 past its first (sizes are at most Int32.max).
@@ -48,29 +49,39 @@ enum CPUBatchedGemm {
     static func run(_ plan: GemmPlan) -> Bool {
         guard let minimum = minimumBatchesPerCore(plan.operation), let solo else { return false }
         Parallel.forEachRange(count: plan.operation.batchCount, minimumPerCore: minimum, granularity: 1) { batches in
-            // The tile's scratch (about 280 bytes per unit of k) not allocated: the BLAS computes
+            // The tile's scratch (about 300 bytes per unit of k) not allocated: the BLAS computes
             // these batches instead.
+            if solo == .tile, tile(plan, batches) { return }
             if plan.operation.dtype == .float64 {
                 CPUGemm.runFloat64(plan, batches: batches, alone: true)
-            } else if solo == .mkl || !tile(plan, batches) {
+            } else {
                 CPUGemm.runFloat32(plan, batches: batches, alone: true)
             }
         }
         return true
     }
 
-    /// `batches` through `ds_float_gemm_batch`; false when it could not allocate its scratch.
+    /// `batches` through `ds_float_gemm_batch` or `ds_double_gemm_batch`; false when it could
+    /// not allocate its scratch.
     private static func tile(_ plan: GemmPlan, _ batches: Range<Int>) -> Bool {
         guard !batches.isEmpty else { return true }
-        let operation = plan.operation
+        let gemm = plan.operation
         let (aOffset, bOffset, cOffset) = plan.offsets(batches.lowerBound)
-        let (a, b, c) = (plan.a.assumingMemoryBound(to: Float.self), plan.b.assumingMemoryBound(to: Float.self),
-                         plan.c.assumingMemoryBound(to: Float.self))
-        return ds_float_gemm_batch(operation.transposeA ? 1 : 0, operation.transposeB ? 1 : 0, Int32(operation.m),
-                                   Int32(operation.n), Int32(operation.k), Float(operation.alpha), a + aOffset,
-                                   Int32(operation.a.leadingDimension), operation.a.batchStride, b + bOffset,
-                                   Int32(operation.b.leadingDimension), operation.b.batchStride, Float(operation.beta),
-                                   c + cOffset, Int32(operation.c.leadingDimension), operation.c.batchStride,
-                                   Int32(batches.count)) == 0
+        let (transposeA, transposeB): (Int32, Int32) = (gemm.transposeA ? 1 : 0, gemm.transposeB ? 1 : 0)
+        let (m, n, k, count) = (Int32(gemm.m), Int32(gemm.n), Int32(gemm.k), Int32(batches.count))
+        let (lda, ldb, ldc) = (Int32(gemm.a.leadingDimension), Int32(gemm.b.leadingDimension), Int32(gemm.c.leadingDimension))
+        let (aStride, bStride, cStride) = (gemm.a.batchStride, gemm.b.batchStride, gemm.c.batchStride)
+        func first<E>(_: E.Type) -> (UnsafeMutablePointer<E>, UnsafeMutablePointer<E>, UnsafeMutablePointer<E>) {
+            (plan.a.assumingMemoryBound(to: E.self) + aOffset, plan.b.assumingMemoryBound(to: E.self) + bOffset,
+             plan.c.assumingMemoryBound(to: E.self) + cOffset)
+        }
+        if gemm.dtype == .float64 {
+            let (a, b, c) = first(Double.self)
+            return ds_double_gemm_batch(transposeA, transposeB, m, n, k, gemm.alpha, a, lda, aStride, b, ldb, bStride,
+                                        gemm.beta, c, ldc, cStride, count) == 0
+        }
+        let (a, b, c) = first(Float.self)
+        return ds_float_gemm_batch(transposeA, transposeB, m, n, k, Float(gemm.alpha), a, lda, aStride, b, ldb, bStride,
+                                   Float(gemm.beta), c, ldc, cStride, count) == 0
     }
 }
