@@ -15,8 +15,9 @@ enum CPUBFloat16Gemm {
     /// worker for (`CPUBatchedGemm.multipliesPerCore`).
     static let multipliesPerCore = CPUBatchedGemm.multipliesPerCore
 
-    /// How `operation`'s work is divided: `units` items, each `columns` wide (a whole batch
-    /// when `byBatch`), each core taking at least `minimumPerCore` of them.
+    /// How an operation's work is divided: `units` items (whole batches when `byBatch`, else
+    /// blocks of `columnsPerUnit` columns of C, every batch of them), each core used taking
+    /// at least `minimumPerCore`.
     struct Split: Equatable {
         var byBatch: Bool
         var units: Int

@@ -1,11 +1,11 @@
 import CBLAS
 
 /// GEMM on the CPU through the BLAS library, MKL or OpenBLAS (`cblas_sgemm` / `cblas_dgemm`,
-/// column-major, one call per batch), except many small float32 (and, with MKL, float64)
-/// GEMMs, which are split by batch across the cores (`CPUBatchedGemm`). bfloat16 runs on
-/// DeviceShim's AVX512-BF16 tile where the CPU has one (`CPUBFloat16Gemm`); otherwise it and
-/// float16 are widened to float32 per batch, multiplied with `cblas_sgemm` (float32
-/// accumulation) and rounded back once.
+/// column-major, one call per batch), except many small float32 and float64 GEMMs, which are
+/// split by batch across the cores (`CPUBatchedGemm`). bfloat16 runs on DeviceShim's
+/// AVX512-BF16 tile where the CPU has one (`CPUBFloat16Gemm`); otherwise it and float16 are
+/// widened to float32 per batch, multiplied with `cblas_sgemm` (float32 accumulation) and
+/// rounded back once.
 enum CPUGemm {
     /// GEMMs of at most this many multiply-adds run on the caller's thread when the queue is
     /// idle. With MKL that thread computes alone (see `run`), so only up to 128³: one core
@@ -112,7 +112,7 @@ enum CPUGemm {
     }
 
     /// Calls `body` with the first elements of A, B and C of each of `batches`.
-    static func forEach<E>(
+    private static func forEach<E>(
         _ batches: Range<Int>, of plan: GemmPlan, as _: E.Type,
         _ body: (UnsafeMutablePointer<E>, UnsafeMutablePointer<E>, UnsafeMutablePointer<E>) -> Void
     ) {
