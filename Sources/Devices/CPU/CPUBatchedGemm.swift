@@ -11,9 +11,9 @@ import CCPUKernels
 /// through `ds_blas_sgemm` / `ds_blas_dgemm` (which limit MKL to the calling thread), with
 /// OpenBLAS, which has no per-thread setting, through DeviceShim's own tiles
 /// (`ds_float_gemm_batch`, `ds_double_gemm_batch`, where the CPU has AVX-512F). float64 `bmm`
-/// with MKL went from 0.47× PyTorch to 0.77–1.06× split; with OpenBLAS the double tile split
-/// took 4.2–4.8 ms where OpenBLAS per batch took 4.7–5.0 (C harness, four alternating rounds).
-/// Without AVX-512F, OpenBLAS keeps every batch.
+/// with MKL went from 0.47× PyTorch to 0.77–1.06× split. With OpenBLAS, 64 GEMMs of 128³ in
+/// double took a median 4.8 ms split through the tile, 5.0 ms per batch (C harness, 24
+/// alternating rounds; the tile was faster in 18). Without AVX-512F, OpenBLAS keeps every batch.
 enum CPUBatchedGemm {
     /// GEMMs of at most this many multiply-adds each (128³) are split by batch; larger ones
     /// keep the BLAS's own threads, which then have enough work each.
