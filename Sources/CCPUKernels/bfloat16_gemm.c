@@ -29,7 +29,7 @@ struct operand {
 // Where a tile reads op(B)'s pairs: pair (q, j) of its six columns is the 32 bits at
 // base + q·q_step + j·column_step (steps in bfloat16 elements). A column of B itself, when
 // its k elements are contiguous and k is even (each pair already lies in order); else a strip.
-struct pairs {
+struct pair_source {
     const uint16_t *base;
     ptrdiff_t q_step, column_step;
 };
@@ -103,15 +103,17 @@ BF16_INLINE void store(const struct problem *g, __m512 product, uint16_t *out, i
 
 // One register tile: rows row0 ..< row0 + rows and columns col0 ..< col0 + columns of C (`c`
 // points at (row0, col0)), from a panel of `vectors` · 16 rows and six columns' pairs of B.
-BF16_INLINE void tile(int vectors, const struct problem *g, const uint32_t *panel, struct pairs b, uint16_t *c,
-                      int rows, int columns) {
+BF16_INLINE void tile(int vectors, const struct problem *g, const uint32_t *panel, struct pair_source b,
+                      uint16_t *c, int rows, int columns) {
     __m512 sums[WIDE_VECTORS][COLUMNS];
     UNROLLED for (int v = 0; v < vectors; v++) {
         UNROLLED for (int j = 0; j < COLUMNS; j++) sums[v][j] = _mm512_setzero_ps();
     }
     for (int q = 0; q < g->pairs; q++) {
         __m512bh x[WIDE_VECTORS];
-        for (int v = 0; v < vectors; v++) x[v] = (__m512bh)_mm512_loadu_si512(panel + ((ptrdiff_t)q * vectors + v) * LANES);
+        for (int v = 0; v < vectors; v++) {
+            x[v] = (__m512bh)_mm512_loadu_si512(panel + ((ptrdiff_t)q * vectors + v) * LANES);
+        }
         for (int j = 0; j < COLUMNS; j++) {
             int pair;
             memcpy(&pair, b.base + q * b.q_step + j * b.column_step, sizeof pair);
@@ -152,17 +154,17 @@ BF16_INLINE void gemm(const struct problem *g, struct operand a, struct operand 
         pack_panel(a, row0, rows, height, g->k, panel);
         for (int col0 = begin; col0 < end; col0 += COLUMNS) {
             int columns = end - col0 < COLUMNS ? end - col0 : COLUMNS;
-            struct pairs pairs = {b.base + col0 * b.column_step, 2, b.column_step};
+            struct pair_source source = {b.base + col0 * b.column_step, 2, b.column_step};
             if (!direct || columns < COLUMNS) {
                 const uint32_t *strip = direct ? strips : strips + (ptrdiff_t)(col0 - begin) * g->pairs;
-                pairs = (struct pairs){(const uint16_t *)strip, 2 * COLUMNS, 2};
+                source = (struct pair_source){(const uint16_t *)strip, 2 * COLUMNS, 2};
             }
             uint16_t *out = c + row0 + (ptrdiff_t)col0 * g->ldc;
             // A constant `vectors` in each call, so each inlined tile keeps its sums in registers.
             if (vectors == WIDE_VECTORS) {
-                tile(WIDE_VECTORS, g, panel, pairs, out, rows, columns);
+                tile(WIDE_VECTORS, g, panel, source, out, rows, columns);
             } else {
-                tile(NARROW_VECTORS, g, panel, pairs, out, rows, columns);
+                tile(NARROW_VECTORS, g, panel, source, out, rows, columns);
             }
         }
     }
@@ -184,6 +186,8 @@ static int run_batches(int transpose_a, int transpose_b, int m, int k, float alp
     uint32_t *scratch = malloc((size_t)(WIDE_VECTORS * LANES + strip_count * COLUMNS) * pairs * sizeof(uint32_t));
     if (!scratch) return -1;
     uint32_t *panel = scratch, *strips = scratch + WIDE_VECTORS * LANES * pairs;
+    // B's columns are read in place when they hold whole pairs in order (contiguous, k even).
+    int direct = !transpose_b && k % 2 == 0;
     for (int batch = 0; batch < batch_count; batch++) {
         uint16_t *c_b = c + batch * c_stride;
         if (alpha == 0 || k == 0) {
@@ -192,9 +196,7 @@ static int run_batches(int transpose_a, int transpose_b, int m, int k, float alp
         }
         struct operand a_b = {a + batch * a_stride, transpose_a ? lda : 1, transpose_a ? 1 : lda};
         struct operand b_b = {b + batch * b_stride, transpose_b ? ldb : 1, transpose_b ? 1 : ldb};
-        // B's columns are read in place when they hold whole pairs in order; B shared by
-        // every batch (stride 0) is packed once.
-        int direct = b_b.row_step == 1 && k % 2 == 0;
+        // B shared by every batch (stride 0) is packed once.
         if (batch == 0 || b_stride != 0) {
             pack_strips(b_b, direct ? end - (end - begin) % COLUMNS : begin, end, k, strips);
         }

@@ -11,10 +11,6 @@ enum CPUBFloat16Gemm {
     /// Whether this CPU has AVX512-BF16 (read once).
     static let available = ds_bfloat16_gemm_supported() != 0
 
-    /// Each core used takes at least this many multiply-adds: less is not worth waking a
-    /// worker for (`CPUBatchedGemm.multipliesPerCore`).
-    static let multipliesPerCore = CPUBatchedGemm.multipliesPerCore
-
     /// How an operation's work is divided: `units` items (whole batches when `byBatch`, else
     /// blocks of `columnsPerUnit` columns of C, every batch of them), each core used taking
     /// at least `minimumPerCore`.
@@ -35,14 +31,15 @@ enum CPUBFloat16Gemm {
         let (m, n, batchCount) = (operation.m, operation.n, operation.batchCount)
         let stride = operation.c.batchStride
         let overlapping = batchCount > 1 && stride.magnitude < UInt((n - 1) * operation.c.leadingDimension + m)
+        let perCore = CPUBatchedGemm.multipliesPerCore  // each core used takes at least this
         if !overlapping, batchCount >= Parallel.coreCount {
             let perBatch = operation.multipliesPerBatch
-            return Split(byBatch: true, units: batchCount, minimumPerCore: max(1, multipliesPerCore / max(perBatch, 1)))
+            return Split(byBatch: true, units: batchCount, minimumPerCore: max(1, perCore / max(perBatch, 1)))
         }
         let blocks = (n + columnsPerUnit - 1) / columnsPerUnit
         guard !overlapping || stride == 0 else { return Split(byBatch: false, units: blocks, minimumPerCore: blocks) }
         let perBlock = operation.multiplies / max(blocks, 1)
-        return Split(byBatch: false, units: blocks, minimumPerCore: max(1, multipliesPerCore / max(perBlock, 1)))
+        return Split(byBatch: false, units: blocks, minimumPerCore: max(1, perCore / max(perBlock, 1)))
     }
 
     /// Computes `plan` and returns true; returns false, having written nothing, without

@@ -69,7 +69,8 @@ enum CPUBatchedGemm {
         let (aOffset, bOffset, cOffset) = plan.offsets(batches.lowerBound)
         let (transposeA, transposeB): (Int32, Int32) = (gemm.transposeA ? 1 : 0, gemm.transposeB ? 1 : 0)
         let (m, n, k, count) = (Int32(gemm.m), Int32(gemm.n), Int32(gemm.k), Int32(batches.count))
-        let (lda, ldb, ldc) = (Int32(gemm.a.leadingDimension), Int32(gemm.b.leadingDimension), Int32(gemm.c.leadingDimension))
+        let (lda, ldb, ldc) = (Int32(gemm.a.leadingDimension), Int32(gemm.b.leadingDimension),
+                               Int32(gemm.c.leadingDimension))
         let (aStride, bStride, cStride) = (gemm.a.batchStride, gemm.b.batchStride, gemm.c.batchStride)
         func first<E>(_: E.Type) -> (UnsafeMutablePointer<E>, UnsafeMutablePointer<E>, UnsafeMutablePointer<E>) {
             (plan.a.assumingMemoryBound(to: E.self) + aOffset, plan.b.assumingMemoryBound(to: E.self) + bOffset,
