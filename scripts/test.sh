@@ -36,8 +36,8 @@ swift build --build-tests
 echo "== tests"
 swift test --skip-build
 # The CPU GEMM runs on one BLAS per process: MKL by default on Intel CPUs, OpenBLAS elsewhere
-# (with DeviceShim's own tile for batches of small float32 GEMMs). Run its tests again with
-# the other one, so every machine checks both paths.
+# (with DeviceShim's own tiles for batches of small float32 and float64 GEMMs). Run its tests
+# again with the other one, so every machine checks both paths.
 if [ -n "${DEVICESHIM_MKL_LIBRARY:-}" ]; then
   other=mkl
   if grep -q GenuineIntel /proc/cpuinfo; then other=openblas; fi

@@ -28,16 +28,17 @@ enum CPUBFloat16Gemm {
     /// of its columns in order — unless batches' C overlap at a nonzero stride (a column
     /// of one batch may then be another column of the next), when one core takes it all.
     static func split(_ operation: GemmOperation) -> Split {
-        let (m, n, batchCount) = (operation.m, operation.n, operation.batchCount)
-        let stride = operation.c.batchStride
-        let overlapping = batchCount > 1 && stride.magnitude < UInt((n - 1) * operation.c.leadingDimension + m)
+        let (n, batchCount) = (operation.n, operation.batchCount)
+        let overlapping = operation.outputsOverlap
         let perCore = CPUBatchedGemm.multipliesPerCore  // each core used takes at least this
         if !overlapping, batchCount >= Parallel.coreCount {
             let perBatch = operation.multipliesPerBatch
             return Split(byBatch: true, units: batchCount, minimumPerCore: max(1, perCore / max(perBatch, 1)))
         }
         let blocks = (n + columnsPerUnit - 1) / columnsPerUnit
-        guard !overlapping || stride == 0 else { return Split(byBatch: false, units: blocks, minimumPerCore: blocks) }
+        guard !overlapping || operation.c.batchStride == 0 else {
+            return Split(byBatch: false, units: blocks, minimumPerCore: blocks)
+        }
         let perBlock = operation.multiplies / max(blocks, 1)
         return Split(byBatch: false, units: blocks, minimumPerCore: max(1, perCore / max(perBlock, 1)))
     }

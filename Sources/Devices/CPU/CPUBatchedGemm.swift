@@ -35,9 +35,7 @@ enum CPUBatchedGemm {
         guard operation.dtype == .float32 || operation.dtype == .float64, solo != nil,
               operation.m > 0, operation.n > 0, operation.batchCount > 1, operation.batchCount <= Int(Int32.max)
         else { return nil }
-        // A C's last element is (n - 1)·ldc + m - 1 past its first (sizes are at most Int32.max).
-        guard operation.c.batchStride.magnitude >= UInt((operation.n - 1) * operation.c.leadingDimension + operation.m)
-        else { return nil }
+        guard !operation.outputsOverlap else { return nil }
         let multiplies = operation.multipliesPerBatch
         guard multiplies <= largestSplitGemm else { return nil }
         let minimum = max(1, multipliesPerCore / max(multiplies, 1))

@@ -172,6 +172,12 @@ extension GemmOperation {
     /// The multiply-adds of every batch, Int.max when that overflows.
     var multiplies: Int { Self.saturatingProduct(multipliesPerBatch, batchCount) }
 
+    /// Whether two batches' C share elements (for m, n > 0): a C's last element is
+    /// (n - 1)·ldc + m - 1 past its first, and sizes are at most Int32.max.
+    var outputsOverlap: Bool {
+        batchCount > 1 && c.batchStride.magnitude < UInt((n - 1) * c.leadingDimension + m)
+    }
+
     private static func saturatingProduct(_ x: Int, _ y: Int) -> Int {
         let (product, overflow) = x.multipliedReportingOverflow(by: y)
         return overflow ? .max : product
