@@ -14,8 +14,9 @@ import DeviceShim
 /// `DEVICESHIM_TENSOR_CASES=softmax,matmul` the cases (by kind, or by name such as
 /// `add 4K f32`, e.g. to profile one), and `DEVICESHIM_TENSOR_REPEAT=200` multiplies the
 /// repetitions (so a profiler sees mostly the timed op, not PyTorch starting).
-/// `DEVICESHIM_TENSOR_SAMPLES=1` prints every round's samples (to see a slow spell, or a
-/// slow start after the pause between rounds, that a median hides).
+/// `DEVICESHIM_TENSOR_SAMPLES=1` prints every round's samples, matmul's direct `cblas_sgemm`
+/// calls too (to see a slow spell, or a slow start after the pause between rounds, that a
+/// median hides, and whether it struck the engine alone).
 /// `DEVICESHIM_TENSOR_SURVEY=1` adds ops beyond the target list, without a target (`TensorSurvey`).
 enum TensorBenchmarks {
     struct Case {
@@ -79,7 +80,11 @@ enum TensorBenchmarks {
                         }
                         usleep(DeviceBenchmarks.pauseMicroseconds)
                         if let blas {
-                            direct += blas.measure(repetitions: benchmark.repetitions)
+                            let directThisRound = blas.measure(repetitions: benchmark.repetitions)
+                            direct += directThisRound
+                            if printSamples {
+                                print("\(benchmark.name) round: cblas_sgemm directly µs \(directThisRound.map { Int($0 / 1000) })")
+                            }
                             usleep(DeviceBenchmarks.pauseMicroseconds)
                         }
                     }
