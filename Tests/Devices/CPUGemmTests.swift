@@ -47,16 +47,15 @@ import Testing
     @Test func smallBatchesSplitAcrossCoresMatchReference() throws {
         var random = SeededGenerator(seed: 0xBA7C)
         let queue = try cpuQueue()
-        // Both split with MKL or the tiles.
-        let splits: [DType: Bool] = [.float32: CPUBatchedGemm.solo != nil && Parallel.coreCount > 1,
-                                     .float64: CPUBatchedGemm.solo != nil && Parallel.coreCount > 1]
+        // Both dtypes split, with MKL or the tiles.
+        let splits = CPUBatchedGemm.solo != nil && Parallel.coreCount > 1
         for dtype in [DType.float32, .float64] {
             for transposeA in [false, true] {
                 for transposeB in [false, true] {
                     for (m, n, k, batches, alpha, beta) in [(70, 13, 33, 24, 1.0, 0.0), (130, 6, 40, 32, -0.5, 1.0),
                                                             (64, 20, 8, 60, 2.0, 0.25), (33, 12, 50, 40, 0.0, 0.5)] {
                         try run(Case(m: m, n: n, k: k, batchCount: batches, transposeA: transposeA, transposeB: transposeB,
-                                     alpha: alpha, beta: beta), dtype: dtype, queue: queue, split: splits[dtype], using: &random)
+                                     alpha: alpha, beta: beta), dtype: dtype, queue: queue, split: splits, using: &random)
                     }
                 }
             }
@@ -75,7 +74,7 @@ import Testing
     }
 
     func run(_ c: Case, dtype: DType, queue: any DeviceQueue, split: Bool? = nil,
-                     using random: inout SeededGenerator) throws {
+             using random: inout SeededGenerator) throws {
         let (aRows, aColumns) = c.transposeA ? (c.k, c.m) : (c.m, c.k)
         let (bRows, bColumns) = c.transposeB ? (c.n, c.k) : (c.k, c.n)
         let a = try Matrix(rows: aRows, columns: aColumns, batchCount: c.batchCount, dtype: dtype, using: &random)

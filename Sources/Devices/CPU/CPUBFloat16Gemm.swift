@@ -63,14 +63,12 @@ enum CPUBFloat16Gemm {
 
     private static func compute(_ plan: GemmPlan, batches: Range<Int>, columns: Range<Int>) {
         let operation = plan.operation
-        let (aOffset, bOffset, cOffset) = plan.offsets(batches.lowerBound)
-        let (a, b, c) = (plan.a.assumingMemoryBound(to: UInt16.self), plan.b.assumingMemoryBound(to: UInt16.self),
-                         plan.c.assumingMemoryBound(to: UInt16.self))
+        let (a, b, c) = plan.matrices(of: batches.lowerBound, as: UInt16.self)
         let status = ds_bfloat16_gemm_batch(
             operation.transposeA ? 1 : 0, operation.transposeB ? 1 : 0, Int32(operation.m), Int32(operation.k),
-            Float(operation.alpha), a + aOffset, Int32(operation.a.leadingDimension), operation.a.batchStride,
-            b + bOffset, Int32(operation.b.leadingDimension), operation.b.batchStride, Float(operation.beta),
-            c + cOffset, Int32(operation.c.leadingDimension), operation.c.batchStride, Int32(batches.count),
+            Float(operation.alpha), a, Int32(operation.a.leadingDimension), operation.a.batchStride,
+            b, Int32(operation.b.leadingDimension), operation.b.batchStride, Float(operation.beta),
+            c, Int32(operation.c.leadingDimension), operation.c.batchStride, Int32(batches.count),
             Int32(columns.lowerBound), Int32(columns.upperBound))
         if status != 0 { CPUGemm.runWidened(plan, BFloat16.self, batches: batches, columns: columns, alone: true) }
     }

@@ -64,22 +64,17 @@ enum CPUBatchedGemm {
     private static func tile(_ plan: GemmPlan, _ batches: Range<Int>) -> Bool {
         guard !batches.isEmpty else { return true }
         let gemm = plan.operation
-        let (aOffset, bOffset, cOffset) = plan.offsets(batches.lowerBound)
         let (transposeA, transposeB): (Int32, Int32) = (gemm.transposeA ? 1 : 0, gemm.transposeB ? 1 : 0)
         let (m, n, k, count) = (Int32(gemm.m), Int32(gemm.n), Int32(gemm.k), Int32(batches.count))
         let (lda, ldb, ldc) = (Int32(gemm.a.leadingDimension), Int32(gemm.b.leadingDimension),
                                Int32(gemm.c.leadingDimension))
         let (aStride, bStride, cStride) = (gemm.a.batchStride, gemm.b.batchStride, gemm.c.batchStride)
-        func first<E>(_: E.Type) -> (UnsafeMutablePointer<E>, UnsafeMutablePointer<E>, UnsafeMutablePointer<E>) {
-            (plan.a.assumingMemoryBound(to: E.self) + aOffset, plan.b.assumingMemoryBound(to: E.self) + bOffset,
-             plan.c.assumingMemoryBound(to: E.self) + cOffset)
-        }
         if gemm.dtype == .float64 {
-            let (a, b, c) = first(Double.self)
+            let (a, b, c) = plan.matrices(of: batches.lowerBound, as: Double.self)
             return ds_double_gemm_batch(transposeA, transposeB, m, n, k, gemm.alpha, a, lda, aStride, b, ldb, bStride,
                                         gemm.beta, c, ldc, cStride, count) == 0
         }
-        let (a, b, c) = first(Float.self)
+        let (a, b, c) = plan.matrices(of: batches.lowerBound, as: Float.self)
         return ds_float_gemm_batch(transposeA, transposeB, m, n, k, Float(gemm.alpha), a, lda, aStride, b, ldb, bStride,
                                    Float(gemm.beta), c, ldc, cStride, count) == 0
     }

@@ -116,11 +116,9 @@ enum CPUGemm {
         _ batches: Range<Int>, of plan: GemmPlan, as _: E.Type,
         _ body: (UnsafeMutablePointer<E>, UnsafeMutablePointer<E>, UnsafeMutablePointer<E>) -> Void
     ) {
-        let (a, b, c) = (plan.a.assumingMemoryBound(to: E.self), plan.b.assumingMemoryBound(to: E.self),
-                         plan.c.assumingMemoryBound(to: E.self))
         for batch in batches {
-            let (aOffset, bOffset, cOffset) = plan.offsets(batch)
-            body(a + aOffset, b + bOffset, c + cOffset)
+            let (a, b, c) = plan.matrices(of: batch, as: E.self)
+            body(a, b, c)
         }
     }
 
@@ -192,9 +190,11 @@ struct GemmPlan: @unchecked Sendable {
     let b: UnsafeMutableRawPointer
     let c: UnsafeMutableRawPointer
 
-    /// The element offsets of batch `batch`'s A, B and C.
-    func offsets(_ batch: Int) -> (Int, Int, Int) {
-        (operation.a.offset + batch * operation.a.batchStride, operation.b.offset + batch * operation.b.batchStride,
-         operation.c.offset + batch * operation.c.batchStride)
+    /// The first elements of batch `batch`'s A, B and C, as elements of type `E`.
+    func matrices<E>(of batch: Int, as _: E.Type)
+        -> (a: UnsafeMutablePointer<E>, b: UnsafeMutablePointer<E>, c: UnsafeMutablePointer<E>) {
+        (a.assumingMemoryBound(to: E.self) + operation.a.offset + batch * operation.a.batchStride,
+         b.assumingMemoryBound(to: E.self) + operation.b.offset + batch * operation.b.batchStride,
+         c.assumingMemoryBound(to: E.self) + operation.c.offset + batch * operation.c.batchStride)
     }
 }
