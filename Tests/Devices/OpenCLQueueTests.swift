@@ -81,8 +81,10 @@ struct OpenCLQueueTests {
         try first.fill(BufferRegion(buffer), with: FillPattern(element: UInt32(7)))
         try second.wait(for: try first.enqueueMarker())
         var value: UInt32 = 0
-        try withUnsafeMutableBytes(of: &value) { try second.copy(from: BufferRegion(buffer), to: $0.baseAddress!) }
-        try second.synchronize()
+        try withUnsafeMutableBytes(of: &value) {  // the pointer is valid only inside: wait there
+            try second.copy(from: BufferRegion(buffer), to: $0.baseAddress!)
+            try second.synchronize()
+        }
         #expect(value == 7)
 
         let cpuQueue = try CPUDevice.shared.makeQueue()
@@ -102,6 +104,35 @@ struct OpenCLQueueTests {
         try cpuQueue.synchronize()
         #expect(cpuSeen.load(ordering: .relaxed) == 1)
         #expect(first.isIdle)
+    }
+
+    /// A wait for a marker of the same context, held behind a host callback, must keep the
+    /// marker's event alive: the caller may drop the marker (as a CUDA program destroys an
+    /// event right after cudaStreamWaitEvent) and its queue move on, so the event would be
+    /// freed before the held barrier names it. PoCL then locks the freed event's mutex and
+    /// aborts the process ("PTHREAD ERROR in pocl_lock_events_inorder").
+    @Test func aHeldWaitKeepsADroppedMarkersEvent() throws {
+        let device = try OpenCLTestDevice.device()
+        let (first, second) = (try device.makeQueue(), try device.makeQueue())
+        let buffer = try device.allocate(byteCount: 4)
+        let release = DispatchSemaphore(value: 0)
+        try second.enqueueHostCallback { release.wait() }
+        do {
+            try first.fill(BufferRegion(buffer), with: FillPattern(element: UInt32(5)))
+            let marker = try first.enqueueMarker()
+            try second.wait(for: marker)  // held: the callback has closed second's gate
+        }
+        // The marker is gone; first's next command drops first's reference to its event.
+        let other = try device.allocate(byteCount: 4)
+        try first.fill(BufferRegion(other), with: FillPattern(element: UInt32(1)))
+        try first.synchronize()
+        release.signal()
+        var value: UInt32 = 0
+        try withUnsafeMutableBytes(of: &value) {
+            try second.copy(from: BufferRegion(buffer), to: $0.baseAddress!)
+            try second.synchronize()
+        }
+        #expect(value == 5)
     }
 
     /// Threads that enqueue on one queue while others synchronize or ask whether it is idle:
@@ -161,8 +192,10 @@ struct OpenCLQueueTests {
         #expect(throws: DeviceError.self) { try marker.wait() }
         let fresh = try device.makeQueue()
         var value: UInt32 = 0
-        try withUnsafeMutableBytes(of: &value) { try fresh.copy(from: BufferRegion(buffer), to: $0.baseAddress!) }
-        try fresh.synchronize()
+        try withUnsafeMutableBytes(of: &value) {  // the pointer is valid only inside: wait there
+            try fresh.copy(from: BufferRegion(buffer), to: $0.baseAddress!)
+            try fresh.synchronize()
+        }
         #expect(value == 1)
     }
 

@@ -30,9 +30,11 @@ extension OpenCLQueue {
     }
 
     public func wait(for marker: any QueueMarker) throws(DeviceError) {
-        if let native = marker as? OpenCLMarker, native.context === owner.context, let event = native.event {
-            try submit { [self] result in
-                var waitList: cl_event? = event
+        if let native = marker as? OpenCLMarker, native.context === owner.context, native.event != nil {
+            // The command holds the marker, not just its event: held behind a gate, it may run
+            // after the caller dropped the marker, whose event would be freed by then.
+            try submit { [self, native] result in
+                var waitList: cl_event? = native.event
                 return cl.clEnqueueBarrierWithWaitList!(queue, 1, &waitList, result)
             }
             return
