@@ -34,6 +34,10 @@ rm -f "$release_log"
 echo "== debug build with tests"
 swift build --build-tests
 echo "== tests"
+# glibc fills freed memory with 0x30 bytes (and fresh allocations with 0xcf): code that reads
+# host memory after it was freed (a copy enqueued from a dead array) then sees garbage and
+# fails its test, instead of passing by luck while the old bytes happen to survive.
+export MALLOC_PERTURB_="${MALLOC_PERTURB_:-48}"
 swift test --skip-build
 # The CPU GEMM runs on one BLAS per process: MKL by default on Intel CPUs, OpenBLAS elsewhere
 # (with DeviceShim's own tiles for batches of small float32 and float64 GEMMs). Run its tests

@@ -90,13 +90,16 @@ struct OpenCLGemmTests {
 
     private func upload(_ values: [Double], _ dtype: DType, _ device: OpenCLDevice, _ queue: OpenCLQueue) throws -> any DeviceBuffer {
         let buffer = try device.allocate(byteCount: values.count * dtype.byteSize)
-        if dtype == .float64 {
-            try values.withUnsafeBytes { try queue.copy(from: $0.baseAddress!, to: BufferRegion(buffer)) }
-        } else {
-            let floats = values.map { Float($0) }
-            try floats.withUnsafeBytes { try queue.copy(from: $0.baseAddress!, to: BufferRegion(buffer)) }
+        // The host bytes must outlive the copy (the OpenCL write is non-blocking): wait inside.
+        func write(_ bytes: UnsafeRawBufferPointer) throws {
+            try queue.copy(from: bytes.baseAddress!, to: BufferRegion(buffer))
+            try queue.synchronize()
         }
-        try queue.synchronize()
+        if dtype == .float64 {
+            try values.withUnsafeBytes(write)
+        } else {
+            try values.map { Float($0) }.withUnsafeBytes(write)
+        }
         return buffer
     }
 

@@ -93,8 +93,11 @@ private struct OutOfRangeReport {
     /// Whether the kernel met an index out of range (waits for it).
     func found() throws(DeviceError) -> Bool {
         var flag: UInt32 = 0
-        try withUnsafeMutableBytes(of: &flag) { bytes throws(DeviceError) in try queue.copy(from: region, to: bytes.baseAddress!) }
-        try queue.synchronize()
+        // The pointer is valid only inside the closure, so the copy must finish there.
+        try withUnsafeMutableBytes(of: &flag) { bytes throws(DeviceError) in
+            try queue.copy(from: region, to: bytes.baseAddress!)
+            try queue.synchronize()
+        }
         return flag != 0
     }
 }
