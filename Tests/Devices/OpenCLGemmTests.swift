@@ -90,15 +90,10 @@ struct OpenCLGemmTests {
 
     private func upload(_ values: [Double], _ dtype: DType, _ device: OpenCLDevice, _ queue: OpenCLQueue) throws -> any DeviceBuffer {
         let buffer = try device.allocate(byteCount: values.count * dtype.byteSize)
-        // The host bytes must outlive the copy (the OpenCL write is non-blocking): wait inside.
-        func write(_ bytes: UnsafeRawBufferPointer) throws {
-            try queue.copy(from: bytes.baseAddress!, to: BufferRegion(buffer))
-            try queue.synchronize()
-        }
         if dtype == .float64 {
-            try values.withUnsafeBytes(write)
+            try values.withUnsafeBytes { try copyIn($0, to: buffer, queue: queue) }
         } else {
-            try values.map { Float($0) }.withUnsafeBytes(write)
+            try values.map { Float($0) }.withUnsafeBytes { try copyIn($0, to: buffer, queue: queue) }
         }
         return buffer
     }

@@ -38,21 +38,16 @@ struct VulkanGemmTests {
         if testCase.beta == 0 { c = c.map { _ in .nan } }  // must not be read
         func upload(_ values: [Double]) throws -> any DeviceBuffer {
             let buffer = try device.allocate(byteCount: values.count * dtype.byteSize)
-            // The host bytes must outlive the copy (the queue contract): wait inside.
-            func write(_ bytes: UnsafeRawBufferPointer) throws {
-                try queue.copy(from: bytes.baseAddress!, to: BufferRegion(buffer))
-                try queue.synchronize()
-            }
             if dtype == .float32 {
-                try values.map { Float($0) }.withUnsafeBytes(write)
+                try values.map { Float($0) }.withUnsafeBytes { try copyIn($0, to: buffer, queue: queue) }
             } else if dtype != .float64 {
                 let bits = values.map { value -> UInt16 in
                     dtype == .float16 ? Float16(Float(value)).bitPattern
                         : value.isNaN ? 0x7FC0 : UInt16(Float(TestElements.rounded(value, to: .bfloat16)).bitPattern >> 16)
                 }
-                try bits.withUnsafeBytes(write)
+                try bits.withUnsafeBytes { try copyIn($0, to: buffer, queue: queue) }
             } else {
-                try values.withUnsafeBytes(write)
+                try values.withUnsafeBytes { try copyIn($0, to: buffer, queue: queue) }
             }
             return buffer
         }

@@ -167,10 +167,7 @@ struct VulkanSelectionTests {
     /// A new buffer of `device` holding `bytes`.
     private func upload(_ bytes: [UInt8], device: VulkanDevice, queue: any DeviceQueue) throws -> any DeviceBuffer {
         let buffer = try device.allocate(byteCount: bytes.count)
-        try bytes.withUnsafeBytes {
-            try queue.copy(from: $0.baseAddress!, to: BufferRegion(buffer))
-            try queue.synchronize()  // the bytes must outlive the copy
-        }
+        try bytes.withUnsafeBytes { try copyIn($0, to: buffer, queue: queue) }
         return buffer
     }
 }

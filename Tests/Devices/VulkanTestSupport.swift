@@ -18,6 +18,13 @@ func vulkanMirror(of cpu: CPUBuffer, on device: VulkanDevice, queue: any DeviceQ
     return buffer
 }
 
+/// Copies `bytes` into the start of `buffer` through `queue` and waits for the copy: host
+/// memory named by a copy must outlive it, and `bytes` is only valid during the caller's call.
+func copyIn(_ bytes: UnsafeRawBufferPointer, to buffer: any DeviceBuffer, queue: any DeviceQueue) throws {
+    try queue.copy(from: bytes.baseAddress!, to: BufferRegion(buffer, byteCount: bytes.count))
+    try queue.synchronize()
+}
+
 /// All bytes of `buffer`, read through `queue` (synchronised).
 func contents(of buffer: any DeviceBuffer, queue: any DeviceQueue) throws -> [UInt8] {
     var bytes = [UInt8](repeating: 0, count: buffer.byteCount)
